@@ -1,0 +1,31 @@
+#include "wdrbe/api/activities_api.hpp"
+
+#include "wdrbe/api/item_json.hpp"
+#include "wdrbe/api/request_parsing.hpp"
+#include "wdrbe/http/responses.hpp"
+
+namespace wdrbe::api {
+
+Task<http::HttpResponse> ActivitiesApi::List(http::RequestContext& context) {
+  if (Status s = RequireSelf(context); !s.ok())
+    co_return http::ErrorResponse(s.error(), context.request_id());
+  auto limit = ParseLimit(context);
+  if (!limit.ok()) co_return http::ErrorResponse(limit.error(), context.request_id());
+  auto cursor = ParseCursor(context);
+  if (!cursor.ok()) co_return http::ErrorResponse(cursor.error(), context.request_id());
+
+  auto page = co_await feed_.List(context.principal().user_id, *limit, std::move(*cursor));
+  if (!page.ok()) co_return http::ErrorResponse(page.error(), context.request_id());
+
+  boost::json::array activities;
+  activities.reserve(page->activities.size());
+  for (const Activity& activity : page->activities) activities.push_back(ActivityToJson(activity));
+  boost::json::object body;
+  body["activities"] = std::move(activities);
+  body["nextCursor"] =
+      page->next_cursor ? boost::json::value(*page->next_cursor) : boost::json::value(nullptr);
+  body["hasMore"] = page->has_more;
+  co_return http::JsonResponse(http::StatusCode::ok, body);
+}
+
+}  // namespace wdrbe::api

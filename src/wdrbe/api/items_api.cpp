@@ -1,0 +1,107 @@
+#include "wdrbe/api/items_api.hpp"
+
+#include "wdrbe/api/item_json.hpp"
+#include "wdrbe/api/request_parsing.hpp"
+#include "wdrbe/domain/item_validation.hpp"
+#include "wdrbe/http/responses.hpp"
+
+namespace wdrbe::api {
+namespace {
+
+using http::ErrorResponse;
+using http::JsonResponse;
+using http::StatusCode;
+
+std::optional<std::string> TrimmedQuery(const http::RequestContext& context, std::string_view name) {
+  auto raw = context.Query(name);
+  if (!raw) return std::nullopt;
+  const auto begin = raw->find_first_not_of(" \t");
+  if (begin == std::string::npos) return std::string();
+  const auto end = raw->find_last_not_of(" \t");
+  return raw->substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+Task<http::HttpResponse> ItemsApi::Create(http::RequestContext& context) {
+  if (Status s = RequireSelf(context); !s.ok()) co_return ErrorResponse(s.error(), context.request_id());
+  auto body = ParseJsonBody(context);
+  if (!body.ok()) co_return ErrorResponse(body.error(), context.request_id());
+  auto input = ParseCreateItem(*body, context.Header("Idempotency-Key"));
+  if (!input.ok()) co_return ErrorResponse(input.error(), context.request_id());
+
+  auto result = co_await items_.Create(context.principal().user_id, std::move(*input));
+  if (!result.ok()) co_return ErrorResponse(result.error(), context.request_id());
+
+  const bool created = result->outcome == CreateOutcome::kCreated;
+  auto response = JsonResponse(created ? StatusCode::created : StatusCode::ok, ItemToJson(result->item));
+  if (created) response.set(http::beast_http::field::location, "/items/" + result->item.item_id);
+  co_return response;
+}
+
+Task<http::HttpResponse> ItemsApi::List(http::RequestContext& context) {
+  if (Status s = RequireSelf(context); !s.ok()) co_return ErrorResponse(s.error(), context.request_id());
+  ItemListRequest request;
+  request.user_id = context.principal().user_id;
+
+  auto limit = ParseLimit(context);
+  if (!limit.ok()) co_return ErrorResponse(limit.error(), context.request_id());
+  request.limit = *limit;
+
+  if (auto season = context.Query("season")) {
+    request.season = NormaliseSeason(*season);
+    if (!request.season) {
+      co_return ErrorResponse(
+          Error::BadRequest("season must be one of spring, summer, autumn (or fall), winter, all-season"),
+          context.request_id());
+    }
+  }
+  if (auto category = TrimmedQuery(context, "category")) {
+    if (category->empty() || category->size() > 4 * kMaxCategoryLength) {
+      co_return ErrorResponse(Error::BadRequest("category must be 1-100 characters"), context.request_id());
+    }
+    request.category = std::move(category);
+  }
+  auto cursor = ParseCursor(context);
+  if (!cursor.ok()) co_return ErrorResponse(cursor.error(), context.request_id());
+  request.cursor = std::move(*cursor);
+
+  auto page = co_await items_.List(std::move(request));
+  if (!page.ok()) co_return ErrorResponse(page.error(), context.request_id());
+
+  boost::json::array items;
+  items.reserve(page->items.size());
+  for (const Item& item : page->items) items.push_back(ItemToJson(item));
+  boost::json::object body;
+  body["items"] = std::move(items);
+  body["nextCursor"] =
+      page->next_cursor ? boost::json::value(*page->next_cursor) : boost::json::value(nullptr);
+  body["hasMore"] = page->has_more;
+  co_return JsonResponse(StatusCode::ok, body);
+}
+
+Task<http::HttpResponse> ItemsApi::Get(http::RequestContext& context) {
+  auto item = co_await items_.Get(context.principal().user_id, std::string(context.PathParam("itemId")));
+  if (!item.ok()) co_return ErrorResponse(item.error(), context.request_id());
+  co_return JsonResponse(StatusCode::ok, ItemToJson(*item));
+}
+
+Task<http::HttpResponse> ItemsApi::Update(http::RequestContext& context) {
+  auto body = ParseJsonBody(context);
+  if (!body.ok()) co_return ErrorResponse(body.error(), context.request_id());
+  auto patch = ParseItemPatch(*body);
+  if (!patch.ok()) co_return ErrorResponse(patch.error(), context.request_id());
+  auto item = co_await items_.Update(context.principal().user_id, std::string(context.PathParam("itemId")),
+                                     std::move(*patch));
+  if (!item.ok()) co_return ErrorResponse(item.error(), context.request_id());
+  co_return JsonResponse(StatusCode::ok, ItemToJson(*item));
+}
+
+Task<http::HttpResponse> ItemsApi::Delete(http::RequestContext& context) {
+  Status status =
+      co_await items_.Delete(context.principal().user_id, std::string(context.PathParam("itemId")));
+  if (!status.ok()) co_return ErrorResponse(status.error(), context.request_id());
+  co_return http::EmptyResponse(StatusCode::no_content);
+}
+
+}  // namespace wdrbe::api

@@ -1,0 +1,25 @@
+#include "wdrbe/api/routes.hpp"
+
+namespace wdrbe::api {
+
+http::Router BuildRoutes(ItemsApi& items, ActivitiesApi& activities, OpsApi& ops) {
+  using http::Access;
+  using http::Verb;
+  http::Router router;
+  auto bind = [](auto* api, auto method) {
+    return [api, method](http::RequestContext& context) { return (api->*method)(context); };
+  };
+  // clang-format off
+  router.Add(Verb::get,     "/healthz",                      Access::kPublic,        bind(&ops, &OpsApi::Healthz));
+  router.Add(Verb::get,     "/readyz",                       Access::kPublic,        bind(&ops, &OpsApi::Readyz));
+  router.Add(Verb::post,    "/users/{userId}/items",         Access::kAuthenticated, bind(&items, &ItemsApi::Create));
+  router.Add(Verb::get,     "/users/{userId}/items",         Access::kAuthenticated, bind(&items, &ItemsApi::List));
+  router.Add(Verb::get,     "/users/{userId}/activities",    Access::kAuthenticated, bind(&activities, &ActivitiesApi::List));
+  router.Add(Verb::get,     "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Get));
+  router.Add(Verb::patch,   "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Update));
+  router.Add(Verb::delete_, "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Delete));
+  // clang-format on
+  return router;
+}
+
+}  // namespace wdrbe::api

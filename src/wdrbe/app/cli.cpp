@@ -1,0 +1,111 @@
+#include "wdrbe/app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "wdrbe/app/app.hpp"
+#include "wdrbe/app/config.hpp"
+#include "wdrbe/app/secrets.hpp"
+#include "wdrbe/auth/jwt_hs256.hpp"
+#include "wdrbe/base/clock.hpp"
+
+namespace wdrbe::app {
+namespace {
+
+// Token lifetimes `wdrbe token` accepts (development and tests).
+constexpr std::int64_t kDefaultTokenTtlSeconds = 3600;
+constexpr std::int64_t kMaxTokenTtlSeconds = 30LL * 24 * 3600;
+
+void AddJwtOptions(CLI::App& command, JwtConfig& jwt) {
+  command
+      .add_option("--jwt-secret-file", jwt.secret_file,
+                  "File holding the HS256 secret (else WDRBE_JWT_SECRET)")
+      ->envname("WDRBE_JWT_SECRET_FILE");
+  command.add_option("--jwt-issuer", jwt.issuer, "Required `iss` claim")->envname("WDRBE_JWT_ISSUER");
+  command.add_option("--jwt-audience", jwt.audience, "Required `aud` claim")->envname("WDRBE_JWT_AUDIENCE");
+}
+
+int Fail(std::string_view command, const Error& error) {
+  std::cerr << "wdrbe " << command << ": " << error.message << std::endl;
+  return 1;
+}
+
+int RunServe(const ServeConfig& config) {
+  auto app = App::Open(config);
+  if (!app.ok()) return Fail("serve", app.error());
+  return (*app)->Run();
+}
+
+struct TokenOptions {
+  JwtConfig jwt;
+  std::string subject;
+  std::int64_t ttl_s = kDefaultTokenTtlSeconds;
+};
+
+int RunToken(const TokenOptions& options) {
+  if (options.subject.empty() || options.subject.size() > kMaxSubjectLength) {
+    return Fail("token", Error::BadRequest("--sub must be 1-128 characters"));
+  }
+  if (options.ttl_s < 1 || options.ttl_s > kMaxTokenTtlSeconds) {
+    return Fail("token",
+                Error::BadRequest("--ttl must be 1-" + std::to_string(kMaxTokenTtlSeconds) + " seconds"));
+  }
+  auto secret = LoadJwtSecret(options.jwt.secret_file);
+  if (!secret.ok()) return Fail("token", secret.error());
+  const std::int64_t now = SystemClock().NowMillis() / 1000;
+  boost::json::object claims{{"sub", options.subject}, {"iat", now}, {"exp", now + options.ttl_s}};
+  if (options.jwt.issuer) claims["iss"] = *options.jwt.issuer;
+  if (options.jwt.audience) claims["aud"] = *options.jwt.audience;
+  std::cout << SignHs256(claims, *secret) << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App cli{"wdrbe: the wardrobe items service"};
+  cli.require_subcommand(1);
+
+  ServeConfig serve;
+  CLI::App* serve_cmd = cli.add_subcommand("serve", "Run the whole service (API, store) in this process");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")
+      ->envname("WDRBE_LISTEN")
+      ->capture_default_str();
+  serve_cmd->add_option("--data-dir", serve.data_dir, "Directory of the embedded store")
+      ->envname("WDRBE_DATA_DIR")
+      ->capture_default_str();
+  AddJwtOptions(*serve_cmd, serve.jwt);
+  serve_cmd->add_option("--jwks-file", serve.jwt.jwks_file, "JWKS for RS256/ES256 (not supported yet)")
+      ->envname("WDRBE_JWKS_FILE");
+  serve_cmd->add_option("--threads", serve.threads, "Network threads (0: one per core)")
+      ->envname("WDRBE_THREADS")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--durability", serve.durability,
+                   "full: fsync every commit; normal: may lose the last "
+                   "moments of writes on power loss")
+      ->envname("WDRBE_DURABILITY")
+      ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--read-connections", serve.read_connections, "SQLite reader threads")
+      ->envname("WDRBE_READ_CONNECTIONS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+
+  TokenOptions token;
+  CLI::App* token_cmd = cli.add_subcommand("token", "Mint an HS256 token with the configured secret");
+  token_cmd->add_option("--sub", token.subject, "User id (the `sub` claim)")->required();
+  token_cmd->add_option("--ttl", token.ttl_s, "Lifetime in seconds")->capture_default_str();
+  AddJwtOptions(*token_cmd, token.jwt);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  if (*serve_cmd) return RunServe(serve);
+  if (*token_cmd) return RunToken(token);
+  return 1;
+}
+
+}  // namespace wdrbe::app

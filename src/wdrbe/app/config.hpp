@@ -1,0 +1,36 @@
+// Configuration of `wdrbe serve` and the other commands. Every flag also
+// reads from WDRBE_<FLAG> (see cli.cpp); defaults are the contract's.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "wdrbe/base/result.hpp"
+
+namespace wdrbe::app {
+
+struct JwtConfig {
+  std::optional<std::string> secret_file;  // else WDRBE_JWT_SECRET
+  std::optional<std::string> issuer;
+  std::optional<std::string> audience;
+  std::optional<std::string> jwks_file;  // RS256/ES256: not yet supported
+};
+
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./wdrbe-data";
+  JwtConfig jwt;
+  int threads = 0;                  // 0: one per core
+  std::string durability = "full";  // full | normal
+  int read_connections = 4;
+};
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// Parses HOST:PORT (IPv6 as [addr]:port).
+Result<ListenAddress> ParseListenAddress(const std::string& text);
+
+}  // namespace wdrbe::app

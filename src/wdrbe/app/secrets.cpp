@@ -1,0 +1,88 @@
+#include "wdrbe/app/secrets.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace wdrbe::app {
+namespace {
+
+constexpr std::size_t kCursorKeyBytes = 32;
+constexpr char kCursorKeyFile[] = "cursor.key";
+
+std::string Errno() { return std::strerror(errno); }
+
+Status WriteNewFile(const std::filesystem::path& path, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Error::Unavailable("cannot create " + path.string() + ": " + Errno());
+  const bool written =
+      ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return Error::Unavailable("cannot write " + path.string() + ": " + Errno());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file) {
+  std::string secret;
+  if (secret_file) {
+    std::ifstream in(*secret_file, std::ios::binary);
+    if (!in) return Error::BadRequest("cannot read --jwt-secret-file " + *secret_file);
+    std::ostringstream contents;
+    contents << in.rdbuf();
+    secret = contents.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  } else if (const char* env = std::getenv("WDRBE_JWT_SECRET"); env != nullptr) {
+    secret = env;
+  } else {
+    return Error::BadRequest(
+        "no JWT secret configured: set WDRBE_JWT_SECRET (for example: export WDRBE_JWT_SECRET=$(openssl rand "
+        "-hex "
+        "32)) or pass --jwt-secret-file PATH");
+  }
+  if (secret.size() < kMinJwtSecretBytes) {
+    return Error::BadRequest("the JWT secret is " + std::to_string(secret.size()) + " bytes; at least " +
+                             std::to_string(kMinJwtSecretBytes) +
+                             " are required (try: openssl rand -hex 32)");
+  }
+  return secret;
+}
+
+Status PrepareDataDir(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec)
+    return Error::Unavailable("cannot create data directory " + data_dir.string() + ": " + ec.message());
+  if (::access(data_dir.c_str(), W_OK | X_OK) != 0) {
+    return Error::Unavailable("data directory " + data_dir.string() + " is not writable: " + Errno());
+  }
+  return Status::Ok();
+}
+
+Result<std::string> LoadOrCreateCursorKey(const std::filesystem::path& data_dir, RandomSource& random) {
+  const auto path = data_dir / kCursorKeyFile;
+  if (!std::filesystem::exists(path)) {
+    std::array<std::uint8_t, kCursorKeyBytes> key{};
+    random.Fill(key);
+    const std::string bytes(reinterpret_cast<const char*>(key.data()), key.size());
+    Status created = WriteNewFile(path, bytes);
+    // Another process may have won the race to create it; then read theirs.
+    if (!created.ok() && !std::filesystem::exists(path)) return created.error();
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (key.size() != kCursorKeyBytes) {
+    return Error::Internal(path.string() + " is damaged (expected " + std::to_string(kCursorKeyBytes) +
+                           " bytes); delete it to make a new one (outstanding cursors become invalid)");
+  }
+  return key;
+}
+
+}  // namespace wdrbe::app

@@ -1,0 +1,60 @@
+#include "wdrbe/http/dispatcher.hpp"
+
+#include <boost/url/parse.hpp>
+#include <exception>
+
+#include "wdrbe/http/responses.hpp"
+
+namespace wdrbe::http {
+namespace {
+
+Error MethodNotAllowedError() {
+  return Error{ErrorCode::kMethodNotAllowed, "method not allowed on this route", {}};
+}
+
+}  // namespace
+
+Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id) {
+  auto url = boost::urls::parse_origin_form(request.target());
+  if (!url) co_return ErrorResponse(Error::BadRequest("malformed request target"), request_id);
+
+  std::vector<std::string> segments;
+  for (auto segment : url->segments()) segments.emplace_back(segment);
+
+  auto match = router_.Find(request.method(), segments);
+  if (std::holds_alternative<Router::NotFound>(match)) {
+    co_return ErrorResponse(Error::NotFound("no such route"), request_id);
+  }
+  if (auto* not_allowed = std::get_if<Router::MethodNotAllowed>(&match)) {
+    HttpResponse response = ErrorResponse(MethodNotAllowedError(), request_id);
+    response.set(beast_http::field::allow, not_allowed->allow);
+    co_return response;
+  }
+
+  auto& found = std::get<Router::Found>(match);
+  RequestContext context(request, request_id, *url, std::move(found.params));
+  if (found.route->access == Access::kAuthenticated) {
+    auto principal = authenticate_(request);
+    if (!principal.ok()) {
+      HttpResponse response = ErrorResponse(principal.error(), request_id);
+      if (request.find(beast_http::field::authorization) != request.end()) {
+        response.set(beast_http::field::www_authenticate, R"(Bearer error="invalid_token")");
+      }
+      co_return response;
+    }
+    context.set_principal(std::move(*principal));
+  }
+
+  // Handlers report failures as values; an exception here is a bug, and
+  // it must not take the connection (or the process) down with it.
+  std::exception_ptr failure;
+  try {
+    co_return co_await found.route->handler(context);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  (void)failure;
+  co_return ErrorResponse(Error::Internal("unhandled exception"), request_id);
+}
+
+}  // namespace wdrbe::http

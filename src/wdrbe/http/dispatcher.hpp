@@ -1,0 +1,29 @@
+// The request pipeline: parse the target, route (404/405), authenticate
+// routes that need it (401), run the handler, and turn anything unexpected
+// into a 500 without details.
+#pragma once
+
+#include <functional>
+
+#include "wdrbe/base/result.hpp"
+#include "wdrbe/http/request_handler.hpp"
+#include "wdrbe/http/router.hpp"
+
+namespace wdrbe::http {
+
+// Verifies the credentials of a request; kUnauthorized when they fail.
+using Authenticator = std::function<Result<Principal>(const HttpRequest&)>;
+
+class Dispatcher final : public RequestHandler {
+ public:
+  Dispatcher(Router router, Authenticator authenticate)
+      : router_(std::move(router)), authenticate_(std::move(authenticate)) {}
+
+  Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id) override;
+
+ private:
+  Router router_;
+  Authenticator authenticate_;
+};
+
+}  // namespace wdrbe::http

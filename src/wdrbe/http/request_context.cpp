@@ -1,0 +1,25 @@
+#include "wdrbe/http/request_context.hpp"
+
+namespace wdrbe::http {
+
+std::string_view RequestContext::PathParam(std::string_view name) const {
+  for (const auto& [key, value] : params_) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+std::optional<std::string> RequestContext::Query(std::string_view name) const {
+  for (auto param : url_.params()) {
+    if (param.key == name) return std::string(param.value);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> RequestContext::Header(std::string_view name) const {
+  auto it = request_.find(name);
+  if (it == request_.end()) return std::nullopt;
+  return it->value();
+}
+
+}  // namespace wdrbe::http

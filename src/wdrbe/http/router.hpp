@@ -1,0 +1,54 @@
+// Route table: method + path pattern ("/users/{userId}/items") -> handler.
+// Matching is by decoded path segments; `{name}` matches one non-empty
+// segment. Built once at start, then read-only (safe across threads).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "wdrbe/base/task.hpp"
+#include "wdrbe/http/request_context.hpp"
+
+namespace wdrbe::http {
+
+using Handler = std::function<Task<HttpResponse>(RequestContext&)>;
+
+enum class Access { kPublic, kAuthenticated };
+
+struct Route {
+  Verb method;
+  std::string pattern;
+  Access access;
+  Handler handler;
+};
+
+class Router {
+ public:
+  void Add(Verb method, std::string pattern, Access access, Handler handler);
+
+  struct Found {
+    const Route* route;
+    PathParams params;
+  };
+  struct MethodNotAllowed {
+    std::string allow;  // e.g. "GET, POST"
+  };
+  struct NotFound {};
+  using Match = std::variant<Found, MethodNotAllowed, NotFound>;
+
+  Match Find(Verb method, const std::vector<std::string>& segments) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  struct CompiledRoute {
+    std::vector<std::string> parts;  // literal, or "{name}"
+  };
+  std::vector<Route> routes_;
+  std::vector<CompiledRoute> compiled_;
+};
+
+}  // namespace wdrbe::http

@@ -1,0 +1,86 @@
+// The HTTP/1.1 server on Boost.Beast: one coroutine per connection, each on
+// its own strand of a shared io_context run by N threads. Transport rules
+// live here: header and body limits enforced before any work is done,
+// timeouts for slow or idle clients, keep-alive (pipelined requests are
+// answered in order), X-Request-Id on every response, graceful shutdown.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
+#include "wdrbe/base/result.hpp"
+#include "wdrbe/http/request_handler.hpp"
+
+namespace wdrbe::http {
+
+// Transport limits; each is documented in docs/api.md.
+inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t max_body_bytes = kMaxBodyBytes;
+  std::size_t max_header_bytes = kMaxHeaderBytes;
+  // A connection waiting longer than this for a request's header (idle
+  // keep-alive included) is closed; so is one that takes longer to send a
+  // body or to read a response.
+  std::chrono::seconds header_timeout{30};
+  std::chrono::seconds body_timeout{30};
+  std::chrono::seconds write_timeout{30};
+  // How long shutdown waits for in-flight requests before closing anyway.
+  std::chrono::seconds drain_timeout{10};
+};
+
+class HttpServer {
+ public:
+  using RequestIdSource = std::function<std::string()>;
+
+  // Binds and listens (errors such as "address already in use" are
+  // reported here, before anything starts).
+  static Result<std::unique_ptr<HttpServer>> Bind(boost::asio::io_context& io, const ServerOptions& options,
+                                                  RequestHandler& handler, RequestIdSource new_request_id);
+  ~HttpServer();
+
+  boost::asio::ip::tcp::endpoint local_endpoint() const { return endpoint_; }
+
+  // Starts accepting connections on the io_context.
+  void Start();
+
+  // Stops accepting, closes idle connections, lets in-flight requests finish
+  // (their responses say Connection: close), and calls `on_drained` once
+  // every connection is gone or drain_timeout has passed. Thread-safe.
+  void Shutdown(std::function<void()> on_drained);
+
+ private:
+  struct Session;
+  HttpServer(boost::asio::io_context& io, const ServerOptions& options, RequestHandler& handler,
+             RequestIdSource new_request_id);
+  Task<void> AcceptLoop();
+  Task<void> RunSession(std::shared_ptr<Session> session);
+  Task<void> AwaitDrained(std::function<void()> on_drained);
+  std::string RequestIdFor(const HttpRequest& request);
+
+  boost::asio::io_context& io_;
+  ServerOptions options_;
+  RequestHandler& handler_;
+  RequestIdSource new_request_id_;
+  boost::asio::strand<boost::asio::io_context::executor_type> acceptor_strand_;
+  boost::asio::ip::tcp::acceptor acceptor_;  // used on acceptor_strand_ only
+  boost::asio::ip::tcp::endpoint endpoint_;
+  std::atomic<bool> draining_{false};
+  std::mutex sessions_mutex_;
+  std::unordered_set<std::shared_ptr<Session>> sessions_;  // guarded by sessions_mutex_
+};
+
+}  // namespace wdrbe::http

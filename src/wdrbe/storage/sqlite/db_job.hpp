@@ -1,0 +1,79 @@
+// A unit of database work handed from a coroutine to a database thread, and
+// the awaitable that hands it over. The job runs on the database thread; its
+// result is posted back to the awaiting coroutine's executor, so network
+// threads never block on SQLite.
+#pragma once
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "wdrbe/base/result.hpp"
+#include "wdrbe/base/task.hpp"
+#include "wdrbe/storage/sqlite/sqlite_connection.hpp"
+
+namespace wdrbe::sqlite {
+
+class DbJob {
+ public:
+  virtual ~DbJob() = default;
+  // Runs the work on `connection`; returns whether it succeeded (a writer
+  // rolls a failed job's savepoint back).
+  virtual bool Run(Connection& connection) = 0;
+  // Delivers the result. `commit` is the fate of the enclosing transaction:
+  // when it failed, a successful job's result is replaced by that error.
+  virtual void Complete(const Status& commit) = 0;
+};
+
+template <typename T>
+using DbWork = std::function<Result<T>(Connection&)>;
+
+template <typename T, typename Handler>
+class TypedDbJob final : public DbJob {
+ public:
+  TypedDbJob(DbWork<T> work, Handler handler)
+      : work_(std::move(work)),
+        handler_(std::move(handler)),
+        work_guard_(boost::asio::get_associated_executor(handler_)) {}
+
+  bool Run(Connection& connection) override {
+    result_.emplace(work_(connection));
+    return result_->ok();
+  }
+
+  void Complete(const Status& commit) override {
+    if (!result_) result_.emplace(Error::Unavailable("the store is shutting down"));
+    if (!commit.ok() && result_->ok()) result_.emplace(commit.error());
+    auto executor = work_guard_.get_executor();
+    boost::asio::post(executor, [handler = std::move(handler_), result = std::move(*result_)]() mutable {
+      std::move(handler)(std::move(result));
+    });
+    work_guard_.reset();
+  }
+
+ private:
+  DbWork<T> work_;
+  Handler handler_;
+  boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work_guard_;
+  std::optional<Result<T>> result_;
+};
+
+// Wraps `work` in a job, gives it to `enqueue`, and awaits its result.
+// Both are captured by value: the awaitable starts only when awaited.
+template <typename T, typename Enqueue>
+Task<Result<T>> AwaitDbJob(Enqueue&& enqueue, DbWork<T> work) {
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(Result<T>)>(
+      [enqueue = std::forward<Enqueue>(enqueue), work = std::move(work)](auto handler) mutable {
+        enqueue(std::unique_ptr<DbJob>(
+            new TypedDbJob<T, decltype(handler)>(std::move(work), std::move(handler))));
+      },
+      boost::asio::use_awaitable);
+}
+
+}  // namespace wdrbe::sqlite

@@ -1,0 +1,56 @@
+// The single writer of the embedded store. One thread owns the write
+// connection; concurrent requests' writes are queued and committed together
+// in one transaction (group commit), so the cost of a durable commit (an
+// fsync with synchronous=FULL) is shared by everyone waiting. Each job runs
+// inside its own SAVEPOINT, so a job that fails is rolled back alone and
+// never fails its batch-mates. A job's result is delivered only after the
+// transaction that holds it is committed (or failed).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "wdrbe/storage/sqlite/db_job.hpp"
+
+namespace wdrbe::sqlite {
+
+// Jobs per transaction at most, so one commit never holds many requests
+// hostage and memory stays bounded.
+inline constexpr std::size_t kMaxWriteBatch = 512;
+
+class GroupCommitWriter {
+ public:
+  // Takes ownership of an open read-write connection and starts the thread.
+  static std::unique_ptr<GroupCommitWriter> Start(std::unique_ptr<Connection> connection);
+  ~GroupCommitWriter();  // Stop()s
+  GroupCommitWriter(const GroupCommitWriter&) = delete;
+  GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
+
+  // Runs `work` on the writer thread inside a write transaction; thread-safe.
+  template <typename T>
+  Task<Result<T>> Submit(DbWork<T> work) {
+    return AwaitDbJob<T>([this](std::unique_ptr<DbJob> job) { Enqueue(std::move(job)); }, std::move(work));
+  }
+
+  // Finishes every queued job, then joins the thread. Jobs submitted after
+  // Stop complete with kUnavailable. Idempotent.
+  void Stop();
+
+ private:
+  explicit GroupCommitWriter(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
+  void Enqueue(std::unique_ptr<DbJob> job);
+  void Loop();
+  void CommitBatch(std::deque<std::unique_ptr<DbJob>>& batch);
+
+  std::unique_ptr<Connection> connection_;  // used only by thread_
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<DbJob>> queue_;  // guarded by mutex_
+  bool stopping_ = false;                     // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace wdrbe::sqlite

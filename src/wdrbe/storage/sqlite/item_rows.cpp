@@ -1,0 +1,205 @@
+#include "wdrbe/storage/sqlite/item_rows.hpp"
+
+namespace wdrbe::sqlite {
+namespace {
+
+constexpr char kItemColumns[] =
+    "item_id, user_id, name, category, season, color, brand, purchase_date, image_url, shared_count, "
+    "is_public, created_at, updated_at";
+
+Item ReadItem(const Statement& row) {
+  Item item;
+  item.item_id = row.ColumnText(0);
+  item.user_id = row.ColumnText(1);
+  item.fields.name = row.ColumnText(2);
+  item.fields.category = row.ColumnText(3);
+  item.fields.season = row.ColumnOptionalText(4);
+  item.fields.color = row.ColumnOptionalText(5);
+  item.fields.brand = row.ColumnOptionalText(6);
+  item.fields.purchase_date = row.ColumnOptionalText(7);
+  item.fields.image_url = row.ColumnOptionalText(8);
+  item.shared_count = row.ColumnInt(9);
+  item.is_public = row.ColumnInt(10) != 0;
+  item.created_at_ms = row.ColumnInt(11);
+  item.updated_at_ms = row.ColumnInt(12);
+  return item;
+}
+
+// Builds the one query shape per filter combination. Each shape is a range
+// scan of the matching index: equality on the leading columns, then the
+// (created_at, item_id) keyset bound, in index order reversed.
+std::string ItemsQuerySql(const ListItemsQuery& query) {
+  std::string sql = std::string("SELECT ") + kItemColumns + " FROM items WHERE user_id = ?1";
+  if (query.season) sql += " AND season = ?2";
+  if (query.category) sql += " AND category = ?3";
+  if (query.after) sql += " AND (created_at, item_id) < (?4, ?5)";
+  sql += " ORDER BY created_at DESC, item_id DESC LIMIT ?6";
+  return sql;
+}
+
+}  // namespace
+
+Result<std::optional<Item>> LoadItem(Connection& db, const std::string& item_id) {
+  auto stmt = db.Prepare(std::string("SELECT ") + kItemColumns + " FROM items WHERE item_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, item_id);
+  auto step = (*stmt)->Step();
+  if (!step.ok()) return step.error();
+  if (*step == Statement::StepResult::kDone) return std::optional<Item>();
+  return std::optional<Item>(ReadItem(**stmt));
+}
+
+Status InsertItem(Connection& db, const Item& item) {
+  auto stmt = db.Prepare(std::string("INSERT INTO items (") + kItemColumns +
+                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)
+      ->Bind(1, item.item_id)
+      .Bind(2, item.user_id)
+      .Bind(3, item.fields.name)
+      .Bind(4, item.fields.category)
+      .BindOptional(5, item.fields.season)
+      .BindOptional(6, item.fields.color)
+      .BindOptional(7, item.fields.brand)
+      .BindOptional(8, item.fields.purchase_date)
+      .BindOptional(9, item.fields.image_url)
+      .Bind(10, item.shared_count)
+      .Bind(11, std::int64_t{item.is_public ? 1 : 0})
+      .Bind(12, item.created_at_ms)
+      .Bind(13, item.updated_at_ms);
+  return (*stmt)->Run();
+}
+
+Status SaveItem(Connection& db, const Item& item) {
+  auto stmt = db.Prepare(
+      "UPDATE items SET name = ?2, category = ?3, season = ?4, color = ?5, brand = ?6, purchase_date = ?7, "
+      "image_url = ?8, shared_count = ?9, is_public = ?10, updated_at = ?11 WHERE item_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)
+      ->Bind(1, item.item_id)
+      .Bind(2, item.fields.name)
+      .Bind(3, item.fields.category)
+      .BindOptional(4, item.fields.season)
+      .BindOptional(5, item.fields.color)
+      .BindOptional(6, item.fields.brand)
+      .BindOptional(7, item.fields.purchase_date)
+      .BindOptional(8, item.fields.image_url)
+      .Bind(9, item.shared_count)
+      .Bind(10, std::int64_t{item.is_public ? 1 : 0})
+      .Bind(11, item.updated_at_ms);
+  return (*stmt)->Run();
+}
+
+Status DeleteItemRow(Connection& db, const std::string& item_id) {
+  auto stmt = db.Prepare("DELETE FROM items WHERE item_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, item_id);
+  return (*stmt)->Run();
+}
+
+Status InsertActivity(Connection& db, const Activity& activity) {
+  auto stmt = db.Prepare(
+      "INSERT INTO activities (activity_id, user_id, activity_type, item_id, item_name, ts, metadata) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)
+      ->Bind(1, activity.activity_id)
+      .Bind(2, activity.user_id)
+      .Bind(3, activity.activity_type)
+      .Bind(4, activity.item_id)
+      .Bind(5, activity.item_name)
+      .Bind(6, activity.timestamp_ms)
+      .Bind(7, activity.metadata_json);
+  return (*stmt)->Run();
+}
+
+Result<std::optional<IdempotencyRecord>> LoadIdempotencyRecord(Connection& db, const std::string& user_id,
+                                                               const std::string& key) {
+  auto stmt = db.Prepare(
+      "SELECT fingerprint, item_id, created_at FROM idempotency_keys WHERE user_id = ?1 AND idem_key = ?2");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, user_id).Bind(2, key);
+  auto step = (*stmt)->Step();
+  if (!step.ok()) return step.error();
+  if (*step == Statement::StepResult::kDone) return std::optional<IdempotencyRecord>();
+  return std::optional<IdempotencyRecord>(
+      IdempotencyRecord{(*stmt)->ColumnText(0), (*stmt)->ColumnText(1), (*stmt)->ColumnInt(2)});
+}
+
+Status SaveIdempotencyRecord(Connection& db, const std::string& user_id, const std::string& key,
+                             const IdempotencyRecord& record) {
+  auto stmt = db.Prepare(
+      "INSERT OR REPLACE INTO idempotency_keys (user_id, idem_key, fingerprint, item_id, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)
+      ->Bind(1, user_id)
+      .Bind(2, key)
+      .Bind(3, record.fingerprint)
+      .Bind(4, record.item_id)
+      .Bind(5, record.created_at_ms);
+  return (*stmt)->Run();
+}
+
+Status DeleteExpiredIdempotencyRecords(Connection& db, std::int64_t cutoff_ms, int max_rows) {
+  auto stmt = db.Prepare(
+      "DELETE FROM idempotency_keys WHERE (user_id, idem_key) IN "
+      "(SELECT user_id, idem_key FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, cutoff_ms).Bind(2, std::int64_t{max_rows});
+  return (*stmt)->Run();
+}
+
+Result<ItemPage> QueryItems(Connection& db, const ListItemsQuery& query) {
+  auto stmt = db.Prepare(ItemsQuerySql(query));
+  if (!stmt.ok()) return stmt.error();
+  Statement& s = **stmt;
+  s.Bind(1, query.user_id);
+  if (query.season) s.Bind(2, *query.season);
+  if (query.category) s.Bind(3, *query.category);
+  if (query.after) s.Bind(4, query.after->sort_ms).Bind(5, query.after->id);
+  // One row more than the page tells, exactly, whether another page exists.
+  s.Bind(6, std::int64_t{query.limit + 1});
+  ItemPage page;
+  page.items.reserve(static_cast<std::size_t>(query.limit));
+  for (;;) {
+    auto step = s.Step();
+    if (!step.ok()) return step.error();
+    if (*step == Statement::StepResult::kDone) break;
+    if (static_cast<int>(page.items.size()) == query.limit) {
+      page.has_more = true;
+      break;
+    }
+    page.items.push_back(ReadItem(s));
+  }
+  return page;
+}
+
+Result<ActivityPage> QueryActivities(Connection& db, const ListActivitiesQuery& query) {
+  std::string sql =
+      "SELECT activity_id, user_id, activity_type, item_id, item_name, ts, metadata FROM activities "
+      "WHERE user_id = ?1";
+  if (query.after) sql += " AND (ts, activity_id) < (?2, ?3)";
+  sql += " ORDER BY ts DESC, activity_id DESC LIMIT ?4";
+  auto stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  Statement& s = **stmt;
+  s.Bind(1, query.user_id);
+  if (query.after) s.Bind(2, query.after->sort_ms).Bind(3, query.after->id);
+  s.Bind(4, std::int64_t{query.limit + 1});
+  ActivityPage page;
+  for (;;) {
+    auto step = s.Step();
+    if (!step.ok()) return step.error();
+    if (*step == Statement::StepResult::kDone) break;
+    if (static_cast<int>(page.activities.size()) == query.limit) {
+      page.has_more = true;
+      break;
+    }
+    page.activities.push_back(Activity{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
+                                       s.ColumnText(4), s.ColumnInt(5), s.ColumnText(6)});
+  }
+  return page;
+}
+
+}  // namespace wdrbe::sqlite

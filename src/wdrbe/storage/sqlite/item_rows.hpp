@@ -1,0 +1,42 @@
+// SQL for items and activities, and the mapping between rows and domain
+// values. Every function runs on the connection it is given, on that
+// connection's own thread; none starts or ends a transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "wdrbe/base/result.hpp"
+#include "wdrbe/domain/activity.hpp"
+#include "wdrbe/domain/item.hpp"
+#include "wdrbe/storage/item_store.hpp"
+#include "wdrbe/storage/sqlite/sqlite_connection.hpp"
+
+namespace wdrbe::sqlite {
+
+// The item, or nullopt when there is no row.
+Result<std::optional<Item>> LoadItem(Connection& db, const std::string& item_id);
+Status InsertItem(Connection& db, const Item& item);
+// Writes every editable field, the counters and updated_at of `item`.
+Status SaveItem(Connection& db, const Item& item);
+Status DeleteItemRow(Connection& db, const std::string& item_id);
+
+Status InsertActivity(Connection& db, const Activity& activity);
+
+struct IdempotencyRecord {
+  std::string fingerprint;
+  std::string item_id;
+  std::int64_t created_at_ms = 0;
+};
+Result<std::optional<IdempotencyRecord>> LoadIdempotencyRecord(Connection& db, const std::string& user_id,
+                                                               const std::string& key);
+// Inserts or overwrites (an expired record is replaced by a new one).
+Status SaveIdempotencyRecord(Connection& db, const std::string& user_id, const std::string& key,
+                             const IdempotencyRecord& record);
+// Deletes up to `max_rows` records created before `cutoff_ms`.
+Status DeleteExpiredIdempotencyRecords(Connection& db, std::int64_t cutoff_ms, int max_rows);
+
+Result<ItemPage> QueryItems(Connection& db, const ListItemsQuery& query);
+Result<ActivityPage> QueryActivities(Connection& db, const ListActivitiesQuery& query);
+
+}  // namespace wdrbe::sqlite

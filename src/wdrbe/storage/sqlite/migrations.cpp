@@ -1,0 +1,101 @@
+#include "wdrbe/storage/sqlite/migrations.hpp"
+
+#include <array>
+#include <string>
+
+namespace wdrbe::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Every list the API offers is one range scan on one of these indexes:
+// items by user (optionally by season, category or both) newest first,
+// and activities by user newest first.
+constexpr std::array kMigrations{
+    Migration{1, R"sql(
+CREATE TABLE items (
+  item_id       TEXT PRIMARY KEY,
+  user_id       TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  category      TEXT NOT NULL,
+  season        TEXT,
+  color         TEXT,
+  brand         TEXT,
+  purchase_date TEXT,
+  image_url     TEXT,
+  shared_count  INTEGER NOT NULL DEFAULT 0,
+  is_public     INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX items_by_user ON items (user_id, created_at, item_id);
+CREATE INDEX items_by_user_category ON items (user_id, category, created_at, item_id);
+CREATE INDEX items_by_user_season ON items (user_id, season, created_at, item_id);
+CREATE INDEX items_by_user_season_category ON items (user_id, season, category, created_at, item_id);
+
+CREATE TABLE activities (
+  activity_id   TEXT PRIMARY KEY,
+  user_id       TEXT NOT NULL,
+  activity_type TEXT NOT NULL,
+  item_id       TEXT NOT NULL,
+  item_name     TEXT NOT NULL,
+  ts            INTEGER NOT NULL,
+  metadata      TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX activities_by_user ON activities (user_id, ts, activity_id);
+
+CREATE TABLE idempotency_keys (
+  user_id     TEXT NOT NULL,
+  idem_key    TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  item_id     TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (user_id, idem_key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+)sql"},
+};
+
+Result<int> CurrentVersion(Connection& connection) {
+  if (Status s = connection.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                                 "applied_at INTEGER NOT NULL)");
+      !s.ok()) {
+    return s.error();
+  }
+  auto stmt = connection.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!stmt.ok()) return stmt.error();
+  auto step = (*stmt)->Step();
+  if (!step.ok()) return step.error();
+  return static_cast<int>((*stmt)->ColumnInt(0));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+Status ApplyMigrations(Connection& connection) {
+  auto current = CurrentVersion(connection);
+  if (!current.ok()) return current.error();
+  if (*current > LatestSchemaVersion()) {
+    return Error::Internal("database schema version " + std::to_string(*current) +
+                           " is newer than this binary supports (" + std::to_string(LatestSchemaVersion()) +
+                           ")");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= *current) continue;
+    std::string sql = "BEGIN IMMEDIATE;";
+    sql += migration.sql;
+    sql += "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
+           std::to_string(migration.version) + ", CAST(strftime('%s','now') AS INTEGER) * 1000);COMMIT;";
+    if (Status s = connection.Exec(sql); !s.ok()) {
+      (void)connection.Exec("ROLLBACK");
+      return s.error();
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace wdrbe::sqlite

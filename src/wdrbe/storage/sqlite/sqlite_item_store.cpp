@@ -1,0 +1,153 @@
+#include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
+
+#include "wdrbe/domain/item_access.hpp"
+#include "wdrbe/storage/sqlite/item_rows.hpp"
+#include "wdrbe/storage/sqlite/migrations.hpp"
+
+namespace wdrbe::sqlite {
+namespace {
+
+// Expired idempotency records are swept a few at a time on the write path,
+// so the table stays bounded without a pause for a big delete.
+constexpr int kIdempotencySweepRows = 16;
+
+constexpr char kCreatedMetadata[] = R"({"action":"create"})";
+
+Result<CreateItemResult> CreateInTransaction(Connection& db, const CreateItemCommand& command) {
+  if (command.idempotency_key) {
+    auto record = LoadIdempotencyRecord(db, command.user_id, *command.idempotency_key);
+    if (!record.ok()) return record.error();
+    const bool live = *record && (*record)->created_at_ms > command.now_ms - kIdempotencyWindowMs;
+    if (live) {
+      if ((*record)->fingerprint != command.payload_fingerprint) {
+        return Error{
+            ErrorCode::kIdempotencyKeyReused, "this Idempotency-Key was used with a different payload", {}};
+      }
+      auto item = LoadItem(db, (*record)->item_id);
+      if (!item.ok()) return item.error();
+      if (!*item) return Error::NotFound("the item created with this Idempotency-Key has been deleted");
+      return CreateItemResult{std::move(**item), CreateOutcome::kReplayed};
+    }
+  }
+
+  auto existing = LoadItem(db, command.item_id);
+  if (!existing.ok()) return existing.error();
+  CreateItemResult result;
+  if (*existing) {
+    if ((*existing)->user_id != command.user_id) {
+      return Error{ErrorCode::kConflict, "an item with this itemId belongs to another user", {}};
+    }
+    result.item = std::move(**existing);
+    result.item.fields = command.fields;
+    result.item.updated_at_ms = command.now_ms;
+    result.outcome = CreateOutcome::kReplaced;
+    if (Status s = SaveItem(db, result.item); !s.ok()) return s.error();
+  } else {
+    result.item =
+        Item{command.item_id, command.user_id, command.fields, 0, false, command.now_ms, command.now_ms};
+    result.outcome = CreateOutcome::kCreated;
+    if (Status s = InsertItem(db, result.item); !s.ok()) return s.error();
+    Activity activity{command.activity_id, command.user_id, kActivityItemCreated, command.item_id,
+                      command.fields.name, command.now_ms,  kCreatedMetadata};
+    if (Status s = InsertActivity(db, activity); !s.ok()) return s.error();
+  }
+
+  if (command.idempotency_key) {
+    IdempotencyRecord record{command.payload_fingerprint, command.item_id, command.now_ms};
+    if (Status s = SaveIdempotencyRecord(db, command.user_id, *command.idempotency_key, record); !s.ok()) {
+      return s.error();
+    }
+    if (Status s =
+            DeleteExpiredIdempotencyRecords(db, command.now_ms - kIdempotencyWindowMs, kIdempotencySweepRows);
+        !s.ok()) {
+      return s.error();
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteItemStore>> SqliteItemStore::Open(const StoreOptions& options) {
+  auto connection = Connection::Open(options.path, Connection::Mode::kReadWrite, options.durability);
+  if (!connection.ok()) return connection.error();
+  if (Status s = ApplyMigrations(**connection); !s.ok()) return s.error();
+  auto readers = ReadPool::Start(options.path, options.read_connections);
+  if (!readers.ok()) return readers.error();
+  auto writer = GroupCommitWriter::Start(std::move(*connection));
+  return std::unique_ptr<SqliteItemStore>(new SqliteItemStore(std::move(writer), std::move(*readers)));
+}
+
+SqliteItemStore::~SqliteItemStore() { Close(); }
+
+void SqliteItemStore::Close() {
+  writer_->Stop();
+  readers_->Stop();
+}
+
+Task<Result<CreateItemResult>> SqliteItemStore::CreateItem(CreateItemCommand command) {
+  return writer_->Submit<CreateItemResult>(
+      [command = std::move(command)](Connection& db) { return CreateInTransaction(db, command); });
+}
+
+Task<Result<Item>> SqliteItemStore::GetItem(std::string item_id) {
+  return readers_->Submit<Item>([item_id = std::move(item_id)](Connection& db) -> Result<Item> {
+    auto item = LoadItem(db, item_id);
+    if (!item.ok()) return item.error();
+    if (!*item) return Error::NotFound("item not found");
+    return std::move(**item);
+  });
+}
+
+Task<Result<Item>> SqliteItemStore::UpdateItem(std::string user_id, std::string item_id, ItemPatch patch,
+                                               std::int64_t now_ms) {
+  return writer_->Submit<Item>([user_id = std::move(user_id), item_id = std::move(item_id),
+                                patch = std::move(patch), now_ms](Connection& db) -> Result<Item> {
+    auto item = LoadItem(db, item_id);
+    if (!item.ok()) return item.error();
+    if (!*item) return Error::NotFound("item not found");
+    if (Status s = CheckOwnerAccess(**item, user_id); !s.ok()) return s.error();
+    Item updated = **item;
+    patch.ApplyTo(updated.fields);
+    if (updated.fields == (*item)->fields) return updated;  // nothing changed: nothing written
+    updated.updated_at_ms = now_ms;
+    if (Status s = SaveItem(db, updated); !s.ok()) return s.error();
+    return updated;
+  });
+}
+
+Task<Status> SqliteItemStore::DeleteItem(std::string user_id, std::string item_id) {
+  auto result = co_await writer_->Submit<bool>(
+      [user_id = std::move(user_id), item_id = std::move(item_id)](Connection& db) -> Result<bool> {
+        auto item = LoadItem(db, item_id);
+        if (!item.ok()) return item.error();
+        if (!*item) return Error::NotFound("item not found");
+        if (Status s = CheckOwnerAccess(**item, user_id); !s.ok()) return s.error();
+        if (Status s = DeleteItemRow(db, item_id); !s.ok()) return s.error();
+        return true;
+      });
+  co_return result.status();
+}
+
+Task<Result<ItemPage>> SqliteItemStore::ListItems(ListItemsQuery query) {
+  return readers_->Submit<ItemPage>(
+      [query = std::move(query)](Connection& db) { return QueryItems(db, query); });
+}
+
+Task<Result<ActivityPage>> SqliteItemStore::ListActivities(ListActivitiesQuery query) {
+  return readers_->Submit<ActivityPage>(
+      [query = std::move(query)](Connection& db) { return QueryActivities(db, query); });
+}
+
+Task<Status> SqliteItemStore::Ping() {
+  auto result = co_await readers_->Submit<bool>([](Connection& db) -> Result<bool> {
+    auto stmt = db.Prepare("SELECT 1");
+    if (!stmt.ok()) return stmt.error();
+    auto step = (*stmt)->Step();
+    if (!step.ok()) return step.error();
+    return true;
+  });
+  co_return result.status();
+}
+
+}  // namespace wdrbe::sqlite
