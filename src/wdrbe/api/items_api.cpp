@@ -12,15 +12,6 @@ using http::ErrorResponse;
 using http::JsonResponse;
 using http::StatusCode;
 
-std::optional<std::string> TrimmedQuery(const http::RequestContext& context, std::string_view name) {
-  auto raw = context.Query(name);
-  if (!raw) return std::nullopt;
-  const auto begin = raw->find_first_not_of(" \t");
-  if (begin == std::string::npos) return std::string();
-  const auto end = raw->find_last_not_of(" \t");
-  return raw->substr(begin, end - begin + 1);
-}
-
 }  // namespace
 
 Task<http::HttpResponse> ItemsApi::Create(http::RequestContext& context) {
@@ -56,11 +47,11 @@ Task<http::HttpResponse> ItemsApi::List(http::RequestContext& context) {
           context.request_id());
     }
   }
-  if (auto category = TrimmedQuery(context, "category")) {
-    if (category->empty() || category->size() > 4 * kMaxCategoryLength) {
+  if (auto category = context.Query("category")) {
+    request.category = NormaliseCategoryFilter(*category);
+    if (!request.category) {
       co_return ErrorResponse(Error::BadRequest("category must be 1-100 characters"), context.request_id());
     }
-    request.category = std::move(category);
   }
   auto cursor = ParseCursor(context);
   if (!cursor.ok()) co_return ErrorResponse(cursor.error(), context.request_id());

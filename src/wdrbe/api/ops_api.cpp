@@ -9,14 +9,16 @@ Task<http::HttpResponse> OpsApi::Healthz(http::RequestContext&) {
   co_return http::JsonResponse(http::StatusCode::ok, kOk);
 }
 
-Task<http::HttpResponse> OpsApi::Readyz(http::RequestContext& context) {
-  Status store = co_await store_.Ping();
-  if (!store.ok()) {
-    co_return http::JsonResponse(
-        http::StatusCode::service_unavailable,
-        {{"status", "unavailable"}, {"store", "down"}, {"requestId", context.request_id()}});
-  }
-  co_return http::JsonResponse(http::StatusCode::ok, {{"status", "ready"}, {"store", "ok"}});
+Task<http::HttpResponse> OpsApi::Readyz(http::RequestContext&) {
+  const bool store_ok = (co_await store_.Ping()).ok();
+  const bool queue_ok = (co_await queue_.Depth()).ok();
+  const bool worker_ok = worker_running_();
+  const bool ready = store_ok && queue_ok && worker_ok;
+  co_return http::JsonResponse(ready ? http::StatusCode::ok : http::StatusCode::service_unavailable,
+                               {{"status", ready ? "ready" : "unavailable"},
+                                {"store", store_ok ? "ok" : "down"},
+                                {"queue", queue_ok ? "ok" : "down"},
+                                {"worker", worker_ok ? "running" : "stopped"}});
 }
 
 }  // namespace wdrbe::api

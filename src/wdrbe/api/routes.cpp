@@ -2,7 +2,7 @@
 
 namespace wdrbe::api {
 
-http::Router BuildRoutes(ItemsApi& items, ActivitiesApi& activities, OpsApi& ops) {
+http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops) {
   using http::Access;
   using http::Verb;
   http::Router router;
@@ -18,6 +18,7 @@ http::Router BuildRoutes(ItemsApi& items, ActivitiesApi& activities, OpsApi& ops
   router.Add(Verb::get,     "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Get));
   router.Add(Verb::patch,   "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Update));
   router.Add(Verb::delete_, "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Delete));
+  router.Add(Verb::post,    "/items/{itemId}/share",         Access::kAuthenticated, bind(&shares, &SharesApi::Share));
   // clang-format on
   return router;
 }

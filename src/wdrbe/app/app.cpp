@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "wdrbe/api/items_api.hpp"
 #include "wdrbe/api/ops_api.hpp"
 #include "wdrbe/api/routes.hpp"
+#include "wdrbe/api/shares_api.hpp"
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/clock.hpp"
@@ -23,10 +25,13 @@
 #include "wdrbe/domain/activity_feed.hpp"
 #include "wdrbe/domain/cursor.hpp"
 #include "wdrbe/domain/item_service.hpp"
+#include "wdrbe/domain/share_service.hpp"
 #include "wdrbe/domain/ulid.hpp"
 #include "wdrbe/http/dispatcher.hpp"
 #include "wdrbe/http/server.hpp"
+#include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
 #include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
+#include "wdrbe/worker/share_worker.hpp"
 
 namespace wdrbe::app {
 namespace {
@@ -57,15 +62,20 @@ struct App::Parts {
   std::unique_ptr<UlidGenerator> ids;
   std::unique_ptr<CursorCodec> cursors;
   std::unique_ptr<TokenVerifier> verifier;
+  int threads = 1;
+  boost::asio::io_context io;
+  std::shared_ptr<sqlite::Database> database;
   std::unique_ptr<sqlite::SqliteItemStore> store;
+  std::unique_ptr<sqlite::SqliteShareQueue> queue;
+  std::unique_ptr<ShareWorker> worker;
   std::unique_ptr<ItemService> item_service;
+  std::unique_ptr<ShareService> share_service;
   std::unique_ptr<ActivityFeed> activity_feed;
   std::unique_ptr<api::ItemsApi> items_api;
+  std::unique_ptr<api::SharesApi> shares_api;
   std::unique_ptr<api::ActivitiesApi> activities_api;
   std::unique_ptr<api::OpsApi> ops_api;
   std::unique_ptr<http::Dispatcher> dispatcher;
-  int threads = 1;
-  boost::asio::io_context io;
   std::unique_ptr<http::HttpServer> server;
 
   ~Parts() {
@@ -88,6 +98,16 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   if (config.threads < 0 || config.read_connections < 1) {
     return Error::BadRequest("--threads must be >= 0 and --read-connections >= 1");
   }
+  if (config.worker_batch_size < 1 || config.worker_batch_size > kMaxShareBatchSize) {
+    return Error::BadRequest("--worker-batch-size must be 1-10");
+  }
+  std::shared_ptr<const FaultInjector> faults;
+  if (const char* spec = std::getenv("WDRBE_FAULTS"); spec != nullptr && *spec != '\0') {
+    auto parsed = FaultInjector::Parse(spec);
+    if (!parsed.ok()) return parsed.error();
+    faults = std::move(*parsed);
+    std::cout << "wdrbe: fault injection is ON (WDRBE_FAULTS=" << spec << "): a testing aid" << std::endl;
+  }
   auto address = ParseListenAddress(config.listen);
   if (!address.ok()) return address.error();
   auto secret = LoadJwtSecret(config.jwt.secret_file);
@@ -103,27 +123,39 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   auto cursor_key = LoadOrCreateCursorKey(data_dir, parts->random);
   if (!cursor_key.ok()) return cursor_key.error();
 
-  sqlite::StoreOptions store_options;
-  store_options.path = (data_dir / kDatabaseFile).string();
-  store_options.durability = config.durability == "full" ? sqlite::Connection::Durability::kFull
-                                                         : sqlite::Connection::Durability::kNormal;
-  store_options.read_connections = config.read_connections;
-  auto store = sqlite::SqliteItemStore::Open(store_options);
-  if (!store.ok()) return store.error();
-  parts->store = std::move(*store);
+  sqlite::DatabaseOptions database_options;
+  database_options.path = (data_dir / kDatabaseFile).string();
+  database_options.durability = config.durability == "full" ? sqlite::Connection::Durability::kFull
+                                                            : sqlite::Connection::Durability::kNormal;
+  database_options.read_connections = config.read_connections;
+  database_options.faults = faults;
+  auto database = sqlite::Database::Open(database_options);
+  if (!database.ok()) return database.error();
+  parts->database = std::move(*database);
+  parts->store = std::make_unique<sqlite::SqliteItemStore>(parts->database);
+  RetryPolicy retry_policy{config.max_receives, config.retry_base_delay_ms, 60'000};
+  parts->queue = std::make_unique<sqlite::SqliteShareQueue>(parts->database, retry_policy, parts->random);
 
   parts->ids = std::make_unique<UlidGenerator>(parts->clock, parts->random);
+  ShareWorkerOptions worker_options{config.worker_concurrency, config.worker_batch_size,
+                                    std::int64_t{config.visibility_timeout_s} * 1000};
+  parts->worker = std::make_unique<ShareWorker>(parts->io, *parts->queue, parts->clock, *parts->ids, faults,
+                                                worker_options);
   parts->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
   parts->verifier =
       std::make_unique<Hs256Verifier>(JwtOptions{std::move(*secret), config.jwt.issuer, config.jwt.audience});
   parts->item_service =
       std::make_unique<ItemService>(*parts->store, parts->clock, *parts->ids, *parts->cursors);
+  parts->share_service = std::make_unique<ShareService>(*parts->queue, parts->clock, *parts->ids,
+                                                        [worker = parts->worker.get()] { worker->Notify(); });
   parts->activity_feed = std::make_unique<ActivityFeed>(*parts->store, *parts->cursors);
   parts->items_api = std::make_unique<api::ItemsApi>(*parts->item_service);
+  parts->shares_api = std::make_unique<api::SharesApi>(*parts->share_service);
   parts->activities_api = std::make_unique<api::ActivitiesApi>(*parts->activity_feed);
-  parts->ops_api = std::make_unique<api::OpsApi>(*parts->store);
+  parts->ops_api = std::make_unique<api::OpsApi>(
+      *parts->store, *parts->queue, [worker = parts->worker.get()] { return worker->running(); });
   parts->dispatcher = std::make_unique<http::Dispatcher>(
-      api::BuildRoutes(*parts->items_api, *parts->activities_api, *parts->ops_api),
+      api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api, *parts->ops_api),
       api::MakeBearerAuthenticator(*parts->verifier, parts->clock));
 
   parts->threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -142,10 +174,12 @@ int App::Run() {
   boost::asio::signal_set signals(p.io, SIGTERM, SIGINT);
   signals.async_wait([&p](const boost::system::error_code& ec, int) {
     if (ec) return;
-    std::cout << "wdrbe: shutting down: finishing in-flight requests" << std::endl;
-    p.server->Shutdown([&p] { p.io.stop(); });
+    std::cout << "wdrbe: shutting down: finishing in-flight requests and share batches" << std::endl;
+    // Requests first (they may enqueue shares), then the worker's batches.
+    p.server->Shutdown([&p] { p.worker->Stop([&p] { p.io.stop(); }); });
   });
   p.server->Start();
+  p.worker->Start();
 
   const auto endpoint = p.server->local_endpoint();
   std::cout << "wdrbe listening on http://" << endpoint.address().to_string() << ":" << endpoint.port()
@@ -156,7 +190,7 @@ int App::Run() {
   p.io.run();
   for (auto& worker : workers) worker.join();
   // Every response is written; now let the store finish queued writes.
-  p.store->Close();
+  p.database->Close();
   std::cout << "wdrbe: stopped" << std::endl;
   return 0;
 }

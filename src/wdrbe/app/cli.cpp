@@ -92,6 +92,34 @@ int RunCli(int argc, char** argv) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
 
+  serve_cmd
+      ->add_option("--worker-concurrency", serve.worker_concurrency, "Share batches processed concurrently")
+      ->envname("WDRBE_WORKER_CONCURRENCY")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_cmd->add_option("--worker-batch-size", serve.worker_batch_size, "Share events per batch (1-10)")
+      ->envname("WDRBE_WORKER_BATCH_SIZE")
+      ->check(CLI::Range(1, 10))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--visibility-timeout", serve.visibility_timeout_s,
+                   "Seconds a received share event stays leased to its worker")
+      ->envname("WDRBE_VISIBILITY_TIMEOUT")
+      ->check(CLI::Range(1, 43200))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-receives", serve.max_receives,
+                   "Deliveries of a share event before it is dead-lettered")
+      ->envname("WDRBE_MAX_RECEIVES")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--retry-base-delay-ms", serve.retry_base_delay_ms,
+                   "Backoff before the first retry of a failed share event (doubles per attempt)")
+      ->envname("WDRBE_RETRY_BASE_DELAY_MS")
+      ->check(CLI::Range(1, 600000))
+      ->capture_default_str();
+
   TokenOptions token;
   CLI::App* token_cmd = cli.add_subcommand("token", "Mint an HS256 token with the configured secret");
   token_cmd->add_option("--sub", token.subject, "User id (the `sub` claim)")->required();

@@ -23,6 +23,12 @@ struct ServeConfig {
   int threads = 0;                  // 0: one per core
   std::string durability = "full";  // full | normal
   int read_connections = 4;
+  // The in-process share worker.
+  int worker_concurrency = 10;     // concurrent batches
+  int worker_batch_size = 10;      // events per batch, 1-10
+  int visibility_timeout_s = 30;   // a lease's length
+  int max_receives = 3;            // deliveries before dead-lettering
+  int retry_base_delay_ms = 1000;  // first retry after 0.5-1x this; doubles per attempt
 };
 
 struct ListenAddress {

@@ -309,6 +309,13 @@ std::optional<std::string> NormaliseSeason(std::string_view raw) {
   return std::nullopt;
 }
 
+std::optional<std::string> NormaliseCategoryFilter(std::string_view raw) {
+  const std::string_view trimmed = Trim(raw);
+  const std::size_t length = CodePoints(trimmed);
+  if (length < 1 || length > kMaxCategoryLength) return std::nullopt;
+  return std::string(trimmed);
+}
+
 bool IsValidIdempotencyKey(std::string_view key) {
   if (key.empty() || key.size() > kMaxIdempotencyKeyLength) return false;
   for (unsigned char c : key) {

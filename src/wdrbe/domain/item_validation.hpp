@@ -36,6 +36,10 @@ Result<ItemPatch> ParseItemPatch(const boost::json::value& body);
 // case-insensitive, `fall` becomes `autumn`. nullopt when not a season.
 std::optional<std::string> NormaliseSeason(std::string_view raw);
 
+// A list's `category` filter, trimmed like the field; nullopt unless it is
+// 1-100 characters (no stored category could match anything else).
+std::optional<std::string> NormaliseCategoryFilter(std::string_view raw);
+
 // True for 1-128 printable ASCII characters (0x20-0x7E).
 bool IsValidIdempotencyKey(std::string_view key);
 

@@ -506,3 +506,22 @@ TEST(PayloadFingerprintTest, FieldBoundariesAreUnambiguous) {
 
 }  // namespace
 }  // namespace wdrbe
+
+namespace wdrbe {
+namespace {
+
+TEST(NormaliseCategoryFilterTest, TrimsAndBoundsLikeTheField) {
+  EXPECT_EQ(NormaliseCategoryFilter("  outerwear "), "outerwear");
+  EXPECT_EQ(NormaliseCategoryFilter("Outerwear"), "Outerwear");  // exact match: case is kept
+  EXPECT_EQ(NormaliseCategoryFilter(""), std::nullopt);
+  EXPECT_EQ(NormaliseCategoryFilter("   "), std::nullopt);
+  EXPECT_TRUE(NormaliseCategoryFilter(std::string(100, 'c')).has_value());
+  EXPECT_EQ(NormaliseCategoryFilter(std::string(101, 'c')), std::nullopt);
+  // 100 two-byte characters are 100 characters, not 200.
+  std::string accented;
+  for (int i = 0; i < 100; ++i) accented += "\xC3\xA9";
+  EXPECT_TRUE(NormaliseCategoryFilter(accented).has_value());
+}
+
+}  // namespace
+}  // namespace wdrbe

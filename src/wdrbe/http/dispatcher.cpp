@@ -2,6 +2,7 @@
 
 #include <boost/url/parse.hpp>
 #include <exception>
+#include <iostream>
 
 #include "wdrbe/http/responses.hpp"
 
@@ -47,13 +48,14 @@ Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_vi
 
   // Handlers report failures as values; an exception here is a bug, and
   // it must not take the connection (or the process) down with it.
-  std::exception_ptr failure;
   try {
     co_return co_await found.route->handler(context);
+  } catch (const std::exception& e) {
+    std::cerr << "wdrbe: unhandled exception in " << found.route->pattern << " (request " << request_id
+              << "): " << e.what() << std::endl;
   } catch (...) {
-    failure = std::current_exception();
+    std::cerr << "wdrbe: unhandled non-standard exception in " << found.route->pattern << std::endl;
   }
-  (void)failure;
   co_return ErrorResponse(Error::Internal("unhandled exception"), request_id);
 }
 

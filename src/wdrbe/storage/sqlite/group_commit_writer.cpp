@@ -2,8 +2,9 @@
 
 namespace wdrbe::sqlite {
 
-std::unique_ptr<GroupCommitWriter> GroupCommitWriter::Start(std::unique_ptr<Connection> connection) {
-  std::unique_ptr<GroupCommitWriter> writer(new GroupCommitWriter(std::move(connection)));
+std::unique_ptr<GroupCommitWriter> GroupCommitWriter::Start(std::unique_ptr<Connection> connection,
+                                                            std::shared_ptr<const FaultInjector> faults) {
+  std::unique_ptr<GroupCommitWriter> writer(new GroupCommitWriter(std::move(connection), std::move(faults)));
   writer->thread_ = std::thread([w = writer.get()] { w->Loop(); });
   return writer;
 }
@@ -62,6 +63,9 @@ void GroupCommitWriter::CommitBatch(std::deque<std::unique_ptr<DbJob>>& batch) {
       if (!ok) status = db.Exec("ROLLBACK TO job");
       if (status.ok()) status = db.Exec("RELEASE job");
       if (!status.ok()) break;
+    }
+    if (status.ok() && faults_ && faults_->ShouldFail(kFaultStoreWrite)) {
+      status = Error::Unavailable("injected fault: store.write");
     }
     if (status.ok()) status = db.Exec("COMMIT");
     if (!status.ok()) (void)db.Exec("ROLLBACK");

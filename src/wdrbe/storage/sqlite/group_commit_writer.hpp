@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "wdrbe/base/faults.hpp"
 #include "wdrbe/storage/sqlite/db_job.hpp"
 
 namespace wdrbe::sqlite {
@@ -24,7 +25,9 @@ inline constexpr std::size_t kMaxWriteBatch = 512;
 class GroupCommitWriter {
  public:
   // Takes ownership of an open read-write connection and starts the thread.
-  static std::unique_ptr<GroupCommitWriter> Start(std::unique_ptr<Connection> connection);
+  // `faults` (optional) can fail transactions before commit (store.write).
+  static std::unique_ptr<GroupCommitWriter> Start(std::unique_ptr<Connection> connection,
+                                                  std::shared_ptr<const FaultInjector> faults = nullptr);
   ~GroupCommitWriter();  // Stop()s
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
@@ -40,12 +43,14 @@ class GroupCommitWriter {
   void Stop();
 
  private:
-  explicit GroupCommitWriter(std::unique_ptr<Connection> connection) : connection_(std::move(connection)) {}
+  GroupCommitWriter(std::unique_ptr<Connection> connection, std::shared_ptr<const FaultInjector> faults)
+      : connection_(std::move(connection)), faults_(std::move(faults)) {}
   void Enqueue(std::unique_ptr<DbJob> job);
   void Loop();
   void CommitBatch(std::deque<std::unique_ptr<DbJob>>& batch);
 
   std::unique_ptr<Connection> connection_;  // used only by thread_
+  std::shared_ptr<const FaultInjector> faults_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<DbJob>> queue_;  // guarded by mutex_

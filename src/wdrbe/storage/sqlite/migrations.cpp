@@ -57,6 +57,56 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 )sql"},
+    // The share queue lives beside the items so that enqueueing commits
+    // with the share request, and applying commits with the acknowledgement.
+    Migration{2, R"sql(
+CREATE TABLE share_queue (
+  event_id        TEXT PRIMARY KEY,
+  user_id         TEXT NOT NULL,
+  item_id         TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  request_id      TEXT NOT NULL,
+  trace_context   TEXT NOT NULL,
+  visible_at      INTEGER NOT NULL,
+  receive_count   INTEGER NOT NULL DEFAULT 0,
+  lease_id        TEXT,
+  first_seen      INTEGER,
+  last_tried      INTEGER,
+  last_error      TEXT,
+  history         TEXT NOT NULL DEFAULT '[]'
+) WITHOUT ROWID;
+CREATE INDEX share_queue_by_visibility ON share_queue (visible_at, event_id);
+
+CREATE TABLE share_dead_letters (
+  event_id        TEXT PRIMARY KEY,
+  user_id         TEXT NOT NULL,
+  item_id         TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  request_id      TEXT NOT NULL,
+  trace_context   TEXT NOT NULL,
+  attempts        INTEGER NOT NULL,
+  last_error      TEXT NOT NULL,
+  first_seen      INTEGER NOT NULL,
+  last_tried      INTEGER NOT NULL,
+  dead_lettered_at INTEGER NOT NULL,
+  history         TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE applied_share_events (
+  event_id   TEXT PRIMARY KEY,
+  applied_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE share_idempotency_keys (
+  user_id    TEXT NOT NULL,
+  idem_key   TEXT NOT NULL,
+  item_id    TEXT NOT NULL,
+  event_id   TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, idem_key)
+) WITHOUT ROWID;
+CREATE INDEX share_idempotency_keys_by_age ON share_idempotency_keys (created_at);
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& connection) {

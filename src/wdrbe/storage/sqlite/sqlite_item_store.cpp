@@ -2,7 +2,6 @@
 
 #include "wdrbe/domain/item_access.hpp"
 #include "wdrbe/storage/sqlite/item_rows.hpp"
-#include "wdrbe/storage/sqlite/migrations.hpp"
 
 namespace wdrbe::sqlite {
 namespace {
@@ -69,29 +68,23 @@ Result<CreateItemResult> CreateInTransaction(Connection& db, const CreateItemCom
 }  // namespace
 
 Result<std::unique_ptr<SqliteItemStore>> SqliteItemStore::Open(const StoreOptions& options) {
-  auto connection = Connection::Open(options.path, Connection::Mode::kReadWrite, options.durability);
-  if (!connection.ok()) return connection.error();
-  if (Status s = ApplyMigrations(**connection); !s.ok()) return s.error();
-  auto readers = ReadPool::Start(options.path, options.read_connections);
-  if (!readers.ok()) return readers.error();
-  auto writer = GroupCommitWriter::Start(std::move(*connection));
-  return std::unique_ptr<SqliteItemStore>(new SqliteItemStore(std::move(writer), std::move(*readers)));
+  auto database =
+      Database::Open(DatabaseOptions{options.path, options.durability, options.read_connections, nullptr});
+  if (!database.ok()) return database.error();
+  return std::make_unique<SqliteItemStore>(std::move(*database));
 }
 
-SqliteItemStore::~SqliteItemStore() { Close(); }
+SqliteItemStore::~SqliteItemStore() = default;
 
-void SqliteItemStore::Close() {
-  writer_->Stop();
-  readers_->Stop();
-}
+void SqliteItemStore::Close() { database_->Close(); }
 
 Task<Result<CreateItemResult>> SqliteItemStore::CreateItem(CreateItemCommand command) {
-  return writer_->Submit<CreateItemResult>(
+  return writer().Submit<CreateItemResult>(
       [command = std::move(command)](Connection& db) { return CreateInTransaction(db, command); });
 }
 
 Task<Result<Item>> SqliteItemStore::GetItem(std::string item_id) {
-  return readers_->Submit<Item>([item_id = std::move(item_id)](Connection& db) -> Result<Item> {
+  return readers().Submit<Item>([item_id = std::move(item_id)](Connection& db) -> Result<Item> {
     auto item = LoadItem(db, item_id);
     if (!item.ok()) return item.error();
     if (!*item) return Error::NotFound("item not found");
@@ -101,7 +94,7 @@ Task<Result<Item>> SqliteItemStore::GetItem(std::string item_id) {
 
 Task<Result<Item>> SqliteItemStore::UpdateItem(std::string user_id, std::string item_id, ItemPatch patch,
                                                std::int64_t now_ms) {
-  return writer_->Submit<Item>([user_id = std::move(user_id), item_id = std::move(item_id),
+  return writer().Submit<Item>([user_id = std::move(user_id), item_id = std::move(item_id),
                                 patch = std::move(patch), now_ms](Connection& db) -> Result<Item> {
     auto item = LoadItem(db, item_id);
     if (!item.ok()) return item.error();
@@ -117,7 +110,7 @@ Task<Result<Item>> SqliteItemStore::UpdateItem(std::string user_id, std::string 
 }
 
 Task<Status> SqliteItemStore::DeleteItem(std::string user_id, std::string item_id) {
-  auto result = co_await writer_->Submit<bool>(
+  auto result = co_await writer().Submit<bool>(
       [user_id = std::move(user_id), item_id = std::move(item_id)](Connection& db) -> Result<bool> {
         auto item = LoadItem(db, item_id);
         if (!item.ok()) return item.error();
@@ -130,17 +123,17 @@ Task<Status> SqliteItemStore::DeleteItem(std::string user_id, std::string item_i
 }
 
 Task<Result<ItemPage>> SqliteItemStore::ListItems(ListItemsQuery query) {
-  return readers_->Submit<ItemPage>(
+  return readers().Submit<ItemPage>(
       [query = std::move(query)](Connection& db) { return QueryItems(db, query); });
 }
 
 Task<Result<ActivityPage>> SqliteItemStore::ListActivities(ListActivitiesQuery query) {
-  return readers_->Submit<ActivityPage>(
+  return readers().Submit<ActivityPage>(
       [query = std::move(query)](Connection& db) { return QueryActivities(db, query); });
 }
 
 Task<Status> SqliteItemStore::Ping() {
-  auto result = co_await readers_->Submit<bool>([](Connection& db) -> Result<bool> {
+  auto result = co_await readers().Submit<bool>([](Connection& db) -> Result<bool> {
     auto stmt = db.Prepare("SELECT 1");
     if (!stmt.ok()) return stmt.error();
     auto step = (*stmt)->Step();

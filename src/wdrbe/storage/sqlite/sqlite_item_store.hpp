@@ -1,13 +1,12 @@
 // The embedded ItemStore: one SQLite database file, written by a
-// GroupCommitWriter and read through a ReadPool.
+// GroupCommitWriter and read through a ReadPool (see Database).
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "wdrbe/storage/item_store.hpp"
-#include "wdrbe/storage/sqlite/group_commit_writer.hpp"
-#include "wdrbe/storage/sqlite/read_pool.hpp"
+#include "wdrbe/storage/sqlite/database.hpp"
 
 namespace wdrbe::sqlite {
 
@@ -19,8 +18,10 @@ struct StoreOptions {
 
 class SqliteItemStore final : public ItemStore {
  public:
-  // Opens the database, applies migrations, starts the writer and readers.
+  // Opens a database of its own (see Database::Open).
   static Result<std::unique_ptr<SqliteItemStore>> Open(const StoreOptions& options);
+  // A store on a database it shares (with the share queue).
+  explicit SqliteItemStore(std::shared_ptr<Database> database) : database_(std::move(database)) {}
   ~SqliteItemStore() override;
 
   Task<Result<CreateItemResult>> CreateItem(CreateItemCommand command) override;
@@ -37,11 +38,10 @@ class SqliteItemStore final : public ItemStore {
   void Close();
 
  private:
-  SqliteItemStore(std::unique_ptr<GroupCommitWriter> writer, std::unique_ptr<ReadPool> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+  GroupCommitWriter& writer() { return database_->writer(); }
+  ReadPool& readers() { return database_->readers(); }
 
-  std::unique_ptr<GroupCommitWriter> writer_;
-  std::unique_ptr<ReadPool> readers_;
+  std::shared_ptr<Database> database_;
 };
 
 }  // namespace wdrbe::sqlite

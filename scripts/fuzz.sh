@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan+UBSan) and runs each for a
+# bounded time: scripts/fuzz.sh [SECONDS_PER_TARGET] (default 30).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+
+scripts/install-deps.sh
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz --target item_body_fuzzer cursor_fuzzer jwt_fuzzer
+for target in item_body_fuzzer cursor_fuzzer jwt_fuzzer; do
+  corpus=build-fuzz/corpus/$target
+  mkdir -p "$corpus"
+  echo "== $target (${seconds}s)"
+  build-fuzz/fuzz/$target -max_total_time="$seconds" -max_len=4096 "$corpus" fuzz/seeds/$target 2>&1 | tail -n 3
+done

@@ -1,0 +1,44 @@
+#include "wdrbe/api/shares_api.hpp"
+
+#include "wdrbe/api/request_parsing.hpp"
+#include "wdrbe/domain/item_validation.hpp"
+#include "wdrbe/http/responses.hpp"
+
+namespace wdrbe::api {
+namespace {
+
+constexpr std::size_t kMaxTraceContextLength = 256;
+
+}  // namespace
+
+Task<http::HttpResponse> SharesApi::Share(http::RequestContext& context) {
+  // The share takes no body; one that is sent must still be JSON.
+  if (!context.request().body().empty()) {
+    auto body = ParseJsonBody(context);
+    if (!body.ok()) co_return http::ErrorResponse(body.error(), context.request_id());
+  }
+  ShareRequest request;
+  request.user_id = context.principal().user_id;
+  request.item_id = std::string(context.PathParam("itemId"));
+  if (auto key = context.Header("Idempotency-Key")) {
+    if (!IsValidIdempotencyKey(*key)) {
+      co_return http::ErrorResponse(
+          Error{ErrorCode::kValidationFailed,
+                "request validation failed",
+                {{"idempotencyKey", "Idempotency-Key must be 1-128 printable ASCII characters"}}},
+          context.request_id());
+    }
+    request.idempotency_key = std::string(*key);
+  }
+  request.request_id = std::string(context.request_id());
+  if (auto trace = context.Header("traceparent"); trace && trace->size() <= kMaxTraceContextLength) {
+    request.trace_context = std::string(*trace);
+  }
+  const std::string item_id = request.item_id;
+  auto event_id = co_await shares_.Share(std::move(request));
+  if (!event_id.ok()) co_return http::ErrorResponse(event_id.error(), context.request_id());
+  co_return http::JsonResponse(http::StatusCode::accepted,
+                               {{"itemId", item_id}, {"status", "queued"}, {"eventId", *event_id}});
+}
+
+}  // namespace wdrbe::api

@@ -1,0 +1,42 @@
+// The embedded ShareQueue: tables in the same SQLite database as the items
+// (see storage/sqlite/Database), written through its group-commit writer,
+// so an enqueue commits with its share request and an event's effect
+// commits with its acknowledgement.
+#pragma once
+
+#include <memory>
+
+#include "wdrbe/base/random.hpp"
+#include "wdrbe/queue/share_queue.hpp"
+#include "wdrbe/storage/sqlite/database.hpp"
+
+namespace wdrbe::sqlite {
+
+class SqliteShareQueue final : public ShareQueue {
+ public:
+  // `random` draws lease ids and backoff jitter; it must outlive the queue.
+  SqliteShareQueue(std::shared_ptr<Database> database, RetryPolicy policy, RandomSource& random)
+      : database_(std::move(database)), policy_(policy), random_(random) {}
+
+  Task<Result<std::string>> EnqueueShare(EnqueueShareCommand command) override;
+  Task<Result<std::vector<LeasedShareEvent>>> Receive(int max, std::int64_t visibility_ms,
+                                                      std::int64_t now_ms) override;
+  Task<Result<std::vector<ShareSettlement>>> Settle(std::vector<ShareOutcome> outcomes,
+                                                    std::int64_t now_ms) override;
+  Task<Status> Release(std::vector<std::string> lease_ids) override;
+  Task<Result<std::int64_t>> Depth() override;
+  Task<Result<std::int64_t>> DeadLetterDepth() override;
+
+ private:
+  std::shared_ptr<Database> database_;
+  RetryPolicy policy_;
+  RandomSource& random_;
+};
+
+// The delay before delivery `receive_count + 1`, after `receive_count`
+// failed ones: base * 2^(receive_count-1), capped, with "equal jitter"
+// (half fixed, half random) so that retries of a burst spread out while
+// each delay is still at least as long as the previous one's minimum.
+std::int64_t RetryDelayMs(const RetryPolicy& policy, int receive_count, std::uint32_t random_bits);
+
+}  // namespace wdrbe::sqlite

@@ -1,0 +1,24 @@
+#include "wdrbe/storage/sqlite/database.hpp"
+
+#include "wdrbe/storage/sqlite/migrations.hpp"
+
+namespace wdrbe::sqlite {
+
+Result<std::shared_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  auto connection = Connection::Open(options.path, Connection::Mode::kReadWrite, options.durability);
+  if (!connection.ok()) return connection.error();
+  if (Status s = ApplyMigrations(**connection); !s.ok()) return s.error();
+  auto readers = ReadPool::Start(options.path, options.read_connections);
+  if (!readers.ok()) return readers.error();
+  auto writer = GroupCommitWriter::Start(std::move(*connection), options.faults);
+  return std::shared_ptr<Database>(new Database(std::move(writer), std::move(*readers)));
+}
+
+Database::~Database() { Close(); }
+
+void Database::Close() {
+  writer_->Stop();
+  readers_->Stop();
+}
+
+}  // namespace wdrbe::sqlite

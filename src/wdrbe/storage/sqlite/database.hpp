@@ -1,0 +1,43 @@
+// The embedded database: one SQLite file, its migrations, the group-commit
+// writer and the reader pool. The item store and the share queue are two
+// views of one Database, so a share's ownership check, idempotency record
+// and enqueue (and an event's effect and acknowledgement) commit together.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "wdrbe/base/faults.hpp"
+#include "wdrbe/storage/sqlite/group_commit_writer.hpp"
+#include "wdrbe/storage/sqlite/read_pool.hpp"
+
+namespace wdrbe::sqlite {
+
+struct DatabaseOptions {
+  std::string path;  // the database file; created with its schema if absent
+  Connection::Durability durability = Connection::Durability::kFull;
+  int read_connections = 4;
+  std::shared_ptr<const FaultInjector> faults;  // optional
+};
+
+class Database {
+ public:
+  // Opens the file, applies migrations, starts the writer and readers.
+  static Result<std::shared_ptr<Database>> Open(const DatabaseOptions& options);
+  ~Database();
+
+  GroupCommitWriter& writer() { return *writer_; }
+  ReadPool& readers() { return *readers_; }
+
+  // Completes queued work and stops the threads; later work fails with
+  // kUnavailable. Idempotent.
+  void Close();
+
+ private:
+  Database(std::unique_ptr<GroupCommitWriter> writer, std::unique_ptr<ReadPool> readers)
+      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+  std::unique_ptr<GroupCommitWriter> writer_;
+  std::unique_ptr<ReadPool> readers_;
+};
+
+}  // namespace wdrbe::sqlite
