@@ -5,6 +5,7 @@
 
 #include "wdrbe/app/app.hpp"
 #include "wdrbe/app/config.hpp"
+#include "wdrbe/app/dlq_command.hpp"
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/clock.hpp"
@@ -126,6 +127,18 @@ int RunCli(int argc, char** argv) {
   token_cmd->add_option("--ttl", token.ttl_s, "Lifetime in seconds")->capture_default_str();
   AddJwtOptions(*token_cmd, token.jwt);
 
+  DlqOptions dlq;
+  CLI::App* dlq_cmd =
+      cli.add_subcommand("dlq", "Dead-letter queue: list | show ID | redrive ID | redrive --all");
+  dlq_cmd->add_option("--data-dir", dlq.data_dir, "Directory of the embedded store")
+      ->envname("WDRBE_DATA_DIR")
+      ->capture_default_str();
+  dlq_cmd->add_option("action", dlq.action, "list, show or redrive")
+      ->required()
+      ->check(CLI::IsMember({"list", "show", "redrive"}));
+  dlq_cmd->add_option("event_id", dlq.event_id, "The dead letter's event id (show, redrive)");
+  dlq_cmd->add_flag("--all", dlq.all, "redrive: every dead letter");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -133,6 +146,7 @@ int RunCli(int argc, char** argv) {
   }
   if (*serve_cmd) return RunServe(serve);
   if (*token_cmd) return RunToken(token);
+  if (*dlq_cmd) return RunDlq(dlq);
   return 1;
 }
 
