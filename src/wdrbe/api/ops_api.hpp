@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 #include "wdrbe/base/task.hpp"
 #include "wdrbe/http/request_context.hpp"
@@ -12,9 +13,10 @@ namespace wdrbe::api {
 
 class OpsApi {
  public:
-  // `worker_running` tells whether the share worker's loops are alive.
-  OpsApi(ItemStore& store, ShareQueue& queue, std::function<bool()> worker_running)
-      : store_(store), queue_(queue), worker_running_(std::move(worker_running)) {}
+  // `worker_state` says "running", "stopped" or "disabled" (no worker in
+  // this process: an API-only instance of a scaled-out deployment).
+  OpsApi(ItemStore& store, ShareQueue& queue, std::function<std::string()> worker_state)
+      : store_(store), queue_(queue), worker_state_(std::move(worker_state)) {}
 
   Task<http::HttpResponse> Healthz(http::RequestContext& context);  // 200 while the process runs
   // 200 when the store and queue answer and the worker runs; else 503.
@@ -23,7 +25,7 @@ class OpsApi {
  private:
   ItemStore& store_;
   ShareQueue& queue_;
-  std::function<bool()> worker_running_;
+  std::function<std::string()> worker_state_;
 };
 
 }  // namespace wdrbe::api

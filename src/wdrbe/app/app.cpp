@@ -68,6 +68,7 @@ struct App::Parts {
   std::unique_ptr<sqlite::SqliteItemStore> store;
   std::unique_ptr<sqlite::SqliteShareQueue> queue;
   std::unique_ptr<ShareWorker> worker;
+  bool worker_enabled = true;
   std::unique_ptr<ItemService> item_service;
   std::unique_ptr<ShareService> share_service;
   std::unique_ptr<ActivityFeed> activity_feed;
@@ -139,6 +140,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   parts->ids = std::make_unique<UlidGenerator>(parts->clock, parts->random);
   ShareWorkerOptions worker_options{config.worker_concurrency, config.worker_batch_size,
                                     std::int64_t{config.visibility_timeout_s} * 1000};
+  parts->worker_enabled = config.worker_concurrency > 0;
   parts->worker = std::make_unique<ShareWorker>(parts->io, *parts->queue, parts->clock, *parts->ids, faults,
                                                 worker_options);
   parts->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
@@ -153,7 +155,10 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   parts->shares_api = std::make_unique<api::SharesApi>(*parts->share_service);
   parts->activities_api = std::make_unique<api::ActivitiesApi>(*parts->activity_feed);
   parts->ops_api = std::make_unique<api::OpsApi>(
-      *parts->store, *parts->queue, [worker = parts->worker.get()] { return worker->running(); });
+      *parts->store, *parts->queue, [worker = parts->worker.get(), enabled = config.worker_concurrency > 0] {
+        if (!enabled) return std::string("disabled");
+        return std::string(worker->running() ? "running" : "stopped");
+      });
   parts->dispatcher = std::make_unique<http::Dispatcher>(
       api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api, *parts->ops_api),
       api::MakeBearerAuthenticator(*parts->verifier, parts->clock));
@@ -176,10 +181,13 @@ int App::Run() {
     if (ec) return;
     std::cout << "wdrbe: shutting down: finishing in-flight requests and share batches" << std::endl;
     // Requests first (they may enqueue shares), then the worker's batches.
-    p.server->Shutdown([&p] { p.worker->Stop([&p] { p.io.stop(); }); });
+    p.server->Shutdown([&p] {
+      if (!p.worker_enabled) return p.io.stop();
+      p.worker->Stop([&p] { p.io.stop(); });
+    });
   });
   p.server->Start();
-  p.worker->Start();
+  if (p.worker_enabled) p.worker->Start();
 
   const auto endpoint = p.server->local_endpoint();
   std::cout << "wdrbe listening on http://" << endpoint.address().to_string() << ":" << endpoint.port()

@@ -94,9 +94,10 @@ int RunCli(int argc, char** argv) {
       ->capture_default_str();
 
   serve_cmd
-      ->add_option("--worker-concurrency", serve.worker_concurrency, "Share batches processed concurrently")
+      ->add_option("--worker-concurrency", serve.worker_concurrency,
+                   "Share batches processed concurrently (0: no worker in this process)")
       ->envname("WDRBE_WORKER_CONCURRENCY")
-      ->check(CLI::Range(1, 64))
+      ->check(CLI::Range(0, 64))
       ->capture_default_str();
   serve_cmd->add_option("--worker-batch-size", serve.worker_batch_size, "Share events per batch (1-10)")
       ->envname("WDRBE_WORKER_BATCH_SIZE")
