@@ -136,6 +136,10 @@ Task<void> HttpServer::RunSession(std::shared_ptr<Session> session) {
       if (IsPeerGone(header_ec)) break;
       if (header_ec == beast_http::error::header_limit) {
         transport_error = Error::BadRequest("request header block is larger than 8 KiB");
+      } else if (header_ec == beast_http::error::body_limit) {
+        // Beast checks a declared Content-Length against the limit while
+        // reading the header, before any of the body is read.
+        transport_error = Error{ErrorCode::kPayloadTooLarge, "request body is larger than 64 KiB", {}};
       } else {
         transport_error = Error::BadRequest("malformed HTTP request");
       }

@@ -74,7 +74,7 @@ std::int64_t RetryDelayMs(const RetryPolicy& policy, int receive_count, std::uin
 }
 
 Task<Result<std::string>> SqliteShareQueue::EnqueueShare(EnqueueShareCommand command) {
-  return database_->writer().Submit<std::string>(
+  return database_->writer().Submit<Result<std::string>>(
       [command = std::move(command)](Connection& db) { return EnqueueInTransaction(db, command); });
 }
 
@@ -87,7 +87,7 @@ Task<Result<std::vector<LeasedShareEvent>>> SqliteShareQueue::Receive(int max, s
     random_.Fill(bytes);
     id = Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   }
-  return database_->writer().Submit<std::vector<LeasedShareEvent>>(
+  return database_->writer().Submit<Result<std::vector<LeasedShareEvent>>>(
       [max, visibility_ms, now_ms, lease_ids = std::move(lease_ids)](Connection& db) {
         return LeaseVisible(db, max, now_ms, now_ms + visibility_ms, lease_ids);
       });
@@ -102,7 +102,7 @@ Task<Result<std::vector<ShareSettlement>>> SqliteShareQueue::Settle(std::vector<
     bits = (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
            (std::uint32_t{bytes[2]} << 8) | bytes[3];
   }
-  return database_->writer().Submit<std::vector<ShareSettlement>>(
+  return database_->writer().Submit<Result<std::vector<ShareSettlement>>>(
       [outcomes = std::move(outcomes), jitter = std::move(jitter), now_ms,
        policy = policy_](Connection& db) -> Result<std::vector<ShareSettlement>> {
         std::vector<ShareSettlement> settlements;
@@ -145,23 +145,21 @@ Task<Result<std::vector<ShareSettlement>>> SqliteShareQueue::Settle(std::vector<
 }
 
 Task<Status> SqliteShareQueue::Release(std::vector<std::string> lease_ids) {
-  auto result = co_await database_->writer().Submit<bool>(
-      [lease_ids = std::move(lease_ids)](Connection& db) -> Result<bool> {
-        for (const auto& id : lease_ids) {
-          if (Status s = ReleaseLease(db, id); !s.ok()) return s.error();
-        }
-        return true;
-      });
-  co_return result.status();
+  return database_->writer().Submit<Status>([lease_ids = std::move(lease_ids)](Connection& db) -> Status {
+    for (const auto& id : lease_ids) {
+      if (Status s = ReleaseLease(db, id); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
 }
 
 Task<Result<std::int64_t>> SqliteShareQueue::Depth() {
-  return database_->readers().Submit<std::int64_t>(
+  return database_->readers().Submit<Result<std::int64_t>>(
       [](Connection& db) { return CountRows(db, "share_queue"); });
 }
 
 Task<Result<std::int64_t>> SqliteShareQueue::DeadLetterDepth() {
-  return database_->readers().Submit<std::int64_t>(
+  return database_->readers().Submit<Result<std::int64_t>>(
       [](Connection& db) { return CountRows(db, "share_dead_letters"); });
 }
 

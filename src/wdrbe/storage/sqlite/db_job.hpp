@@ -31,13 +31,14 @@ class DbJob {
   virtual void Complete(const Status& commit) = 0;
 };
 
-template <typename T>
-using DbWork = std::function<Result<T>(Connection&)>;
+// The work of a job; R is Status or Result<T>.
+template <typename R>
+using DbWork = std::function<R(Connection&)>;
 
-template <typename T, typename Handler>
+template <typename R, typename Handler>
 class TypedDbJob final : public DbJob {
  public:
-  TypedDbJob(DbWork<T> work, Handler handler)
+  TypedDbJob(DbWork<R> work, Handler handler)
       : work_(std::move(work)),
         handler_(std::move(handler)),
         work_guard_(boost::asio::get_associated_executor(handler_)) {}
@@ -58,20 +59,24 @@ class TypedDbJob final : public DbJob {
   }
 
  private:
-  DbWork<T> work_;
+  DbWork<R> work_;
   Handler handler_;
   boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work_guard_;
-  std::optional<Result<T>> result_;
+  std::optional<R> result_;
 };
 
 // Wraps `work` in a job, gives it to `enqueue`, and awaits its result.
 // Both are captured by value: the awaitable starts only when awaited.
-template <typename T, typename Enqueue>
-Task<Result<T>> AwaitDbJob(Enqueue&& enqueue, DbWork<T> work) {
-  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(Result<T>)>(
+//
+// Callers return this Task directly rather than co_await it inside a
+// coroutine of their own: GCC 12 destroys a lambda-to-std::function
+// temporary twice when it appears in a co_await operand.
+template <typename R, typename Enqueue>
+Task<R> AwaitDbJob(Enqueue&& enqueue, DbWork<R> work) {
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(R)>(
       [enqueue = std::forward<Enqueue>(enqueue), work = std::move(work)](auto handler) mutable {
         enqueue(std::unique_ptr<DbJob>(
-            new TypedDbJob<T, decltype(handler)>(std::move(work), std::move(handler))));
+            new TypedDbJob<R, decltype(handler)>(std::move(work), std::move(handler))));
       },
       boost::asio::use_awaitable);
 }

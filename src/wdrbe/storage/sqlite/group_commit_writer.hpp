@@ -33,9 +33,10 @@ class GroupCommitWriter {
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
 
   // Runs `work` on the writer thread inside a write transaction; thread-safe.
-  template <typename T>
-  Task<Result<T>> Submit(DbWork<T> work) {
-    return AwaitDbJob<T>([this](std::unique_ptr<DbJob> job) { Enqueue(std::move(job)); }, std::move(work));
+  // R is Status or Result<T>.
+  template <typename R>
+  Task<R> Submit(DbWork<R> work) {
+    return AwaitDbJob<R>([this](std::unique_ptr<DbJob> job) { Enqueue(std::move(job)); }, std::move(work));
   }
 
   // Finishes every queued job, then joins the thread. Jobs submitted after

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <cstdint>
 #include <future>
+#include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>

@@ -24,9 +24,10 @@ class ReadPool {
   ReadPool& operator=(const ReadPool&) = delete;
 
   // Runs `work` on a reader thread; thread-safe.
-  template <typename T>
-  Task<Result<T>> Submit(DbWork<T> work) {
-    return AwaitDbJob<T>([this](std::unique_ptr<DbJob> job) { Enqueue(std::move(job)); }, std::move(work));
+  // R is Status or Result<T>.
+  template <typename R>
+  Task<R> Submit(DbWork<R> work) {
+    return AwaitDbJob<R>([this](std::unique_ptr<DbJob> job) { Enqueue(std::move(job)); }, std::move(work));
   }
 
   // Finishes queued reads and joins the threads. Idempotent.

@@ -79,12 +79,12 @@ SqliteItemStore::~SqliteItemStore() = default;
 void SqliteItemStore::Close() { database_->Close(); }
 
 Task<Result<CreateItemResult>> SqliteItemStore::CreateItem(CreateItemCommand command) {
-  return writer().Submit<CreateItemResult>(
+  return writer().Submit<Result<CreateItemResult>>(
       [command = std::move(command)](Connection& db) { return CreateInTransaction(db, command); });
 }
 
 Task<Result<Item>> SqliteItemStore::GetItem(std::string item_id) {
-  return readers().Submit<Item>([item_id = std::move(item_id)](Connection& db) -> Result<Item> {
+  return readers().Submit<Result<Item>>([item_id = std::move(item_id)](Connection& db) -> Result<Item> {
     auto item = LoadItem(db, item_id);
     if (!item.ok()) return item.error();
     if (!*item) return Error::NotFound("item not found");
@@ -94,8 +94,8 @@ Task<Result<Item>> SqliteItemStore::GetItem(std::string item_id) {
 
 Task<Result<Item>> SqliteItemStore::UpdateItem(std::string user_id, std::string item_id, ItemPatch patch,
                                                std::int64_t now_ms) {
-  return writer().Submit<Item>([user_id = std::move(user_id), item_id = std::move(item_id),
-                                patch = std::move(patch), now_ms](Connection& db) -> Result<Item> {
+  return writer().Submit<Result<Item>>([user_id = std::move(user_id), item_id = std::move(item_id),
+                                        patch = std::move(patch), now_ms](Connection& db) -> Result<Item> {
     auto item = LoadItem(db, item_id);
     if (!item.ok()) return item.error();
     if (!*item) return Error::NotFound("item not found");
@@ -110,37 +110,32 @@ Task<Result<Item>> SqliteItemStore::UpdateItem(std::string user_id, std::string 
 }
 
 Task<Status> SqliteItemStore::DeleteItem(std::string user_id, std::string item_id) {
-  auto result = co_await writer().Submit<bool>(
-      [user_id = std::move(user_id), item_id = std::move(item_id)](Connection& db) -> Result<bool> {
+  return writer().Submit<Status>(
+      [user_id = std::move(user_id), item_id = std::move(item_id)](Connection& db) -> Status {
         auto item = LoadItem(db, item_id);
         if (!item.ok()) return item.error();
         if (!*item) return Error::NotFound("item not found");
-        if (Status s = CheckOwnerAccess(**item, user_id); !s.ok()) return s.error();
-        if (Status s = DeleteItemRow(db, item_id); !s.ok()) return s.error();
-        return true;
+        if (Status s = CheckOwnerAccess(**item, user_id); !s.ok()) return s;
+        return DeleteItemRow(db, item_id);
       });
-  co_return result.status();
 }
 
 Task<Result<ItemPage>> SqliteItemStore::ListItems(ListItemsQuery query) {
-  return readers().Submit<ItemPage>(
+  return readers().Submit<Result<ItemPage>>(
       [query = std::move(query)](Connection& db) { return QueryItems(db, query); });
 }
 
 Task<Result<ActivityPage>> SqliteItemStore::ListActivities(ListActivitiesQuery query) {
-  return readers().Submit<ActivityPage>(
+  return readers().Submit<Result<ActivityPage>>(
       [query = std::move(query)](Connection& db) { return QueryActivities(db, query); });
 }
 
 Task<Status> SqliteItemStore::Ping() {
-  auto result = co_await readers().Submit<bool>([](Connection& db) -> Result<bool> {
+  return readers().Submit<Status>([](Connection& db) -> Status {
     auto stmt = db.Prepare("SELECT 1");
     if (!stmt.ok()) return stmt.error();
-    auto step = (*stmt)->Step();
-    if (!step.ok()) return step.error();
-    return true;
+    return (*stmt)->Step().status();
   });
-  co_return result.status();
 }
 
 }  // namespace wdrbe::sqlite
