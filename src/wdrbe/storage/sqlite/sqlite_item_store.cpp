@@ -24,7 +24,10 @@ Result<CreateItemResult> CreateInTransaction(Connection& db, const CreateItemCom
       }
       auto item = LoadItem(db, (*record)->item_id);
       if (!item.ok()) return item.error();
-      if (!*item) return Error::NotFound("the item created with this Idempotency-Key has been deleted");
+      // The id may since have been deleted and taken by another user.
+      if (!*item || (*item)->user_id != command.user_id) {
+        return Error::NotFound("the item created with this Idempotency-Key has been deleted");
+      }
       return CreateItemResult{std::move(**item), CreateOutcome::kReplayed};
     }
   }
