@@ -88,7 +88,8 @@ TEST(RouterTest, SamePathDifferentMethodsFindTheirOwnRoutes) {
     EXPECT_EQ(found->route->method, method);
     EXPECT_EQ(found->route->pattern, "/items/{itemId}");
   }
-  const Router::Found* create = AsFound(router.Find(Verb::post, {"users", "usr_1", "items"}));
+  const Router::Match create_match = router.Find(Verb::post, {"users", "usr_1", "items"});
+  const Router::Found* create = AsFound(create_match);
   ASSERT_NE(create, nullptr);
   EXPECT_EQ(create->route->method, Verb::post);
 }

@@ -74,7 +74,7 @@ class GroupCommitWriterTest : public ::testing::Test {
 
   // Appends `job` to the log; yields the number of rows committed before
   // the job's transaction.
-  DbWork<std::int64_t> AppendJob(std::int64_t job) {
+  DbWork<Result<std::int64_t>> AppendJob(std::int64_t job) {
     return [job, observer = observer_.get()](Connection& db) -> Result<std::int64_t> {
       if (Status s = InsertLogRow(db, job); !s.ok()) return s.error();
       return CountRows(*observer, "log");
@@ -84,7 +84,7 @@ class GroupCommitWriterTest : public ::testing::Test {
   std::vector<Task<Result<std::int64_t>>> AppendJobs(std::int64_t count) {
     std::vector<Task<Result<std::int64_t>>> tasks;
     for (std::int64_t job = 0; job < count; ++job)
-      tasks.push_back(writer().Submit<std::int64_t>(AppendJob(job)));
+      tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(job)));
     return tasks;
   }
 
@@ -116,7 +116,7 @@ class WriterHold {
     std::future<void> running = running_.get_future();
     std::shared_future<void> released = release_.get_future().share();
     thread_ = std::thread([this, &writer, released] {
-      auto result = RunTask(writer.Submit<bool>([this, released](Connection&) -> Result<bool> {
+      auto result = RunTask(writer.Submit<Result<bool>>([this, released](Connection&) -> Result<bool> {
         running_.set_value();
         released.wait();
         return true;
@@ -199,20 +199,20 @@ TEST_F(GroupCommitWriterTest, FailingJobIsRolledBackAloneWhileItsBatchMatesCommi
   for (std::int64_t job = 0; job < 10; ++job) {
     if (job == 4) {
       // Writes, then fails: its writes must vanish.
-      tasks.push_back(writer().Submit<std::int64_t>([](Connection& db) -> Result<std::int64_t> {
+      tasks.push_back(writer().Submit<Result<std::int64_t>>([](Connection& db) -> Result<std::int64_t> {
         if (Status s = InsertLogRow(db, 4); !s.ok()) return s.error();
         if (Status s = InsertLogRow(db, 1004); !s.ok()) return s.error();
         return Error{ErrorCode::kConflict, "job 4 refuses", {}};
       }));
     } else if (job == 7) {
       // Fails inside SQLite: job 3 already holds this primary key.
-      tasks.push_back(writer().Submit<std::int64_t>([](Connection& db) -> Result<std::int64_t> {
+      tasks.push_back(writer().Submit<Result<std::int64_t>>([](Connection& db) -> Result<std::int64_t> {
         Status duplicate = InsertLogRow(db, 3);
         if (duplicate.ok()) return Error::Internal("expected a primary key violation");
         return duplicate.error();
       }));
     } else {
-      tasks.push_back(writer().Submit<std::int64_t>(AppendJob(job)));
+      tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(job)));
     }
   }
   WriterHold hold(writer());
@@ -234,10 +234,10 @@ TEST_F(GroupCommitWriterTest, FailingJobIsRolledBackAloneWhileItsBatchMatesCommi
 
 TEST_F(GroupCommitWriterTest, FailedJobThatWroteNothingLeavesTheBatchIntact) {
   std::vector<Task<Result<std::int64_t>>> tasks;
-  tasks.push_back(writer().Submit<std::int64_t>(AppendJob(1)));
-  tasks.push_back(writer().Submit<std::int64_t>(
+  tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(1)));
+  tasks.push_back(writer().Submit<Result<std::int64_t>>(
       [](Connection&) -> Result<std::int64_t> { return Error::NotFound("nothing to do"); }));
-  tasks.push_back(writer().Submit<std::int64_t>(AppendJob(2)));
+  tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(2)));
   const auto results = RunAll(std::move(tasks));
 
   EXPECT_TRUE(Succeeded(results[0]));
@@ -249,9 +249,9 @@ TEST_F(GroupCommitWriterTest, FailedJobThatWroteNothingLeavesTheBatchIntact) {
 
 // Submits one append and, the moment its result arrives, looks for the row
 // through a connection of its own.
-Task<bool> AppendThenLookFromAFreshConnection(GroupCommitWriter& writer, DbWork<std::int64_t> append,
+Task<bool> AppendThenLookFromAFreshConnection(GroupCommitWriter& writer, DbWork<Result<std::int64_t>> append,
                                               std::string path, std::int64_t job) {
-  Result<std::int64_t> result = co_await writer.Submit<std::int64_t>(std::move(append));
+  Result<std::int64_t> result = co_await writer.Submit<Result<std::int64_t>>(std::move(append));
   if (!result.ok()) co_return false;
   auto reader = OpenOrDie(path, Connection::Mode::kReadOnly);
   auto stmt = reader->Prepare("SELECT count(*) FROM log WHERE job = ?1");
@@ -275,8 +275,9 @@ TEST_F(GroupCommitWriterTest, AResultIsDeliveredOnlyOnceItsTransactionIsCommitte
 TEST_F(GroupCommitWriterTest, FailedCommitFailsEveryJobOfTheBatchAndWritesNothing) {
   // A deferred foreign key passes every statement and fails at COMMIT.
   std::vector<Task<Result<std::int64_t>>> tasks;
-  for (std::int64_t job = 0; job < 5; ++job) tasks.push_back(writer().Submit<std::int64_t>(AppendJob(job)));
-  tasks.push_back(writer().Submit<std::int64_t>([](Connection& db) -> Result<std::int64_t> {
+  for (std::int64_t job = 0; job < 5; ++job)
+    tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(job)));
+  tasks.push_back(writer().Submit<Result<std::int64_t>>([](Connection& db) -> Result<std::int64_t> {
     if (Status s = db.Exec("INSERT INTO child (parent_id) VALUES (42)"); !s.ok()) return s.error();
     return 0;
   }));
@@ -290,7 +291,7 @@ TEST_F(GroupCommitWriterTest, FailedCommitFailsEveryJobOfTheBatchAndWritesNothin
   EXPECT_EQ(CommittedJobs(), std::vector<std::int64_t>{});
 
   // The writer carries on with the next batch.
-  EXPECT_TRUE(Succeeded(RunTask(writer().Submit<std::int64_t>(AppendJob(7)))));
+  EXPECT_TRUE(Succeeded(RunTask(writer().Submit<Result<std::int64_t>>(AppendJob(7)))));
   EXPECT_EQ(CommittedJobs(), (std::vector<std::int64_t>{7}));
 }
 
@@ -300,10 +301,11 @@ TEST_F(GroupCommitWriterTest, StopFinishesQueuedJobsThenRefusesNewOnes) {
   EXPECT_EQ(CommittedJobs(), Range(0, 100));
 
   std::atomic<bool> ran{false};
-  const auto late = RunTask(writer().Submit<std::int64_t>([&ran](Connection&) -> Result<std::int64_t> {
-    ran = true;
-    return 0;
-  }));
+  const auto late =
+      RunTask(writer().Submit<Result<std::int64_t>>([&ran](Connection&) -> Result<std::int64_t> {
+        ran = true;
+        return 0;
+      }));
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.error().code, ErrorCode::kUnavailable);
   EXPECT_FALSE(ran);
@@ -312,7 +314,7 @@ TEST_F(GroupCommitWriterTest, StopFinishesQueuedJobsThenRefusesNewOnes) {
 TEST_F(GroupCommitWriterTest, StopIsIdempotent) {
   writer().Stop();
   writer().Stop();
-  const auto late = RunTask(writer().Submit<std::int64_t>(AppendJob(1)));
+  const auto late = RunTask(writer().Submit<Result<std::int64_t>>(AppendJob(1)));
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(CommittedJobs(), std::vector<std::int64_t>{});

@@ -160,6 +160,7 @@ Result<ItemPage> QueryItems(Connection& db, const ListItemsQuery& query) {
   if (query.after) s.Bind(4, query.after->sort_ms).Bind(5, query.after->id);
   // One row more than the page tells, exactly, whether another page exists.
   s.Bind(6, std::int64_t{query.limit + 1});
+  if (query.limit < 1) return Error::BadRequest("limit must be positive");
   ItemPage page;
   page.items.reserve(static_cast<std::size_t>(query.limit));
   for (;;) {
@@ -176,6 +177,7 @@ Result<ItemPage> QueryItems(Connection& db, const ListItemsQuery& query) {
 }
 
 Result<ActivityPage> QueryActivities(Connection& db, const ListActivitiesQuery& query) {
+  if (query.limit < 1) return Error::BadRequest("limit must be positive");
   std::string sql =
       "SELECT activity_id, user_id, activity_type, item_id, item_name, ts, metadata FROM activities "
       "WHERE user_id = ?1";
