@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdlib>
@@ -187,7 +189,21 @@ int App::Run() {
     });
   });
   p.server->Start();
-  if (p.worker_enabled) p.worker->Start();
+  if (p.worker_enabled) {
+    // Leases of a previous run return at once, then the worker starts.
+    boost::asio::co_spawn(
+        p.io,
+        [&p]() -> Task<void> {
+          Status recovered = co_await p.queue->RecoverLeasesAfterRestart(p.clock.NowMillis());
+          if (!recovered.ok()) {
+            std::cerr << "wdrbe: could not release leases of the previous run (they return after the "
+                         "visibility timeout): "
+                      << recovered.error().message << std::endl;
+          }
+          p.worker->Start();
+        },
+        boost::asio::detached);
+  }
 
   const auto endpoint = p.server->local_endpoint();
   std::cout << "wdrbe listening on http://" << endpoint.address().to_string() << ":" << endpoint.port()

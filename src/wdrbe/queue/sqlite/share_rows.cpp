@@ -148,6 +148,15 @@ Status ReleaseLease(Connection& db, const std::string& lease_id) {
   return (*stmt)->Run();
 }
 
+Status ReleaseOrphanedLeases(Connection& db, std::int64_t now_ms) {
+  auto stmt = db.Prepare(
+      "UPDATE share_queue SET visible_at = ?1, lease_id = NULL WHERE lease_id IS NOT NULL AND visible_at > "
+      "?1");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, now_ms);
+  return (*stmt)->Run();
+}
+
 Result<std::int64_t> CountRows(Connection& db, const std::string& table) {
   auto stmt = db.Prepare("SELECT count(*) FROM " + table);
   if (!stmt.ok()) return stmt.error();

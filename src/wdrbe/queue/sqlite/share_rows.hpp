@@ -45,6 +45,8 @@ Status ScheduleRetry(Connection& db, const std::string& event_id, const std::str
 Status MoveToDeadLetters(Connection& db, const std::string& event_id, const std::string& error,
                          std::int64_t now_ms);
 Status ReleaseLease(Connection& db, const std::string& lease_id);
+// Every lease ends now (receive counts are kept).
+Status ReleaseOrphanedLeases(Connection& db, std::int64_t now_ms);
 
 Result<std::int64_t> CountRows(Connection& db, const std::string& table);
 

@@ -153,6 +153,11 @@ Task<Status> SqliteShareQueue::Release(std::vector<std::string> lease_ids) {
   });
 }
 
+Task<Status> SqliteShareQueue::RecoverLeasesAfterRestart(std::int64_t now_ms) {
+  return database_->writer().Submit<Status>(
+      [now_ms](Connection& db) { return ReleaseOrphanedLeases(db, now_ms); });
+}
+
 Task<Result<std::int64_t>> SqliteShareQueue::Depth() {
   return database_->readers().Submit<Result<std::int64_t>>(
       [](Connection& db) { return CountRows(db, "share_queue"); });

@@ -27,6 +27,12 @@ class SqliteShareQueue final : public ShareQueue {
   Task<Result<std::int64_t>> Depth() override;
   Task<Result<std::int64_t>> DeadLetterDepth() override;
 
+  // Makes every leased event visible at `now_ms`. Only for start-up: one
+  // server owns a data directory (serve.lock), so a lease found then was
+  // taken by a process that died, and need not wait out its timeout. The
+  // interrupted delivery still counts as an attempt.
+  Task<Status> RecoverLeasesAfterRestart(std::int64_t now_ms);
+
  private:
   std::shared_ptr<Database> database_;
   RetryPolicy policy_;

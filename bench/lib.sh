@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Shared by bench/run.sh and bench/memory.sh (sourced, not run): building
+# the tools, starting and stopping one server, minting the users' tokens.
+# Every wait here is bounded; the caller's EXIT trap calls bench_stop_server.
+
+bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench_build=${WDRBE_BENCH_BUILD_DIR:-$bench_root/build-bench}
+bench_wdrbe=$bench_build/wdrbe
+bench_seed=$bench_build/bench/seed_items
+bench_commit_rate=$bench_build/bench/sqlite_commit_rate
+bench_server_pid=
+bench_port=
+
+bench_die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+bench_require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || bench_die "needs '$tool' on PATH"
+  done
+}
+
+# Configures build-bench/ (optimised, no tests) once, then builds the server
+# and the bench tools. WDRBE_BENCH_SKIP_BUILD=1 uses what is there.
+bench_build_tools() {
+  if [[ ${WDRBE_BENCH_SKIP_BUILD:-0} == 1 ]]; then
+    [[ -x $bench_wdrbe && -x $bench_seed && -x $bench_commit_rate ]] ||
+      bench_die "WDRBE_BENCH_SKIP_BUILD=1 but $bench_build lacks the binaries"
+    return
+  fi
+  echo "bench: building $bench_build" >&2
+  if [[ ! -f $bench_build/CMakeCache.txt ]]; then
+    cmake -S "$bench_root" -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DWDRBE_BUILD_TESTS=OFF >/dev/null || bench_die "cmake configure failed"
+  fi
+  cmake --build "$bench_build" --target wdrbe sqlite_commit_rate seed_items >/dev/null ||
+    bench_die "build failed (run: cmake --build $bench_build)"
+}
+
+# A fresh random HS256 secret for this run only.
+bench_new_secret() {
+  WDRBE_JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+  export WDRBE_JWT_SECRET
+}
+
+# bench_start_server LOG [taskset-prefix...] -- [serve flags...]
+# Starts `wdrbe serve` on 127.0.0.1, any free port; sets bench_server_pid and
+# bench_port once it prints "listening on". Server throttling (when the
+# binary has it) is turned off: the benchmark measures the service, not the
+# rate limiter.
+bench_start_server() {
+  local log=$1
+  shift
+  local prefix=()
+  while [[ $# -gt 0 && $1 != -- ]]; do
+    prefix+=("$1")
+    shift
+  done
+  [[ ${1:-} == -- ]] && shift
+  local flags=("$@")
+  local help
+  help=$("$bench_wdrbe" serve --help 2>&1 || true)
+  local limit
+  for limit in --rate-limit --user-rate-limit; do
+    if grep -q -- "$limit" <<<"$help"; then flags+=("$limit" 0); fi
+  done
+  : >"$log"
+  "${prefix[@]}" "$bench_wdrbe" serve --listen 127.0.0.1:0 "${flags[@]}" >"$log" 2>&1 &
+  bench_server_pid=$!
+  local i
+  for ((i = 0; i < 200; i++)); do
+    bench_port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n1 || true)
+    [[ -n $bench_port ]] && return 0
+    kill -0 "$bench_server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$log" >&2
+  bench_die "the server did not start"
+}
+
+# SIGTERM (graceful), then SIGKILL after 15 s. Safe to call twice.
+bench_stop_server() {
+  [[ -n $bench_server_pid ]] || return 0
+  local pid=$bench_server_pid i
+  bench_server_pid=
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 150; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# Tokens of bench-u0 .. bench-u{N-1}, space-separated, valid for an hour.
+bench_tokens() {
+  local users=$1 u tokens=()
+  for ((u = 0; u < users; u++)); do
+    tokens+=("$("$bench_wdrbe" token --sub "bench-u$u" --ttl 3600)") || bench_die "wdrbe token failed"
+  done
+  echo "${tokens[*]}"
+}
+
+# The server's resident memory now, in KiB: "VmRSS VmHWM".
+bench_rss_kib() {
+  awk '/^VmRSS:/ {rss = $2} /^VmHWM:/ {hwm = $2} END {print rss, hwm}' "/proc/$1/status"
+}
+
+# Processes that distort figures, as "name xN, ...": compilers and build
+# tools, test runners, and wdrbe processes other than this run's server.
+bench_intruders() {
+  ps -eo pid=,comm= | awk -v own="$bench_server_pid" '
+    $2 ~ /^(cc1plus|cc1|ninja|make|ld|ld\.gold|lld|clang.*|g\+\+|c\+\+|ctest|.*_test)$/ ||
+      ($2 == "wdrbe" && $1 != own) { count[$2]++ }
+    END { sep = ""; for (name in count) { printf "%s%s x%d", sep, name, count[name]; sep = ", " } }'
+}
+
+bench_loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
