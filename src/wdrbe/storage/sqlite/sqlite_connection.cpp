@@ -61,11 +61,19 @@ Result<Statement::StepResult> Statement::Step() {
 }
 
 Status Statement::Run() {
+  Status status;
   for (;;) {
     auto step = Step();
-    if (!step.ok()) return step.error();
-    if (*step == StepResult::kDone) return Status::Ok();
+    if (!step.ok()) {
+      status = step.error();
+      break;
+    }
+    if (*step == StepResult::kDone) break;
   }
+  // Ready to be bound and run again: binding a statement that was not reset
+  // fails (SQLITE_MISUSE), and the next run would reuse the old values.
+  sqlite3_reset(stmt_);
+  return status;
 }
 
 std::int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }

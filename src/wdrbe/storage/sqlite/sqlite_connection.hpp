@@ -34,7 +34,8 @@ class Statement {
   // One step: kRow (a row is ready), kDone, or an error status.
   enum class StepResult { kRow, kDone };
   Result<StepResult> Step();
-  // Steps to the end, for statements without rows.
+  // Steps to the end, for statements without rows, then resets, so the
+  // statement can be bound and run again in a loop.
   Status Run();
 
   std::int64_t ColumnInt(int column) const;
