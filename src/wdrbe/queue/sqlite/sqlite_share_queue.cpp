@@ -52,11 +52,8 @@ Result<ShareSettlement> ApplyInTransaction(Connection& db, const ShareOutcome& o
   auto item = LoadItem(db, event.item_id);
   if (!item.ok()) return item.error();
   if (!*item || (*item)->user_id != event.user_id) return ShareSettlement::kItemNotFound;
-  Item& shared = **item;
-  shared.shared_count += 1;
-  shared.is_public = true;
-  shared.updated_at_ms = now_ms;
-  if (Status s = SaveItem(db, shared); !s.ok()) return s.error();
+  const Item& shared = **item;
+  if (Status s = RecordShare(db, shared.item_id, now_ms); !s.ok()) return s.error();
   Activity activity{outcome.activity_id, shared.user_id, kActivityItemShared,           shared.item_id,
                     shared.fields.name,  now_ms,         SharedMetadata(event.event_id)};
   if (Status s = InsertActivity(db, activity); !s.ok()) return s.error();
@@ -111,7 +108,7 @@ Task<Result<std::vector<ShareSettlement>>> SqliteShareQueue::Settle(std::vector<
           const ShareOutcome& outcome = outcomes[i];
           // Each outcome in its own savepoint: a database error settling one
           // leaves the others settled (that one's lease simply expires).
-          if (Status s = db.Exec("SAVEPOINT outcome"); !s.ok()) return s.error();
+          if (Status s = db.Run("SAVEPOINT outcome"); !s.ok()) return s.error();
           Result<ShareSettlement> settled = [&]() -> Result<ShareSettlement> {
             auto state = LoadQueueState(db, outcome.lease.event.event_id);
             if (!state.ok()) return state.error();
@@ -133,11 +130,12 @@ Task<Result<std::vector<ShareSettlement>>> SqliteShareQueue::Settle(std::vector<
             return ShareSettlement::kRetryScheduled;
           }();
           if (!settled.ok()) {
-            if (Status s = db.Exec("ROLLBACK TO outcome; RELEASE outcome"); !s.ok()) return s.error();
+            if (Status s = db.Run("ROLLBACK TO outcome"); !s.ok()) return s.error();
+            if (Status s = db.Run("RELEASE outcome"); !s.ok()) return s.error();
             settlements.push_back(ShareSettlement::kLeaseLost);
             continue;
           }
-          if (Status s = db.Exec("RELEASE outcome"); !s.ok()) return s.error();
+          if (Status s = db.Run("RELEASE outcome"); !s.ok()) return s.error();
           settlements.push_back(*settled);
         }
         return settlements;

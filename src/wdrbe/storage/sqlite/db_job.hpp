@@ -50,7 +50,8 @@ class TypedDbJob final : public DbJob {
 
   void Complete(const Status& commit) override {
     // A job that never ran: its transaction failed first, or the store stopped.
-    if (!result_) result_.emplace(commit.ok() ? Error::Unavailable("the store is shutting down") : commit.error());
+    if (!result_)
+      result_.emplace(commit.ok() ? Error::Unavailable("the store is shutting down") : commit.error());
     if (!commit.ok() && result_->ok()) result_.emplace(commit.error());
     auto executor = work_guard_.get_executor();
     boost::asio::post(executor, [handler = std::move(handler_), result = std::move(*result_)]() mutable {

@@ -54,14 +54,14 @@ void GroupCommitWriter::CommitBatch(std::deque<std::unique_ptr<DbJob>>& batch) {
   Status status = db.Exec("BEGIN IMMEDIATE");
   if (status.ok()) {
     for (auto& job : batch) {
-      if (Status s = db.Exec("SAVEPOINT job"); !s.ok()) {
+      if (Status s = db.Run("SAVEPOINT job"); !s.ok()) {
         status = s;
         break;
       }
       const bool ok = job->Run(db);
       // A failed job leaves no trace; its batch-mates keep their changes.
-      if (!ok) status = db.Exec("ROLLBACK TO job");
-      if (status.ok()) status = db.Exec("RELEASE job");
+      if (!ok) status = db.Run("ROLLBACK TO job");
+      if (status.ok()) status = db.Run("RELEASE job");
       if (!status.ok()) break;
     }
     if (status.ok() && faults_ && faults_->ShouldFail(kFaultStoreWrite)) {

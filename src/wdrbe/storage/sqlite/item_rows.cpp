@@ -90,6 +90,14 @@ Status SaveItem(Connection& db, const Item& item) {
   return (*stmt)->Run();
 }
 
+Status RecordShare(Connection& db, const std::string& item_id, std::int64_t now_ms) {
+  auto stmt = db.Prepare(
+      "UPDATE items SET shared_count = shared_count + 1, is_public = 1, updated_at = ?2 WHERE item_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, item_id).Bind(2, now_ms);
+  return (*stmt)->Run();
+}
+
 Status DeleteItemRow(Connection& db, const std::string& item_id) {
   auto stmt = db.Prepare("DELETE FROM items WHERE item_id = ?1");
   if (!stmt.ok()) return stmt.error();

@@ -20,6 +20,9 @@ Status InsertItem(Connection& db, const Item& item);
 // Writes every editable field, the counters and updated_at of `item`.
 Status SaveItem(Connection& db, const Item& item);
 Status DeleteItemRow(Connection& db, const std::string& item_id);
+// sharedCount + 1, isPublic, updatedAt. Sets no indexed column, so SQLite
+// rewrites no index entry (SaveItem would rewrite all four).
+Status RecordShare(Connection& db, const std::string& item_id, std::int64_t now_ms);
 
 Status InsertActivity(Connection& db, const Activity& activity);
 

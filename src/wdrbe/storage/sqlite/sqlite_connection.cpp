@@ -128,6 +128,12 @@ Status Connection::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
+Status Connection::Run(const std::string& sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  return (*stmt)->Run();
+}
+
 Result<std::unique_ptr<Statement>> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {

@@ -61,6 +61,11 @@ class Connection {
   // Runs SQL without results (may be several statements).
   Status Exec(std::string_view sql);
 
+  // Runs one statement without results through the statement cache: for
+  // short statements on hot paths (SAVEPOINT, RELEASE), where Exec would
+  // parse the SQL again every time.
+  Status Run(const std::string& sql);
+
   // A cached prepared statement for `sql` (kept for the connection's life).
   Result<std::unique_ptr<Statement>> Prepare(const std::string& sql);
 
