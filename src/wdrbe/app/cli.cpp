@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "wdrbe/app/app.hpp"
+#include "wdrbe/app/backup_command.hpp"
 #include "wdrbe/app/config.hpp"
 #include "wdrbe/app/dlq_command.hpp"
 #include "wdrbe/app/secrets.hpp"
@@ -140,6 +141,14 @@ int RunCli(int argc, char** argv) {
   dlq_cmd->add_option("event_id", dlq.event_id, "The dead letter's event id (show, redrive)");
   dlq_cmd->add_flag("--all", dlq.all, "redrive: every dead letter");
 
+  BackupOptions backup;
+  CLI::App* backup_cmd =
+      cli.add_subcommand("backup", "Consistent online copy of the store into a new directory");
+  backup_cmd->add_option("--data-dir", backup.data_dir, "Directory of the embedded store")
+      ->envname("WDRBE_DATA_DIR")
+      ->capture_default_str();
+  backup_cmd->add_option("destination", backup.destination, "New directory for the copy")->required();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -148,6 +157,7 @@ int RunCli(int argc, char** argv) {
   if (*serve_cmd) return RunServe(serve);
   if (*token_cmd) return RunToken(token);
   if (*dlq_cmd) return RunDlq(dlq);
+  if (*backup_cmd) return RunBackup(backup);
   return 1;
 }
 

@@ -1,0 +1,43 @@
+#include "wdrbe/app/backup_command.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "wdrbe/storage/sqlite/online_backup.hpp"
+
+namespace wdrbe::app {
+
+int RunBackup(const BackupOptions& options) {
+  namespace fs = std::filesystem;
+  const fs::path source(options.data_dir);
+  const fs::path destination(options.destination);
+  std::error_code ec;
+  if (fs::exists(destination)) {
+    std::cerr << "wdrbe backup: " << destination << " already exists; give a new directory" << std::endl;
+    return 1;
+  }
+  if (!fs::create_directories(destination, ec) || ec) {
+    std::cerr << "wdrbe backup: cannot create " << destination << ": " << ec.message() << std::endl;
+    return 1;
+  }
+  auto pages = sqlite::BackupDatabase((source / "wdrbe.db").string(), (destination / "wdrbe.db").string());
+  if (!pages.ok()) {
+    std::cerr << "wdrbe backup: " << pages.error().message << std::endl;
+    fs::remove_all(destination, ec);
+    return 1;
+  }
+  // Without the cursor key a restored server would refuse every cursor
+  // clients still hold.
+  fs::copy_file(source / "cursor.key", destination / "cursor.key", ec);
+  if (ec) {
+    std::cerr << "wdrbe backup: copied the database but not cursor.key: " << ec.message() << std::endl;
+    return 1;
+  }
+  std::cout << boost::json::serialize(
+                   boost::json::object{{"backup", destination.string()}, {"pages", *pages}})
+            << std::endl;
+  return 0;
+}
+
+}  // namespace wdrbe::app
