@@ -163,7 +163,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
       });
   parts->dispatcher = std::make_unique<http::Dispatcher>(
       api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api, *parts->ops_api),
-      api::MakeBearerAuthenticator(*parts->verifier, parts->clock));
+      api::MakeBearerAuthenticator(*parts->verifier, parts->clock), http::CorsPolicy(config.cors_origins));
 
   parts->threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   http::ServerOptions server_options;

@@ -95,6 +95,11 @@ int RunCli(int argc, char** argv) {
       ->capture_default_str();
 
   serve_cmd
+      ->add_option("--cors-origins", serve.cors_origins,
+                   "Origins allowed by CORS: * or a comma-separated list (a list echoes the matching origin)")
+      ->envname("WDRBE_CORS_ORIGINS")
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--worker-concurrency", serve.worker_concurrency,
                    "Share batches processed concurrently (0: no worker in this process)")
       ->envname("WDRBE_WORKER_CONCURRENCY")

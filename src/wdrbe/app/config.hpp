@@ -23,6 +23,7 @@ struct ServeConfig {
   int threads = 0;                  // 0: one per core
   std::string durability = "full";  // full | normal
   int read_connections = 4;
+  std::string cors_origins = "*";  // "*" or a comma-separated list of origins
   // The in-process share worker.
   int worker_concurrency = 10;     // concurrent batches
   int worker_batch_size = 10;      // events per batch, 1-10

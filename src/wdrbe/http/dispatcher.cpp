@@ -16,6 +16,12 @@ Error MethodNotAllowedError() {
 }  // namespace
 
 Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id) {
+  HttpResponse response = co_await Route(request, request_id);
+  cors_.Apply(request, response);
+  co_return response;
+}
+
+Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_view request_id) {
   auto url = boost::urls::parse_origin_form(request.target());
   if (!url) co_return ErrorResponse(Error::BadRequest("malformed request target"), request_id);
 
@@ -27,8 +33,10 @@ Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_vi
     co_return ErrorResponse(Error::NotFound("no such route"), request_id);
   }
   if (auto* not_allowed = std::get_if<Router::MethodNotAllowed>(&match)) {
+    // Preflights need no token: browsers never send credentials with them.
+    if (request.method() == Verb::options) co_return cors_.Preflight(request, not_allowed->allow);
     HttpResponse response = ErrorResponse(MethodNotAllowedError(), request_id);
-    response.set(beast_http::field::allow, not_allowed->allow);
+    response.set(beast_http::field::allow, not_allowed->allow + ", OPTIONS");
     co_return response;
   }
 

@@ -1,11 +1,12 @@
-// The request pipeline: parse the target, route (404/405), authenticate
-// routes that need it (401), run the handler, and turn anything unexpected
-// into a 500 without details.
+// The request pipeline: parse the target, answer CORS preflights, route
+// (404/405), authenticate routes that need it (401), run the handler, turn
+// anything unexpected into a 500 without details, and add CORS headers.
 #pragma once
 
 #include <functional>
 
 #include "wdrbe/base/result.hpp"
+#include "wdrbe/http/cors.hpp"
 #include "wdrbe/http/request_handler.hpp"
 #include "wdrbe/http/router.hpp"
 
@@ -16,14 +17,16 @@ using Authenticator = std::function<Result<Principal>(const HttpRequest&)>;
 
 class Dispatcher final : public RequestHandler {
  public:
-  Dispatcher(Router router, Authenticator authenticate)
-      : router_(std::move(router)), authenticate_(std::move(authenticate)) {}
+  Dispatcher(Router router, Authenticator authenticate, CorsPolicy cors)
+      : router_(std::move(router)), authenticate_(std::move(authenticate)), cors_(std::move(cors)) {}
 
   Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id) override;
 
  private:
+  Task<HttpResponse> Route(const HttpRequest& request, std::string_view request_id);
   Router router_;
   Authenticator authenticate_;
+  CorsPolicy cors_;
 };
 
 }  // namespace wdrbe::http
