@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -40,6 +41,13 @@ std::vector<std::string> ChildEnvironment(const std::optional<std::string>& jwt_
                                           const std::vector<std::pair<std::string, std::string>>& extra) {
   std::vector<std::pair<std::string, std::string>> wanted;
   if (jwt_secret) wanted.emplace_back("WDRBE_JWT_SECRET", *jwt_secret);
+  // Tests send bursts far beyond the production throttling defaults; a test
+  // of throttling sets its own limits (an extra, or a flag, wins).
+  for (const char* limit : {"WDRBE_RATE_LIMIT", "WDRBE_USER_RATE_LIMIT"}) {
+    const bool overridden =
+        std::any_of(extra.begin(), extra.end(), [&](const auto& entry) { return entry.first == limit; });
+    if (!overridden) wanted.emplace_back(limit, "0");
+  }
   for (const auto& entry : extra) wanted.push_back(entry);
 
   std::vector<std::string> env;

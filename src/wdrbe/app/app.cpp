@@ -30,6 +30,7 @@
 #include "wdrbe/domain/share_service.hpp"
 #include "wdrbe/domain/ulid.hpp"
 #include "wdrbe/http/dispatcher.hpp"
+#include "wdrbe/http/rate_limiter.hpp"
 #include "wdrbe/http/server.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
 #include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
@@ -78,6 +79,7 @@ struct App::Parts {
   std::unique_ptr<api::SharesApi> shares_api;
   std::unique_ptr<api::ActivitiesApi> activities_api;
   std::unique_ptr<api::OpsApi> ops_api;
+  std::unique_ptr<http::RateLimiter> limiter;
   std::unique_ptr<http::Dispatcher> dispatcher;
   std::unique_ptr<http::HttpServer> server;
 
@@ -161,9 +163,13 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
         if (!enabled) return std::string("disabled");
         return std::string(worker->running() ? "running" : "stopped");
       });
+  parts->limiter = std::make_unique<http::RateLimiter>(
+      parts->clock, http::RateLimit{config.rate_limit, std::max(1.0, config.burst)},
+      http::RateLimit{config.user_rate_limit, std::max(1.0, config.user_burst)});
   parts->dispatcher = std::make_unique<http::Dispatcher>(
       api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api, *parts->ops_api),
-      api::MakeBearerAuthenticator(*parts->verifier, parts->clock), http::CorsPolicy(config.cors_origins));
+      api::MakeBearerAuthenticator(*parts->verifier, parts->clock), http::CorsPolicy(config.cors_origins),
+      parts->limiter.get());
 
   parts->threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   http::ServerOptions server_options;

@@ -94,6 +94,22 @@ int RunCli(int argc, char** argv) {
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
 
+  serve_cmd->add_option("--rate-limit", serve.rate_limit, "Requests/s for the whole server (0: off)")
+      ->envname("WDRBE_RATE_LIMIT")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  serve_cmd->add_option("--burst", serve.burst, "Bucket size of the server-wide limit")
+      ->envname("WDRBE_BURST")
+      ->check(CLI::Range(1.0, 1e9))
+      ->capture_default_str();
+  serve_cmd->add_option("--user-rate-limit", serve.user_rate_limit, "Requests/s per user (0: off)")
+      ->envname("WDRBE_USER_RATE_LIMIT")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  serve_cmd->add_option("--user-burst", serve.user_burst, "Bucket size of each user's limit")
+      ->envname("WDRBE_USER_BURST")
+      ->check(CLI::Range(1.0, 1e9))
+      ->capture_default_str();
   serve_cmd
       ->add_option("--cors-origins", serve.cors_origins,
                    "Origins allowed by CORS: * or a comma-separated list (a list echoes the matching origin)")

@@ -24,6 +24,11 @@ struct ServeConfig {
   std::string durability = "full";  // full | normal
   int read_connections = 4;
   std::string cors_origins = "*";  // "*" or a comma-separated list of origins
+  // Throttling (requests per second, bucket size); 0 turns a limit off.
+  double rate_limit = 500;
+  double burst = 1000;
+  double user_rate_limit = 50;
+  double user_burst = 100;
   // The in-process share worker.
   int worker_concurrency = 10;     // concurrent batches
   int worker_batch_size = 10;      // events per batch, 1-10

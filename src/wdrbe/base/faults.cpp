@@ -31,7 +31,8 @@ Result<std::shared_ptr<FaultInjector>> FaultInjector::Parse(std::string_view spe
     const std::string_view value = entry.substr(equals + 1);
     double probability = -1;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), probability);
-    if (ec != std::errc() || ptr != value.data() + value.size() || probability < 0 || probability > 1) {
+    // Written as "not within" so that NaN, which compares false to all, fails.
+    if (ec != std::errc() || ptr != value.data() + value.size() || !(probability >= 0 && probability <= 1)) {
       return Error::BadRequest("WDRBE_FAULTS: probability of '" + std::string(name) + "' must be 0..1");
     }
     faults->probabilities_[std::string(name)] = probability;

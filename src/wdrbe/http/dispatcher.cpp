@@ -13,6 +13,13 @@ Error MethodNotAllowedError() {
   return Error{ErrorCode::kMethodNotAllowed, "method not allowed on this route", {}};
 }
 
+HttpResponse TooManyRequests(std::int64_t wait_ms, std::string_view request_id) {
+  HttpResponse response = ErrorResponse(
+      Error{ErrorCode::kTooManyRequests, "too many requests; retry after the given seconds", {}}, request_id);
+  response.set(beast_http::field::retry_after, std::to_string((wait_ms + 999) / 1000));
+  return response;
+}
+
 }  // namespace
 
 Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id) {
@@ -29,6 +36,11 @@ Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_vie
   for (auto segment : url->segments()) segments.emplace_back(segment);
 
   auto match = router_.Find(request.method(), segments);
+  const auto* found_route = std::get_if<Router::Found>(&match);
+  const bool exempt = found_route != nullptr && found_route->route->access == Access::kPublic;
+  if (limiter_ != nullptr && !exempt) {
+    if (std::int64_t wait = limiter_->AdmitRequest(); wait > 0) co_return TooManyRequests(wait, request_id);
+  }
   if (std::holds_alternative<Router::NotFound>(match)) {
     co_return ErrorResponse(Error::NotFound("no such route"), request_id);
   }
@@ -50,6 +62,11 @@ Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_vie
         response.set(beast_http::field::www_authenticate, R"(Bearer error="invalid_token")");
       }
       co_return response;
+    }
+    if (limiter_ != nullptr) {
+      if (std::int64_t wait = limiter_->AdmitUser(principal->user_id); wait > 0) {
+        co_return TooManyRequests(wait, request_id);
+      }
     }
     context.set_principal(std::move(*principal));
   }

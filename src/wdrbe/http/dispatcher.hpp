@@ -7,6 +7,7 @@
 
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/http/cors.hpp"
+#include "wdrbe/http/rate_limiter.hpp"
 #include "wdrbe/http/request_handler.hpp"
 #include "wdrbe/http/router.hpp"
 
@@ -17,8 +18,14 @@ using Authenticator = std::function<Result<Principal>(const HttpRequest&)>;
 
 class Dispatcher final : public RequestHandler {
  public:
-  Dispatcher(Router router, Authenticator authenticate, CorsPolicy cors)
-      : router_(std::move(router)), authenticate_(std::move(authenticate)), cors_(std::move(cors)) {}
+  // `limiter` (optional, outlives the dispatcher) throttles every request
+  // but those of public routes (health checks): globally before the token
+  // is verified, then per user.
+  Dispatcher(Router router, Authenticator authenticate, CorsPolicy cors, RateLimiter* limiter)
+      : router_(std::move(router)),
+        authenticate_(std::move(authenticate)),
+        cors_(std::move(cors)),
+        limiter_(limiter) {}
 
   Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id) override;
 
@@ -27,6 +34,7 @@ class Dispatcher final : public RequestHandler {
   Router router_;
   Authenticator authenticate_;
   CorsPolicy cors_;
+  RateLimiter* limiter_;
 };
 
 }  // namespace wdrbe::http

@@ -40,9 +40,9 @@ class SqliteShareQueue final : public ShareQueue {
 };
 
 // The delay before delivery `receive_count + 1`, after `receive_count`
-// failed ones: base * 2^(receive_count-1), capped, with "equal jitter"
-// (half fixed, half random) so that retries of a burst spread out while
-// each delay is still at least as long as the previous one's minimum.
+// failed ones: d = base * 2^(receive_count-1), with "equal jitter" (a random
+// delay in [d/2, d], so that retries of a burst spread out), both ends capped
+// at max_delay_ms. A later retry never waits less than an earlier one.
 std::int64_t RetryDelayMs(const RetryPolicy& policy, int receive_count, std::uint32_t random_bits);
 
 }  // namespace wdrbe::sqlite
