@@ -26,35 +26,13 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kDrainDeadline = std::chrono::seconds(20);
 
-Response Share(ApiClient& client, std::string_view item_id, Headers headers = {}) {
-  return client.http().Post("/items/" + std::string(item_id) + "/share", json::object(), client.token(),
-                            std::move(headers));
-}
-
-std::int64_t SharedCount(ApiClient& client, std::string_view item_id) {
-  Response item = client.GetItem(item_id);
-  if (item.status != 200) return -1;
-  return item.Json().at("sharedCount").as_int64();
-}
-
-// Polls until the item's sharedCount reaches `expected` (or the deadline).
-std::int64_t AwaitSharedCount(ApiClient& client, std::string_view item_id, std::int64_t expected) {
-  const auto deadline = Clock::now() + kDrainDeadline;
-  std::int64_t count = SharedCount(client, item_id);
-  while (count < expected && Clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(20));
-    count = SharedCount(client, item_id);
-  }
-  return count;
-}
-
 // Watches the item for `period` and says whether sharedCount stayed `count`
 // (a redelivered event would move it).
 bool StaysAt(ApiClient& client, std::string_view item_id, std::int64_t count,
              milliseconds period = milliseconds(1500)) {
   const auto until = Clock::now() + period;
   while (Clock::now() < until) {
-    if (SharedCount(client, item_id) != count) return false;
+    if (client.SharedCount(item_id) != count) return false;
     std::this_thread::sleep_for(milliseconds(50));
   }
   return true;
@@ -89,14 +67,14 @@ TEST_F(SharePipelineTest, AShareIsAcceptedThenAppliedExactlyOnce) {
   ApiClient owner(port(), UniqueUserId("owner"));
   const std::string item_id(owner.MustCreate(ItemBody()).at("itemId").as_string());
 
-  Response shared = Share(owner, item_id);
+  Response shared = owner.ShareItem(item_id);
   ASSERT_EQ(shared.status, 202) << shared;
   EXPECT_EQ(shared.String("itemId"), item_id);
   EXPECT_EQ(shared.String("status"), "queued");
   const std::string event_id = shared.String("eventId");
   EXPECT_EQ(event_id.size(), 26u);
 
-  ASSERT_EQ(AwaitSharedCount(owner, item_id, 1), 1);
+  ASSERT_EQ(owner.AwaitSharedCount(item_id, 1), 1);
   Response item = owner.GetItem(item_id);
   EXPECT_EQ(item.Json().at("isPublic"), true);
   EXPECT_EQ(SharedEventIds(owner, item_id), std::vector<std::string>{event_id});
@@ -108,12 +86,12 @@ TEST_F(SharePipelineTest, FiveSharesCountFiveWithDistinctEvents) {
   const std::string item_id(owner.MustCreate(ItemBody()).at("itemId").as_string());
   std::set<std::string> accepted;
   for (int i = 0; i < 5; ++i) {
-    Response shared = Share(owner, item_id);
+    Response shared = owner.ShareItem(item_id);
     ASSERT_EQ(shared.status, 202) << shared;
     accepted.insert(shared.String("eventId"));
   }
   EXPECT_EQ(accepted.size(), 5u);
-  ASSERT_EQ(AwaitSharedCount(owner, item_id, 5), 5);
+  ASSERT_EQ(owner.AwaitSharedCount(item_id, 5), 5);
   const auto applied = SharedEventIds(owner, item_id);
   EXPECT_EQ(std::set<std::string>(applied.begin(), applied.end()), accepted);
   EXPECT_EQ(applied.size(), 5u);
@@ -122,23 +100,23 @@ TEST_F(SharePipelineTest, FiveSharesCountFiveWithDistinctEvents) {
 TEST_F(SharePipelineTest, ARepeatedIdempotencyKeyEnqueuesOnce) {
   ApiClient owner(port(), UniqueUserId("owner"));
   const std::string item_id(owner.MustCreate(ItemBody()).at("itemId").as_string());
-  Response first = Share(owner, item_id, {{"Idempotency-Key", "share-once"}});
-  Response again = Share(owner, item_id, {{"Idempotency-Key", "share-once"}});
+  Response first = owner.ShareItem(item_id, {{"Idempotency-Key", "share-once"}});
+  Response again = owner.ShareItem(item_id, {{"Idempotency-Key", "share-once"}});
   ASSERT_EQ(first.status, 202) << first;
   ASSERT_EQ(again.status, 202) << again;
   EXPECT_EQ(first.String("eventId"), again.String("eventId"));
 
   // A different item under the same key is a reuse with another payload.
   const std::string other_id(owner.MustCreate(ItemBody("Other")).at("itemId").as_string());
-  Response reused = Share(owner, other_id, {{"Idempotency-Key", "share-once"}});
+  Response reused = owner.ShareItem(other_id, {{"Idempotency-Key", "share-once"}});
   EXPECT_EQ(reused.status, 422) << reused;
   EXPECT_EQ(reused.ErrorCode(), "idempotency_key_reused");
 
-  Response bad_key = Share(owner, item_id, {{"Idempotency-Key", std::string(129, 'k')}});
+  Response bad_key = owner.ShareItem(item_id, {{"Idempotency-Key", std::string(129, 'k')}});
   EXPECT_EQ(bad_key.status, 400) << bad_key;
   EXPECT_EQ(bad_key.ErrorCode(), "validation_failed");
 
-  ASSERT_EQ(AwaitSharedCount(owner, item_id, 1), 1);
+  ASSERT_EQ(owner.AwaitSharedCount(item_id, 1), 1);
   EXPECT_TRUE(StaysAt(owner, item_id, 1));
 }
 
@@ -148,14 +126,14 @@ TEST_F(SharePipelineTest, OnlyTheOwnerMayShare) {
   const std::string item_id(owner.MustCreate(ItemBody()).at("itemId").as_string());
 
   // Private: a stranger cannot tell it from a missing item.
-  EXPECT_EQ(Share(stranger, item_id).status, 404);
-  EXPECT_EQ(Share(stranger, "no-such-item").status, 404);
-  EXPECT_EQ(Share(owner, "no-such-item").status, 404);
+  EXPECT_EQ(stranger.ShareItem(item_id).status, 404);
+  EXPECT_EQ(stranger.ShareItem("no-such-item").status, 404);
+  EXPECT_EQ(owner.ShareItem("no-such-item").status, 404);
 
   // Public once shared: a stranger may see it, but not share it.
-  ASSERT_EQ(Share(owner, item_id).status, 202);
-  ASSERT_EQ(AwaitSharedCount(owner, item_id, 1), 1);
-  Response forbidden = Share(stranger, item_id);
+  ASSERT_EQ(owner.ShareItem(item_id).status, 202);
+  ASSERT_EQ(owner.AwaitSharedCount(item_id, 1), 1);
+  Response forbidden = stranger.ShareItem(item_id);
   EXPECT_EQ(forbidden.status, 403) << forbidden;
   EXPECT_EQ(forbidden.ErrorCode(), "forbidden");
   EXPECT_TRUE(StaysAt(owner, item_id, 1));
@@ -212,11 +190,11 @@ TEST_F(ShareFaultsTest, APoisonousEventIsRetriedWithGrowingDelaysThenDeadLettere
   auto server = StartServer({{"WDRBE_FAULTS", "worker.process@" + poison_id + "=1"}});
   ApiClient owner(server->port(), user);
   const std::string trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-  Response poisoned = Share(owner, poison_id, {{"traceparent", trace}});
+  Response poisoned = owner.ShareItem(poison_id, {{"traceparent", trace}});
   ASSERT_EQ(poisoned.status, 202) << poisoned;
-  for (const auto& id : healthy_ids) ASSERT_EQ(Share(owner, id).status, 202);
+  for (const auto& id : healthy_ids) ASSERT_EQ(owner.ShareItem(id).status, 202);
 
-  for (const auto& id : healthy_ids) EXPECT_EQ(AwaitSharedCount(owner, id, 1), 1) << id;
+  for (const auto& id : healthy_ids) EXPECT_EQ(owner.AwaitSharedCount(id, 1), 1) << id;
   json::array letters = AwaitDeadLetters(data_dir(), 1);
   ASSERT_EQ(letters.size(), 1u) << json::serialize(letters);
   const json::object& letter = letters[0].as_object();
@@ -225,7 +203,7 @@ TEST_F(ShareFaultsTest, APoisonousEventIsRetriedWithGrowingDelaysThenDeadLettere
   EXPECT_EQ(letter.at("userId").as_string(), user);
   EXPECT_EQ(letter.at("attempts"), 3);
   EXPECT_NE(std::string(letter.at("lastError").as_string()).find("worker.process"), std::string::npos);
-  EXPECT_EQ(SharedCount(owner, poison_id), 0);
+  EXPECT_EQ(owner.SharedCount(poison_id), 0);
 
   json::value shown = RunDlq(data_dir(), {"show", poisoned.String("eventId")});
   EXPECT_EQ(shown.at("traceparent").as_string(), trace);
@@ -248,7 +226,7 @@ TEST_F(ShareFaultsTest, APoisonousEventIsRetriedWithGrowingDelaysThenDeadLettere
   ApiClient again(server->port(), user);
   json::value redriven = RunDlq(data_dir(), {"redrive", "--all"});
   EXPECT_EQ(redriven.at("redriven"), 1);
-  EXPECT_EQ(AwaitSharedCount(again, poison_id, 1), 1);
+  EXPECT_EQ(again.AwaitSharedCount(poison_id, 1), 1);
   EXPECT_TRUE(StaysAt(again, poison_id, 1));
   EXPECT_TRUE(RunDlq(data_dir(), {"list"}).as_array().empty());
   EXPECT_EQ(SharedEventIds(again, poison_id), std::vector<std::string>{poisoned.String("eventId")});
@@ -258,12 +236,12 @@ TEST_F(ShareFaultsTest, WhenEveryProcessingFailsEachEventEndsInTheDeadLetterQueu
   auto server = StartServer({{"WDRBE_FAULTS", "worker.process=1.0"}});
   ApiClient owner(server->port(), "always-failing");
   const std::string item_id(owner.MustCreate(ItemBody()).at("itemId").as_string());
-  ASSERT_EQ(Share(owner, item_id).status, 202);
-  ASSERT_EQ(Share(owner, item_id).status, 202);
+  ASSERT_EQ(owner.ShareItem(item_id).status, 202);
+  ASSERT_EQ(owner.ShareItem(item_id).status, 202);
   json::array letters = AwaitDeadLetters(data_dir(), 2);
   ASSERT_EQ(letters.size(), 2u);
   for (const auto& letter : letters) EXPECT_EQ(letter.at("attempts"), 3);
-  EXPECT_EQ(SharedCount(owner, item_id), 0);
+  EXPECT_EQ(owner.SharedCount(item_id), 0);
   ProcessOutcome missing =
       RunToExit({"dlq", "show", "nope", "--data-dir", data_dir().string()}, std::nullopt);
   EXPECT_TRUE(missing.status.ExitedWith(3)) << missing.output;
@@ -288,7 +266,7 @@ TEST_F(ShareFaultsTest, WhileWritesFailReadsKeepWorkingAndNothingIsHalfWritten) 
     }
     Response patch = owner.PatchItem(item_id, json::object{{"brand", "Acme"}});
     EXPECT_EQ(patch.status, 503) << patch;
-    EXPECT_EQ(Share(owner, item_id).status, 503);
+    EXPECT_EQ(owner.ShareItem(item_id).status, 503);
     EXPECT_EQ(owner.GetItem(item_id).status, 200);
     EXPECT_EQ(owner.ListItems().status, 200);
     EXPECT_EQ(owner.http().Get("/healthz").status, 200);
@@ -339,7 +317,7 @@ TEST(ShareCrashTest, AcknowledgedWorkSurvivesSigkillAndNoEventIsAppliedTwice) {
               std::lock_guard lock(mutex);
               ++items[id].unanswered;
             }
-            Response shared = Share(client, id);
+            Response shared = client.ShareItem(id);
             std::lock_guard lock(mutex);
             if (shared.status == 202) {
               --items[id].unanswered;
@@ -368,7 +346,7 @@ TEST(ShareCrashTest, AcknowledgedWorkSurvivesSigkillAndNoEventIsAppliedTwice) {
     if (!client) client = std::make_unique<ApiClient>(server->port(), record.owner);
     ASSERT_EQ(client->GetItem(id).status, 200) << "acknowledged item " << id << " was lost";
     const auto expected = static_cast<std::int64_t>(record.accepted_events.size());
-    const std::int64_t count = AwaitSharedCount(*client, id, expected);
+    const std::int64_t count = client->AwaitSharedCount(id, expected);
     EXPECT_GE(count, expected) << "an acknowledged share of " << id << " was lost";
     EXPECT_LE(count, expected + record.unanswered) << "a share of " << id << " was counted twice";
   }
@@ -391,7 +369,7 @@ TEST(ShareCrashTest, AcknowledgedWorkSurvivesSigkillAndNoEventIsAppliedTwice) {
       for (const auto& accepted : items[id].accepted_events) {
         EXPECT_TRUE(events.count(accepted) == 1) << "accepted event " << accepted << " was never applied";
       }
-      EXPECT_EQ(static_cast<std::int64_t>(events.size()), SharedCount(*client, id))
+      EXPECT_EQ(static_cast<std::int64_t>(events.size()), client->SharedCount(id))
           << "sharedCount and ItemShared activities disagree for " << id;
     }
     EXPECT_EQ(activities, distinct) << "an event was applied twice for " << user;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <ostream>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -81,7 +82,7 @@ class SeededRandom final : public RandomSource {
 
  private:
   std::mutex mutex_;
-  std::uint64_t state_;   // guarded by mutex_
+  std::uint64_t state_;     // guarded by mutex_
   std::uint64_t word_ = 0;  // guarded by mutex_
   int left_ = 0;            // guarded by mutex_
 };
@@ -114,6 +115,7 @@ struct Adapter {
   std::function<QueueBackend(const TempDir&, RandomSource&, const RetryPolicy&)> open;
 };
 const Adapter kAdapters[] = {{"Sqlite", OpenSqlite}};
+[[maybe_unused]] void PrintTo(const Adapter& adapter, std::ostream* os) { *os << adapter.name; }
 
 class ShareQueueContractTest : public ::testing::TestWithParam<Adapter> {
  protected:
@@ -143,8 +145,9 @@ class ShareQueueContractTest : public ::testing::TestWithParam<Adapter> {
   }
 
   ShareEvent NewEvent(const std::string& user, const std::string& item_id) {
-    return ShareEvent{NextId("evt"), user, item_id, clock_.NowMillis(), NextId("req"),
-                      "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"};
+    return ShareEvent{NextId("evt"), user,
+                      item_id,       clock_.NowMillis(),
+                      NextId("req"), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"};
   }
 
   Result<std::string> Enqueue(const std::string& user, const std::string& item_id,
@@ -172,7 +175,8 @@ class ShareQueueContractTest : public ::testing::TestWithParam<Adapter> {
   }
 
   ShareOutcome Outcome(const LeasedShareEvent& lease, bool fail = false) {
-    return ShareOutcome{lease, fail ? std::optional<std::string>("boom") : std::nullopt, NextId("act-shared")};
+    return ShareOutcome{lease, fail ? std::optional<std::string>("boom") : std::nullopt,
+                        NextId("act-shared")};
   }
 
   Settlements SettleOutcomes(std::vector<ShareOutcome> outcomes) {
@@ -184,7 +188,8 @@ class ShareQueueContractTest : public ::testing::TestWithParam<Adapter> {
   // Settles every lease, as a success unless `fail` says otherwise.
   Settlements Settle(const std::vector<LeasedShareEvent>& leases, const std::vector<bool>& fail = {}) {
     std::vector<ShareOutcome> outcomes;
-    for (std::size_t i = 0; i < leases.size(); ++i) outcomes.push_back(Outcome(leases[i], i < fail.size() && fail[i]));
+    for (std::size_t i = 0; i < leases.size(); ++i)
+      outcomes.push_back(Outcome(leases[i], i < fail.size() && fail[i]));
     return SettleOutcomes(std::move(outcomes));
   }
   Settlements Fail(const std::vector<LeasedShareEvent>& leases) {
@@ -410,9 +415,11 @@ TEST_P(ShareQueueContractTest, ReleaseMakesLeasedEventsVisibleAtOnceWithoutCount
   ASSERT_TRUE(RunTask(queue().Release({leased[0].lease_id, leased[1].lease_id})).ok());
   auto again = Receive();  // same instant: no timeout has passed
   ASSERT_EQ(again.size(), 2u);
-  for (const auto& lease : again) EXPECT_EQ(lease.receive_count, 1) << "a released delivery is not an attempt";
+  for (const auto& lease : again)
+    EXPECT_EQ(lease.receive_count, 1) << "a released delivery is not an attempt";
 
-  // So the event still gets max_receives real attempts before dead-lettering.
+  // So an event still gets max_receives real attempts before dead-lettering.
+  EXPECT_EQ(Settle({again[1]}), Settlements{ShareSettlement::kApplied});
   std::vector<LeasedShareEvent> one{again[0]};
   for (int attempt = 1; attempt < kPolicy.max_receives; ++attempt) {
     EXPECT_EQ(Fail(one), Settlements{ShareSettlement::kRetryScheduled}) << "attempt " << attempt;
@@ -582,7 +589,8 @@ TEST_P(ShareQueueContractTest, AFailureIsRetriedWithinTheBackoffWindowThenDeadLe
     clock_.Set(failed_at + delay);
     auto last = Receive(kEvents);
     back.insert(back.end(), last.begin(), last.end());
-    ASSERT_EQ(back.size(), static_cast<std::size_t>(kEvents)) << "every event is visible once its delay passed";
+    ASSERT_EQ(back.size(), static_cast<std::size_t>(kEvents))
+        << "every event is visible once its delay passed";
     EXPECT_GT(return_times.size(), 1u) << "jitter spreads the retries";
     leased = std::move(back);
   }
@@ -605,7 +613,8 @@ TEST_P(ShareQueueContractTest, TheBackoffIsCappedAtTheMaximumDelay) {
   // Attempts 1 and 2 wait up to 1 s and 2 s; attempt 3 would wait 4 s uncapped.
   for (int attempt = 1; attempt <= 4; ++attempt) {
     ASSERT_EQ(leased.size(), 1u) << "attempt " << attempt;
-    const std::int64_t delay = std::min<std::int64_t>(capped.max_delay_ms, capped.base_delay_ms << (attempt - 1));
+    const std::int64_t delay =
+        std::min<std::int64_t>(capped.max_delay_ms, capped.base_delay_ms << (attempt - 1));
     EXPECT_EQ(Fail(leased), Settlements{ShareSettlement::kRetryScheduled});
     clock_.Advance(delay);
     leased = Receive();
@@ -640,15 +649,15 @@ TEST_P(ShareQueueContractTest, OneOutcomeNeverAffectsItsBatchMates) {
   ASSERT_TRUE(RunTask(store().DeleteItem("alice", "itm_4")).ok());
 
   std::vector<ShareOutcome> outcomes;
-  outcomes.push_back(Outcome(batch[index["itm_1"]]));                   // applied
-  outcomes.push_back(Outcome(batch[index["itm_2"]], /*fail=*/true));    // retried
+  outcomes.push_back(Outcome(batch[index["itm_1"]]));                 // applied
+  outcomes.push_back(Outcome(batch[index["itm_2"]], /*fail=*/true));  // retried
   ShareOutcome foreign = Outcome(batch[index["itm_3"]]);
   foreign.lease.lease_id = "a-lease-nobody-holds";
-  outcomes.push_back(foreign);                                          // lease lost
-  outcomes.push_back(Outcome(batch[index["itm_4"]]));                   // item gone
+  outcomes.push_back(foreign);                         // lease lost
+  outcomes.push_back(Outcome(batch[index["itm_4"]]));  // item gone
   EXPECT_EQ(SettleOutcomes(std::move(outcomes)),
-            (Settlements{ShareSettlement::kApplied, ShareSettlement::kRetryScheduled, ShareSettlement::kLeaseLost,
-                         ShareSettlement::kItemNotFound}));
+            (Settlements{ShareSettlement::kApplied, ShareSettlement::kRetryScheduled,
+                         ShareSettlement::kLeaseLost, ShareSettlement::kItemNotFound}));
   EXPECT_EQ(SharedCount("itm_1"), 1);
   EXPECT_EQ(SharedCount("itm_2"), 0);
   EXPECT_EQ(SharedCount("itm_3"), 0);
@@ -664,24 +673,28 @@ INSTANTIATE_TEST_SUITE_P(Adapters, ShareQueueContractTest, ::testing::ValuesIn(k
 
 // --- The SQLite adapter's backoff formula -------------------------------------
 
-TEST(ShareRetryDelayTest, StaysWithinEqualJitterBoundsGrowsAndIsCapped) {
+// d = base * 2^(n-1); the delay is in [d/2, d] with both ends capped.
+TEST(ShareRetryDelayTest, StaysWithinEqualJitterBoundsCappedAndNeverShrinks) {
   const RetryPolicy policy{3, 1000, 5000};
-  std::int64_t previous_max = 0;
+  std::int64_t previous_high = 0;
   for (int receives = 1; receives <= 8; ++receives) {
-    const std::int64_t full = std::min<std::int64_t>(5000, 1000LL << (receives - 1));
-    std::int64_t low = full;
+    SCOPED_TRACE("receives " + std::to_string(receives));
+    const std::int64_t d = 1000LL << (receives - 1);
+    const std::int64_t window_low = std::min<std::int64_t>(policy.max_delay_ms, d / 2);
+    const std::int64_t window_high = std::min<std::int64_t>(policy.max_delay_ms, d);
+    std::int64_t low = window_high;
     std::int64_t high = 0;
     for (std::uint32_t bits : {0u, 1u, 250u, 499u, 500u, 501u, 1000u, 2500u, 123456789u, 0xFFFFFFFFu}) {
       const std::int64_t delay = sqlite::RetryDelayMs(policy, receives, bits);
-      EXPECT_GE(2 * delay, full) << "receives " << receives << " bits " << bits;
-      EXPECT_LE(delay, full) << "receives " << receives << " bits " << bits;
+      EXPECT_GE(delay, window_low) << "bits " << bits;
+      EXPECT_LE(delay, window_high) << "bits " << bits;
       low = std::min(low, delay);
       high = std::max(high, delay);
     }
-    EXPECT_GE(low, previous_max) << "a later retry never waits less than an earlier one (receives " << receives
-                                 << ")";
-    previous_max = high;
+    EXPECT_GE(low, previous_high) << "a later retry never waits less than an earlier one";
+    previous_high = high;
   }
+  EXPECT_EQ(previous_high, policy.max_delay_ms);
 }
 
 TEST(ShareRetryDelayTest, TheJitterReachesBothEndsOfTheWindow) {

@@ -16,6 +16,7 @@
 #include <cctype>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/base64url.hpp"
@@ -372,6 +373,28 @@ Response ApiClient::ListItems(const Query& query) {
 
 Response ApiClient::ListActivities(const Query& query) {
   return http_.Get(WithQuery("/users/" + user_id_ + "/activities", query), token_);
+}
+
+Response ApiClient::ShareItem(std::string_view item_id, Headers headers) {
+  return http_.Post("/items/" + std::string(item_id) + "/share", boost::json::object(), token_,
+                    std::move(headers));
+}
+
+std::int64_t ApiClient::SharedCount(std::string_view item_id) {
+  const Response item = GetItem(item_id);
+  if (item.status != 200 || !item.json) return -1;
+  return item.json->at("sharedCount").as_int64();
+}
+
+std::int64_t ApiClient::AwaitSharedCount(std::string_view item_id, std::int64_t expected,
+                                         std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  std::int64_t count = SharedCount(item_id);
+  while (count < expected && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    count = SharedCount(item_id);
+  }
+  return count;
 }
 
 boost::json::object ApiClient::MustCreate(const boost::json::value& body) {

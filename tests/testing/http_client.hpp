@@ -169,6 +169,15 @@ class ApiClient {
   Response DeleteItem(std::string_view item_id);
   Response ListItems(const Query& query = {});
   Response ListActivities(const Query& query = {});
+  Response ShareItem(std::string_view item_id, Headers headers = {});
+
+  // The item's sharedCount, or -1 unless it answers 200.
+  std::int64_t SharedCount(std::string_view item_id);
+  // Polls until the item's sharedCount reaches `expected` or `deadline`
+  // passes (generous: it bounds a failure, not the worker's speed); returns
+  // the last count seen.
+  std::int64_t AwaitSharedCount(std::string_view item_id, std::int64_t expected,
+                                std::chrono::milliseconds deadline = std::chrono::seconds(20));
 
   // Creates an item and returns it; throws (failing the test) unless 201.
   boost::json::object MustCreate(const boost::json::value& body);
