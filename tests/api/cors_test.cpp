@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "testing/http_client.hpp"
 #include "testing/test_server.hpp"
@@ -54,6 +56,45 @@ TEST_F(CorsTest, NormalAndErrorResponsesCarryTheOriginHeader) {
   const Response not_found = owner.http().Get("/nowhere", "", {{"Origin", "https://app.example.com"}});
   EXPECT_EQ(not_found.status, 404);
   EXPECT_EQ(not_found.Header("Access-Control-Allow-Origin").value_or(""), "*");
+}
+
+TEST_F(CorsTest, ErrorsTheServerSendsBeforeRoutingCarryTheOriginHeaderWhenTheHeaderWasRead) {
+  const std::string target = "/users/" + UniqueUserId("cors-413") + "/items";
+  const std::string head = "POST " + target +
+                           " HTTP/1.1\r\nHost: localhost\r\nOrigin: https://app.example.com\r\n"
+                           "Content-Type: application/json\r\nX-Request-Id: cors-transport-error\r\n";
+  std::string chunked_body;
+  for (int i = 0; i < 18; ++i) chunked_body += "1000\r\n" + std::string(4096, ' ') + "\r\n";
+  chunked_body += "0\r\n\r\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"413, a declared 70 KiB body",
+       head + "Content-Length: " + std::to_string(70 * 1024) + "\r\n\r\n" + std::string(70 * 1024, ' ')},
+      {"413, a chunked body growing past 64 KiB", head + "Transfer-Encoding: chunked\r\n\r\n" + chunked_body},
+      {"400, a malformed chunk", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n"},
+  };
+  for (const auto& [name, request] : cases) {
+    SCOPED_TRACE(name);
+    RawConnection raw(port());
+    raw.Send(request);  // may fail: the server answers before reading the whole body
+    const auto response = raw.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << "the connection closed without an answer";
+    EXPECT_EQ(response->status, name.starts_with("413") ? 413 : 400) << *response;
+    EXPECT_EQ(response->Header("Access-Control-Allow-Origin").value_or(""), "*") << *response;
+    EXPECT_NE(response->Header("Access-Control-Expose-Headers").value_or("").find("X-Request-Id"),
+              std::string::npos);
+    EXPECT_EQ(response->Header("X-Request-Id").value_or(""), "cors-transport-error");
+  }
+
+  // A header block over 8 KiB is never parsed, so nothing is known of its
+  // origin; the 431 still carries a request id.
+  RawConnection raw(port());
+  raw.Send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nOrigin: https://app.example.com\r\nX-Filler: " +
+           std::string(9000, 'a') + "\r\n\r\n");
+  const auto too_large = raw.ReadResponse();
+  ASSERT_TRUE(too_large.has_value());
+  EXPECT_EQ(too_large->status, 431) << *too_large;
+  EXPECT_FALSE(too_large->Header("Access-Control-Allow-Origin").has_value()) << *too_large;
+  EXPECT_TRUE(too_large->Header("X-Request-Id").has_value());
 }
 
 TEST(CorsOriginListTest, AListEchoesOnlyAMatchingOriginAndVariesOnOrigin) {

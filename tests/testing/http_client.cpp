@@ -1,8 +1,13 @@
 #include "testing/http_client.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -14,6 +19,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/system/error_code.hpp>
 #include <cctype>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -30,6 +36,7 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
+using TlsStream = asio::ssl::stream<beast::tcp_stream>;
 
 // Responses of the API are small; this only keeps a broken server from
 // making the test allocate without bound.
@@ -70,37 +77,65 @@ Response ToResponse(const http::response<http::string_body>& message) {
 }
 
 // A connection driven synchronously: each operation runs the io_context until
-// it completes or the stream's deadline closes the socket.
+// it completes or the deadline closes the socket. HTTP goes over plain TCP,
+// or over TLS when made with a context.
 struct StreamConnection {
+  explicit StreamConnection(asio::ssl::context* tls_context = nullptr) {
+    if (tls_context != nullptr) {
+      tls.emplace(ioc, *tls_context);
+    } else {
+      plain.emplace(ioc);
+    }
+  }
+
   asio::io_context ioc;
-  beast::tcp_stream stream{ioc};
+  std::optional<beast::tcp_stream> plain;  // exactly one of plain and tls is set
+  std::optional<TlsStream> tls;
   beast::flat_buffer buffer;
+
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+
+  // Calls `use(stream)` with the stream HTTP goes over.
+  template <typename Use>
+  error_code WithStream(Use&& use) {
+    return tls ? use(*tls) : use(*plain);
+  }
 
   template <typename Start>
   error_code Run(Start&& start) {
     error_code result = asio::error::would_block;
-    stream.expires_after(kNetworkDeadline);
+    tcp().expires_after(kNetworkDeadline);
     start([&result](error_code ec, auto&&...) { result = ec; });
     ioc.restart();
     ioc.run();
     return result;
   }
 
+  // Connects and, over TLS, shakes hands verifying that the certificate
+  // names `host`.
   error_code Connect(const std::string& host, std::uint16_t port) {
     const tcp::endpoint endpoint(asio::ip::make_address(host), port);
-    return Run([&](auto handler) { stream.async_connect(endpoint, std::move(handler)); });
+    error_code ec = Run([&](auto handler) { tcp().async_connect(endpoint, std::move(handler)); });
+    if (ec || !tls) return ec;
+    tls->set_verify_mode(asio::ssl::verify_peer);
+    tls->set_verify_callback(asio::ssl::host_name_verification(host));
+    return Run(
+        [&](auto handler) { tls->async_handshake(asio::ssl::stream_base::client, std::move(handler)); });
   }
 
   error_code WriteBytes(std::string_view bytes) {
-    return Run([&](auto handler) { asio::async_write(stream, asio::buffer(bytes), std::move(handler)); });
+    return WithStream([&](auto& stream) {
+      return Run([&](auto handler) { asio::async_write(stream, asio::buffer(bytes), std::move(handler)); });
+    });
   }
 
   // Reads one response; `got_some` tells whether any byte of it arrived.
   error_code ReadMessage(http::response<http::string_body>& message, bool& got_some) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBody);
-    const error_code ec =
-        Run([&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
+    const error_code ec = WithStream([&](auto& stream) {
+      return Run([&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
+    });
     got_some = parser.got_some();
     if (!ec) message = parser.release();
     return ec;
@@ -186,9 +221,38 @@ std::string WithQuery(std::string path, const Query& query) {
 
 // ---------------------------------------------------------------- HttpClient
 
-struct HttpClient::Connection : StreamConnection {};
+struct HttpClient::Connection : StreamConnection {
+  using StreamConnection::StreamConnection;
+};
+
+// Shared by the client's connections (one at a time).
+struct HttpClient::TlsSetup {
+  asio::ssl::context context{asio::ssl::context::tls_client};
+};
 
 HttpClient::HttpClient(std::uint16_t port, std::string host) : port_(port), host_(std::move(host)) {}
+
+HttpClient::HttpClient(std::uint16_t port, const TlsClientOptions& tls, std::string host)
+    : port_(port), host_(std::move(host)), tls_(std::make_shared<TlsSetup>()) {
+  asio::ssl::context& context = tls_->context;
+  error_code ec;
+  if (context.load_verify_file(tls.trusted_cert_file.string(), ec); ec) {
+    throw std::runtime_error("cannot load " + tls.trusted_cert_file.string() + ": " + ec.message());
+  }
+  context.set_verify_mode(asio::ssl::verify_peer);
+  if (tls.max_version != 0) {
+    SSL_CTX* ctx = context.native_handle();
+    SSL_CTX_set_max_proto_version(ctx, tls.max_version);
+    if (tls.max_version < TLS1_2_VERSION) {
+      // OpenSSL's defaults (and distributions' openssl.cnf) refuse to offer
+      // TLS 1.0/1.1 at all; lift that so the offer reaches the server.
+      SSL_CTX_set_min_proto_version(ctx, 0);
+      SSL_CTX_set_security_level(ctx, 0);
+      SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
+    }
+  }
+}
+
 HttpClient::~HttpClient() = default;
 HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
@@ -221,12 +285,12 @@ Response HttpClient::Send(const Request& request) {
   for (int attempt = 0;; ++attempt) {
     const bool reused = connection_ != nullptr;
     if (!reused) {
-      connection_ = std::make_unique<Connection>();
+      connection_ = std::make_unique<Connection>(tls_ ? &tls_->context : nullptr);
       ++connections_opened_;
       if (const error_code ec = connection_->Connect(host_, port_)) {
         connection_.reset();
-        throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port_) + ": " +
-                                 Describe(ec));
+        throw std::runtime_error("cannot connect to " + host_ + ":" + std::to_string(port_) +
+                                 (tls_ ? " over TLS" : "") + ": " + Describe(ec));
       }
     }
     http::response<http::string_body> reply;
@@ -308,8 +372,9 @@ std::optional<Response> RawConnection::ReadResponse() {
 bool RawConnection::ReadsEndOfStream() {
   if (connection_->buffer.size() > 0) return false;
   char byte = 0;
-  const error_code ec = connection_->Run([&](auto handler) {
-    connection_->stream.async_read_some(boost::asio::buffer(&byte, 1), std::move(handler));
+  const error_code ec = connection_->WithStream([&](auto& stream) {
+    return connection_->Run(
+        [&](auto handler) { stream.async_read_some(boost::asio::buffer(&byte, 1), std::move(handler)); });
   });
   if (!ec) return false;
   if (ec == beast::error::timeout)

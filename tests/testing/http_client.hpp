@@ -1,5 +1,6 @@
-// A small synchronous HTTP/1.1 client for black-box tests of wdrbe, a raw
-// connection for bytes no well-behaved client would send, and token helpers.
+// A small synchronous HTTP/1.1 client (plain or over TLS) for black-box tests
+// of wdrbe, a raw connection for bytes no well-behaved client would send, and
+// token helpers.
 //
 // Every network wait has a generous deadline (kNetworkDeadline); a server that
 // never answers fails the test with std::runtime_error instead of hanging it.
@@ -12,6 +13,7 @@
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -64,9 +66,24 @@ std::ostream& operator<<(std::ostream& out, const Response& response);
 // Percent-encodes `path` + "?" + the query (nothing added when it is empty).
 std::string WithQuery(std::string path, const Query& query);
 
+// How an HttpClient speaks HTTPS.
+struct TlsClientOptions {
+  // The one certificate trusted (PEM): the server's must be it or be signed
+  // by it, and must name the address connected to (an IP subjectAltName).
+  std::filesystem::path trusted_cert_file;
+  // The newest protocol offered: an OpenSSL TLS1_x_VERSION, or 0 for the
+  // newest there is. Below TLS 1.2 the client also offers what OpenSSL's
+  // defaults would refuse, so that only the server can refuse it.
+  int max_version = 0;
+};
+
 class HttpClient {
  public:
   explicit HttpClient(std::uint16_t port, std::string host = "127.0.0.1");
+  // An HTTPS client: each connection shakes hands (verifying the server's
+  // certificate) before its first request. Throws std::runtime_error when
+  // the trusted certificate cannot be loaded.
+  HttpClient(std::uint16_t port, const TlsClientOptions& tls, std::string host = "127.0.0.1");
   ~HttpClient();
   HttpClient(HttpClient&&) noexcept;
   HttpClient& operator=(HttpClient&&) noexcept;
@@ -90,8 +107,10 @@ class HttpClient {
 
  private:
   struct Connection;
+  struct TlsSetup;
   std::uint16_t port_;
   std::string host_;
+  std::shared_ptr<TlsSetup> tls_;  // null for plain HTTP
   std::unique_ptr<Connection> connection_;
   int connections_opened_ = 0;
 };

@@ -191,7 +191,7 @@ void TestServer::Launch() {
   pid_ = Spawn(ServeArguments(options_, data_dir_), ChildEnvironment(options_.jwt_secret, options_.extra_env),
                stdout_path_, stderr_path_);
 
-  static const std::regex kListening(R"(listening on http://([0-9.]+):([0-9]+))");
+  static const std::regex kListening(R"(listening on (https?)://([0-9.]+):([0-9]+))");
   const auto until = std::chrono::steady_clock::now() + kStartDeadline;
   while (true) {
     const std::string out = ReadFile(stdout_path_);
@@ -199,8 +199,9 @@ void TestServer::Launch() {
     // Only a whole line counts, so a half-written port number is never read.
     if (std::regex_search(out, match, kListening) &&
         out.find('\n', static_cast<std::size_t>(match.position(0) + match.length(0))) != std::string::npos) {
-      host_ = match[1].str();
-      port_ = static_cast<std::uint16_t>(std::stoi(match[2].str()));
+      scheme_ = match[1].str();
+      host_ = match[2].str();
+      port_ = static_cast<std::uint16_t>(std::stoi(match[3].str()));
       if (port_ != 0) return;
     }
     int status = 0;
@@ -212,7 +213,7 @@ void TestServer::Launch() {
     }
     if (std::chrono::steady_clock::now() >= until) {
       const ExitStatus status_after_kill = Kill();
-      throw std::runtime_error("wdrbe serve printed no 'listening on http://HOST:PORT' line within " +
+      throw std::runtime_error("wdrbe serve printed no 'listening on http(s)://HOST:PORT' line within " +
                                std::to_string(kStartDeadline.count()) + " s (" +
                                status_after_kill.Describe() + "); output:\n" + Output());
     }

@@ -6,7 +6,8 @@
 // every other WDRBE_* variable of the test's own environment removed, so a
 // developer's shell cannot change what the tests see. The child's stdout and
 // stderr go to files (never a pipe that could fill up and block it); Start()
-// returns once stdout holds "listening on http://HOST:PORT".
+// returns once stdout holds "listening on http://HOST:PORT" (or https:// when
+// extra_args give it --tls-cert and --tls-key).
 //
 // Not thread-safe: one thread owns a TestServer. The destructor SIGKILLs a
 // child that is still running.
@@ -77,6 +78,8 @@ class TestServer {
 
   std::uint16_t port() const { return port_; }
   const std::string& host() const { return host_; }
+  // "http" or "https", as the server announced.
+  const std::string& scheme() const { return scheme_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   bool running() const { return pid_ > 0; }
 
@@ -114,6 +117,7 @@ class TestServer {
   int generation_ = 0;
   pid_t pid_ = -1;
   ExitStatus last_exit_;
+  std::string scheme_;
   std::string host_;
   std::uint16_t port_ = 0;
 };

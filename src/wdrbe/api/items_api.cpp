@@ -25,6 +25,11 @@ Task<http::HttpResponse> ItemsApi::Create(http::RequestContext& context) {
   if (!result.ok()) co_return ErrorResponse(result.error(), context.request_id());
 
   const bool created = result->outcome == CreateOutcome::kCreated;
+  if (created) {
+    metrics_.Created(result->item.fields.category);
+  } else if (result->outcome == CreateOutcome::kReplayed) {
+    metrics_.created_idempotent.Inc();
+  }
   auto response = JsonResponse(created ? StatusCode::created : StatusCode::ok, ItemToJson(result->item));
   if (created) response.set(http::beast_http::field::location, "/items/" + result->item.item_id);
   co_return response;
@@ -68,6 +73,7 @@ Task<http::HttpResponse> ItemsApi::List(http::RequestContext& context) {
   body["nextCursor"] =
       page->next_cursor ? boost::json::value(*page->next_cursor) : boost::json::value(nullptr);
   body["hasMore"] = page->has_more;
+  metrics_.listed.Inc(page->items.size());
   co_return JsonResponse(StatusCode::ok, body);
 }
 

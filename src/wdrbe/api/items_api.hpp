@@ -5,12 +5,13 @@
 #include "wdrbe/base/task.hpp"
 #include "wdrbe/domain/item_service.hpp"
 #include "wdrbe/http/request_context.hpp"
+#include "wdrbe/observability/service_metrics.hpp"
 
 namespace wdrbe::api {
 
 class ItemsApi {
  public:
-  explicit ItemsApi(ItemService& items) : items_(items) {}
+  ItemsApi(ItemService& items, obs::ItemMetrics& metrics) : items_(items), metrics_(metrics) {}
 
   Task<http::HttpResponse> Create(http::RequestContext& context);  // POST /users/{userId}/items
   Task<http::HttpResponse> List(http::RequestContext& context);    // GET /users/{userId}/items
@@ -20,6 +21,7 @@ class ItemsApi {
 
  private:
   ItemService& items_;
+  obs::ItemMetrics& metrics_;
 };
 
 }  // namespace wdrbe::api

@@ -22,4 +22,18 @@ Task<http::HttpResponse> OpsApi::Readyz(http::RequestContext&) {
                                 {"worker", worker}});
 }
 
+Task<http::HttpResponse> OpsApi::Metrics(http::RequestContext&) {
+  // A store that does not answer leaves the gauges at their last value;
+  // readiness reports the outage.
+  if (auto depth = co_await queue_.Depth(); depth.ok()) metrics_.queue.depth.Set(static_cast<double>(*depth));
+  if (auto dead = co_await queue_.DeadLetterDepth(); dead.ok()) {
+    metrics_.queue.dead_letters.Set(static_cast<double>(*dead));
+  }
+  http::HttpResponse response{http::StatusCode::ok, 11};
+  response.set(http::beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  response.set(http::beast_http::field::cache_control, "no-store");
+  response.body() = metrics_.registry().Render();
+  co_return response;
+}
+
 }  // namespace wdrbe::api

@@ -2,13 +2,20 @@
 
 namespace wdrbe::api {
 
-http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops) {
+namespace {
+
+auto Bind(auto* api, auto method) {
+  return [api, method](http::RequestContext& context) { return (api->*method)(context); };
+}
+
+}  // namespace
+
+http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops,
+                         bool with_metrics) {
   using http::Access;
   using http::Verb;
   http::Router router;
-  auto bind = [](auto* api, auto method) {
-    return [api, method](http::RequestContext& context) { return (api->*method)(context); };
-  };
+  const auto bind = [](auto* api, auto method) { return Bind(api, method); };
   // clang-format off
   router.Add(Verb::get,     "/healthz",                      Access::kPublic,        bind(&ops, &OpsApi::Healthz));
   router.Add(Verb::get,     "/readyz",                       Access::kPublic,        bind(&ops, &OpsApi::Readyz));
@@ -20,6 +27,14 @@ http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& acti
   router.Add(Verb::delete_, "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Delete));
   router.Add(Verb::post,    "/items/{itemId}/share",         Access::kAuthenticated, bind(&shares, &SharesApi::Share));
   // clang-format on
+  if (with_metrics) router.Add(Verb::get, "/metrics", Access::kPublic, bind(&ops, &OpsApi::Metrics));
+  return router;
+}
+
+http::Router BuildMetricsRoutes(OpsApi& ops) {
+  http::Router router;
+  router.Add(http::Verb::get, "/metrics", http::Access::kPublic, Bind(&ops, &OpsApi::Metrics));
+  router.Add(http::Verb::get, "/healthz", http::Access::kPublic, Bind(&ops, &OpsApi::Healthz));
   return router;
 }
 

@@ -9,7 +9,12 @@
 
 namespace wdrbe::api {
 
-// The APIs must outlive the router.
-http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops);
+// The APIs must outlive the router. `with_metrics`: serve GET /metrics here
+// (false when it has a listener of its own).
+http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops,
+                         bool with_metrics);
+
+// The routes of a separate metrics listener: GET /metrics and /healthz.
+http::Router BuildMetricsRoutes(OpsApi& ops);
 
 }  // namespace wdrbe::api

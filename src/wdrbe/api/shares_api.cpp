@@ -5,11 +5,6 @@
 #include "wdrbe/http/responses.hpp"
 
 namespace wdrbe::api {
-namespace {
-
-constexpr std::size_t kMaxTraceContextLength = 256;
-
-}  // namespace
 
 Task<http::HttpResponse> SharesApi::Share(http::RequestContext& context) {
   // The share takes no body; one that is sent must still be JSON.
@@ -31,12 +26,12 @@ Task<http::HttpResponse> SharesApi::Share(http::RequestContext& context) {
     request.idempotency_key = std::string(*key);
   }
   request.request_id = std::string(context.request_id());
-  if (auto trace = context.Header("traceparent"); trace && trace->size() <= kMaxTraceContextLength) {
-    request.trace_context = std::string(*trace);
-  }
+  // The request's own span: the worker's log lines continue it.
+  request.trace_context = context.trace().Traceparent();
   const std::string item_id = request.item_id;
   auto event_id = co_await shares_.Share(std::move(request));
   if (!event_id.ok()) co_return http::ErrorResponse(event_id.error(), context.request_id());
+  metrics_.enqueued.Inc();
   co_return http::JsonResponse(http::StatusCode::accepted,
                                {{"itemId", item_id}, {"status", "queued"}, {"eventId", *event_id}});
 }

@@ -10,7 +10,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <cstdlib>
-#include <iostream>
 #include <thread>
 #include <vector>
 
@@ -32,6 +31,10 @@
 #include "wdrbe/http/dispatcher.hpp"
 #include "wdrbe/http/rate_limiter.hpp"
 #include "wdrbe/http/server.hpp"
+#include "wdrbe/observability/access_recorder.hpp"
+#include "wdrbe/observability/log.hpp"
+#include "wdrbe/observability/service_metrics.hpp"
+#include "wdrbe/observability/trace_id_random.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
 #include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
 #include "wdrbe/worker/share_worker.hpp"
@@ -58,10 +61,14 @@ Result<int> LockDataDir(const std::filesystem::path& data_dir) {
 }  // namespace
 
 struct App::Parts {
+  // First, so that they are destroyed last: everything else may log or count.
+  std::unique_ptr<obs::Logger> logger;
+  std::unique_ptr<obs::ServiceMetrics> metrics;
   int lock_fd = -1;
   std::filesystem::path data_dir;
   SystemClock clock;
   SecureRandom random;
+  obs::TraceIdRandom trace_random{random};
   std::unique_ptr<UlidGenerator> ids;
   std::unique_ptr<CursorCodec> cursors;
   std::unique_ptr<TokenVerifier> verifier;
@@ -80,8 +87,12 @@ struct App::Parts {
   std::unique_ptr<api::ActivitiesApi> activities_api;
   std::unique_ptr<api::OpsApi> ops_api;
   std::unique_ptr<http::RateLimiter> limiter;
+  std::unique_ptr<obs::AccessRecorder> access_recorder;
   std::unique_ptr<http::Dispatcher> dispatcher;
   std::unique_ptr<http::HttpServer> server;
+  // Set with --metrics-listen: /metrics on a listener of its own.
+  std::unique_ptr<http::Dispatcher> metrics_dispatcher;
+  std::unique_ptr<http::HttpServer> metrics_server;
 
   ~Parts() {
     if (lock_fd >= 0) ::close(lock_fd);
@@ -106,19 +117,33 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   if (config.worker_batch_size < 1 || config.worker_batch_size > kMaxShareBatchSize) {
     return Error::BadRequest("--worker-batch-size must be 1-10");
   }
+  const auto log_level = obs::ParseLogLevel(config.log_level);
+  if (!log_level) return Error::BadRequest("--log-level must be debug, info, warn, error or off");
   std::shared_ptr<const FaultInjector> faults;
-  if (const char* spec = std::getenv("WDRBE_FAULTS"); spec != nullptr && *spec != '\0') {
-    auto parsed = FaultInjector::Parse(spec);
+  const char* faults_spec = std::getenv("WDRBE_FAULTS");
+  if (faults_spec != nullptr && *faults_spec != '\0') {
+    auto parsed = FaultInjector::Parse(faults_spec);
     if (!parsed.ok()) return parsed.error();
     faults = std::move(*parsed);
-    std::cout << "wdrbe: fault injection is ON (WDRBE_FAULTS=" << spec << "): a testing aid" << std::endl;
   }
   auto address = ParseListenAddress(config.listen);
   if (!address.ok()) return address.error();
+  std::optional<ListenAddress> metrics_address;
+  if (config.metrics_listen) {
+    auto parsed = ParseListenAddress(*config.metrics_listen);
+    if (!parsed.ok()) return Error::BadRequest("--metrics-listen: " + parsed.error().message);
+    metrics_address = *parsed;
+  }
   auto secret = LoadJwtSecret(config.jwt.secret_file);
   if (!secret.ok()) return secret.error();
 
   auto parts = std::make_unique<Parts>();
+  parts->logger = std::make_unique<obs::Logger>(obs::LoggerOptions{.level = *log_level}, parts->clock);
+  parts->metrics = std::make_unique<obs::ServiceMetrics>();
+  if (faults) {
+    parts->logger->Log(obs::LogLevel::kWarn, "fault injection is on (WDRBE_FAULTS): a testing aid",
+                       {{"faults", std::string_view(faults_spec)}});
+  }
   const std::filesystem::path data_dir(config.data_dir);
   if (Status s = PrepareDataDir(data_dir); !s.ok()) return s.error();
   parts->data_dir = std::filesystem::absolute(data_dir);
@@ -146,7 +171,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
                                     std::int64_t{config.visibility_timeout_s} * 1000};
   parts->worker_enabled = config.worker_concurrency > 0;
   parts->worker = std::make_unique<ShareWorker>(parts->io, *parts->queue, parts->clock, *parts->ids, faults,
-                                                worker_options);
+                                                worker_options, parts->metrics->worker, *parts->logger);
   parts->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
   parts->verifier =
       std::make_unique<Hs256Verifier>(JwtOptions{std::move(*secret), config.jwt.issuer, config.jwt.audience});
@@ -155,30 +180,57 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   parts->share_service = std::make_unique<ShareService>(*parts->queue, parts->clock, *parts->ids,
                                                         [worker = parts->worker.get()] { worker->Notify(); });
   parts->activity_feed = std::make_unique<ActivityFeed>(*parts->store, *parts->cursors);
-  parts->items_api = std::make_unique<api::ItemsApi>(*parts->item_service);
-  parts->shares_api = std::make_unique<api::SharesApi>(*parts->share_service);
+  parts->items_api = std::make_unique<api::ItemsApi>(*parts->item_service, parts->metrics->items);
+  parts->shares_api = std::make_unique<api::SharesApi>(*parts->share_service, parts->metrics->shares);
   parts->activities_api = std::make_unique<api::ActivitiesApi>(*parts->activity_feed);
   parts->ops_api = std::make_unique<api::OpsApi>(
-      *parts->store, *parts->queue, [worker = parts->worker.get(), enabled = config.worker_concurrency > 0] {
+      *parts->store, *parts->queue,
+      [worker = parts->worker.get(), enabled = config.worker_concurrency > 0] {
         if (!enabled) return std::string("disabled");
         return std::string(worker->running() ? "running" : "stopped");
-      });
+      },
+      *parts->metrics);
   parts->limiter = std::make_unique<http::RateLimiter>(
       parts->clock, http::RateLimit{config.rate_limit, std::max(1.0, config.burst)},
       http::RateLimit{config.user_rate_limit, std::max(1.0, config.user_burst)});
+  http::Router routes = api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api,
+                                         *parts->ops_api, /*with_metrics=*/!metrics_address);
+  std::vector<obs::RouteName> route_names;
+  for (const http::Route& route : routes.routes()) {
+    route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});
+  }
+  parts->access_recorder =
+      std::make_unique<obs::AccessRecorder>(*parts->logger, parts->metrics->http, route_names);
   parts->dispatcher = std::make_unique<http::Dispatcher>(
-      api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api, *parts->ops_api),
-      api::MakeBearerAuthenticator(*parts->verifier, parts->clock), http::CorsPolicy(config.cors_origins),
-      parts->limiter.get());
+      std::move(routes), api::MakeBearerAuthenticator(*parts->verifier, parts->clock),
+      http::CorsPolicy(config.cors_origins), parts->limiter.get(), parts->trace_random,
+      parts->access_recorder.get());
 
   parts->threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   http::ServerOptions server_options;
   server_options.host = address->host;
   server_options.port = address->port;
+  server_options.tls = {config.tls_cert_file, config.tls_key_file};
   auto server = http::HttpServer::Bind(parts->io, server_options, *parts->dispatcher,
                                        [ids = parts->ids.get()] { return ids->Next(); });
   if (!server.ok()) return server.error();
   parts->server = std::move(*server);
+  if (metrics_address) {
+    // Plain HTTP, unthrottled and unlogged: for the scraper on a private
+    // interface, away from the public listener.
+    parts->metrics_dispatcher =
+        std::make_unique<http::Dispatcher>(api::BuildMetricsRoutes(*parts->ops_api),
+                                           api::MakeBearerAuthenticator(*parts->verifier, parts->clock),
+                                           http::CorsPolicy("*"), nullptr, parts->trace_random, nullptr);
+    http::ServerOptions metrics_options;
+    metrics_options.host = metrics_address->host;
+    metrics_options.port = metrics_address->port;
+    auto metrics_server = http::HttpServer::Bind(parts->io, metrics_options, *parts->metrics_dispatcher,
+                                                 [ids = parts->ids.get()] { return ids->Next(); });
+    if (!metrics_server.ok())
+      return Error::Unavailable("--metrics-listen: " + metrics_server.error().message);
+    parts->metrics_server = std::move(*metrics_server);
+  }
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -187,7 +239,9 @@ int App::Run() {
   boost::asio::signal_set signals(p.io, SIGTERM, SIGINT);
   signals.async_wait([&p](const boost::system::error_code& ec, int) {
     if (ec) return;
-    std::cout << "wdrbe: shutting down: finishing in-flight requests and share batches" << std::endl;
+    p.logger->LogAlways(obs::LogLevel::kInfo,
+                        "shutting down: finishing in-flight requests and share batches");
+    if (p.metrics_server) p.metrics_server->Shutdown([] {});
     // Requests first (they may enqueue shares), then the worker's batches.
     p.server->Shutdown([&p] {
       if (!p.worker_enabled) return p.io.stop();
@@ -195,6 +249,7 @@ int App::Run() {
     });
   });
   p.server->Start();
+  if (p.metrics_server) p.metrics_server->Start();
   if (p.worker_enabled) {
     // Leases of a previous run return at once, then the worker starts.
     boost::asio::co_spawn(
@@ -202,18 +257,28 @@ int App::Run() {
         [&p]() -> Task<void> {
           Status recovered = co_await p.queue->RecoverLeasesAfterRestart(p.clock.NowMillis());
           if (!recovered.ok()) {
-            std::cerr << "wdrbe: could not release leases of the previous run (they return after the "
-                         "visibility timeout): "
-                      << recovered.error().message << std::endl;
+            p.logger->Log(obs::LogLevel::kWarn,
+                          "could not release the leases of the previous run; they return after the "
+                          "visibility timeout",
+                          {{"error", recovered.error().message}});
           }
           p.worker->Start();
         },
         boost::asio::detached);
   }
 
+  // Tools and tests find the port in this line's message.
   const auto endpoint = p.server->local_endpoint();
-  std::cout << "wdrbe listening on http://" << endpoint.address().to_string() << ":" << endpoint.port()
-            << " (data in " << p.data_dir.string() << ", " << p.threads << " threads)" << std::endl;
+  const std::string url = std::string(p.server->serves_tls() ? "https://" : "http://") +
+                          endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  p.logger->LogAlways(obs::LogLevel::kInfo, "wdrbe listening on " + url,
+                      {{"dataDir", p.data_dir.string()}, {"threads", std::int64_t{p.threads}}});
+  if (p.metrics_server) {
+    const auto metrics_endpoint = p.metrics_server->local_endpoint();
+    p.logger->LogAlways(obs::LogLevel::kInfo, "metrics listening on http://" +
+                                                  metrics_endpoint.address().to_string() + ":" +
+                                                  std::to_string(metrics_endpoint.port()) + "/metrics");
+  }
 
   std::vector<std::thread> workers;
   for (int i = 1; i < p.threads; ++i) workers.emplace_back([&p] { p.io.run(); });
@@ -221,7 +286,7 @@ int App::Run() {
   for (auto& worker : workers) worker.join();
   // Every response is written; now let the store finish queued writes.
   p.database->Close();
-  std::cout << "wdrbe: stopped" << std::endl;
+  p.logger->LogAlways(obs::LogLevel::kInfo, "stopped");
   return 0;
 }
 

@@ -116,6 +116,21 @@ int RunCli(int argc, char** argv) {
       ->envname("WDRBE_CORS_ORIGINS")
       ->capture_default_str();
   serve_cmd
+      ->add_option("--tls-cert", serve.tls_cert_file, "PEM certificate chain: serve HTTPS (with --tls-key)")
+      ->envname("WDRBE_TLS_CERT");
+  serve_cmd->add_option("--tls-key", serve.tls_key_file, "PEM private key of --tls-cert")
+      ->envname("WDRBE_TLS_KEY");
+  serve_cmd
+      ->add_option("--log-level", serve.log_level,
+                   "Least level logged: debug, info (one access line per request), warn, error or off")
+      ->envname("WDRBE_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--metrics-listen", serve.metrics_listen,
+                   "HOST:PORT of a separate listener for /metrics (else /metrics is served on --listen)")
+      ->envname("WDRBE_METRICS_LISTEN");
+  serve_cmd
       ->add_option("--worker-concurrency", serve.worker_concurrency,
                    "Share batches processed concurrently (0: no worker in this process)")
       ->envname("WDRBE_WORKER_CONCURRENCY")

@@ -24,6 +24,12 @@ struct ServeConfig {
   std::string durability = "full";  // full | normal
   int read_connections = 4;
   std::string cors_origins = "*";  // "*" or a comma-separated list of origins
+  // HTTPS: both set, or neither (plain HTTP, for example behind a proxy).
+  std::optional<std::string> tls_cert_file;  // PEM certificate chain
+  std::optional<std::string> tls_key_file;   // PEM private key
+  // Observability.
+  std::string log_level = "info";             // debug | info | warn | error | off; access lines are info
+  std::optional<std::string> metrics_listen;  // HOST:PORT for /metrics alone; else on --listen
   // Throttling (requests per second, bucket size); 0 turns a limit off.
   double rate_limit = 500;
   double burst = 1000;

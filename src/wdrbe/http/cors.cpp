@@ -3,8 +3,9 @@
 namespace wdrbe::http {
 namespace {
 
-constexpr char kAllowedHeaders[] = "Authorization, Content-Type, X-Request-Id, Idempotency-Key, traceparent";
-constexpr char kExposedHeaders[] = "X-Request-Id, Location, Retry-After, WWW-Authenticate";
+constexpr char kAllowedHeaders[] =
+    "Authorization, Content-Type, X-Request-Id, Idempotency-Key, traceparent, X-Amzn-Trace-Id";
+constexpr char kExposedHeaders[] = "X-Request-Id, Location, Retry-After, WWW-Authenticate, traceparent";
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);

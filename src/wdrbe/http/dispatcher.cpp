@@ -1,6 +1,7 @@
 #include "wdrbe/http/dispatcher.hpp"
 
 #include <boost/url/parse.hpp>
+#include <chrono>
 #include <exception>
 #include <iostream>
 
@@ -8,6 +9,12 @@
 
 namespace wdrbe::http {
 namespace {
+
+std::optional<std::string_view> HeaderValue(const HttpRequest& request, std::string_view name) {
+  auto it = request.find(name);
+  if (it == request.end()) return std::nullopt;
+  return it->value();
+}
 
 Error MethodNotAllowedError() {
   return Error{ErrorCode::kMethodNotAllowed, "method not allowed on this route", {}};
@@ -23,12 +30,50 @@ HttpResponse TooManyRequests(std::int64_t wait_ms, std::string_view request_id) 
 }  // namespace
 
 Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id) {
-  HttpResponse response = co_await Route(request, request_id);
+  const auto started = std::chrono::steady_clock::now();
+  const obs::TraceContext trace = obs::ContinueOrStartTrace(HeaderValue(request, "traceparent"),
+                                                            HeaderValue(request, "X-Amzn-Trace-Id"), random_);
+  Routed routed;
+  HttpResponse response = co_await Route(request, request_id, trace, routed);
   cors_.Apply(request, response);
+  response.set("traceparent", trace.Traceparent());
+  if (observer_ != nullptr) {
+    const std::string_view target = request.target();
+    RequestRecord record;
+    record.method = request.method_string();
+    record.path = target.substr(0, target.find('?'));
+    record.route_index = routed.route_index;
+    record.status = static_cast<int>(response.result_int());
+    record.duration_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    record.request_id = request_id;
+    record.trace = &trace;
+    record.user_id = routed.user_id;
+    record.item_id = routed.item_id;
+    observer_->OnRequest(record);
+  }
   co_return response;
 }
 
-Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_view request_id) {
+void Dispatcher::OnTransportError(const HttpRequest* header, HttpResponse& response,
+                                  std::string_view request_id) {
+  if (header != nullptr) cors_.Apply(*header, response);
+  if (observer_ == nullptr) return;
+  // Counted and logged like any request, as unmatched: the server never
+  // got as far as routing it.
+  RequestRecord record;
+  if (header != nullptr) {
+    const std::string_view target = header->target();
+    record.method = header->method_string();
+    record.path = target.substr(0, target.find('?'));
+  }
+  record.status = static_cast<int>(response.result_int());
+  record.request_id = request_id;
+  observer_->OnRequest(record);
+}
+
+Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_view request_id,
+                                     const obs::TraceContext& trace, Routed& routed) {
   auto url = boost::urls::parse_origin_form(request.target());
   if (!url) co_return ErrorResponse(Error::BadRequest("malformed request target"), request_id);
 
@@ -53,7 +98,10 @@ Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_vie
   }
 
   auto& found = std::get<Router::Found>(match);
+  routed.route_index = static_cast<int>(found.route - router_.routes().data());
   RequestContext context(request, request_id, *url, std::move(found.params));
+  context.set_trace(&trace);
+  routed.item_id = std::string(context.PathParam("itemId"));
   if (found.route->access == Access::kAuthenticated) {
     auto principal = authenticate_(request);
     if (!principal.ok()) {
@@ -68,6 +116,7 @@ Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_vie
         co_return TooManyRequests(wait, request_id);
       }
     }
+    routed.user_id = principal->user_id;
     context.set_principal(std::move(*principal));
   }
 

@@ -1,14 +1,18 @@
-// The request pipeline: parse the target, answer CORS preflights, route
-// (404/405), authenticate routes that need it (401), run the handler, turn
-// anything unexpected into a 500 without details, and add CORS headers.
+// The request pipeline: continue or start the request's trace, parse the
+// target, answer CORS preflights, route (404/405), authenticate routes that
+// need it (401), run the handler, turn anything unexpected into a 500
+// without details, add CORS and traceparent headers, and report the request
+// to the observer (access log, metrics).
 #pragma once
 
 #include <functional>
 
+#include "wdrbe/base/random.hpp"
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/http/cors.hpp"
 #include "wdrbe/http/rate_limiter.hpp"
 #include "wdrbe/http/request_handler.hpp"
+#include "wdrbe/http/request_observer.hpp"
 #include "wdrbe/http/router.hpp"
 
 namespace wdrbe::http {
@@ -20,21 +24,40 @@ class Dispatcher final : public RequestHandler {
  public:
   // `limiter` (optional, outlives the dispatcher) throttles every request
   // but those of public routes (health checks): globally before the token
-  // is verified, then per user.
-  Dispatcher(Router router, Authenticator authenticate, CorsPolicy cors, RateLimiter* limiter)
+  // is verified, then per user. `random` makes span and trace ids;
+  // `observer` (optional) hears of every answered request. Both outlive the
+  // dispatcher.
+  Dispatcher(Router router, Authenticator authenticate, CorsPolicy cors, RateLimiter* limiter,
+             RandomSource& random, RequestObserver* observer)
       : router_(std::move(router)),
         authenticate_(std::move(authenticate)),
         cors_(std::move(cors)),
-        limiter_(limiter) {}
+        limiter_(limiter),
+        random_(random),
+        observer_(observer) {}
+
+  const Router& router() const { return router_; }
 
   Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id) override;
+  // Adds the CORS headers when the request's header is known.
+  void OnTransportError(const HttpRequest* header, HttpResponse& response,
+                        std::string_view request_id) override;
 
  private:
-  Task<HttpResponse> Route(const HttpRequest& request, std::string_view request_id);
+  // What routing learnt of the request, for the observer.
+  struct Routed {
+    int route_index = -1;
+    std::string user_id;
+    std::string item_id;
+  };
+  Task<HttpResponse> Route(const HttpRequest& request, std::string_view request_id,
+                           const obs::TraceContext& trace, Routed& routed);
   Router router_;
   Authenticator authenticate_;
   CorsPolicy cors_;
   RateLimiter* limiter_;
+  RandomSource& random_;
+  RequestObserver* observer_;
 };
 
 }  // namespace wdrbe::http

@@ -12,6 +12,7 @@
 
 #include "wdrbe/auth/principal.hpp"
 #include "wdrbe/http/types.hpp"
+#include "wdrbe/observability/trace_context.hpp"
 
 namespace wdrbe::http {
 
@@ -33,6 +34,10 @@ class RequestContext {
   // A request header; nullopt when absent.
   std::optional<std::string_view> Header(std::string_view name) const;
 
+  // This request's span (set by the dispatcher before any handler runs).
+  const obs::TraceContext& trace() const { return *trace_; }
+  void set_trace(const obs::TraceContext* trace) { trace_ = trace; }
+
   const Principal& principal() const { return principal_; }
   void set_principal(Principal principal) { principal_ = std::move(principal); }
 
@@ -42,6 +47,7 @@ class RequestContext {
   boost::urls::url_view url_;
   PathParams params_;
   Principal principal_;
+  const obs::TraceContext* trace_ = nullptr;
 };
 
 }  // namespace wdrbe::http

@@ -15,6 +15,15 @@ class RequestHandler {
   virtual ~RequestHandler() = default;
   // Runs on the connection's strand. `request_id` outlives the call.
   virtual Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id) = 0;
+
+  // Called before the server sends an error of its own for a request it
+  // could not take in (400 malformed, 413, 431), which never reaches
+  // Handle, so that such responses get the headers every response carries
+  // (CORS). `header` is the request's parsed header, or nullptr when the
+  // header itself could not be read. X-Request-Id and Connection are set
+  // after the call. Runs on the connection's strand; must not throw.
+  virtual void OnTransportError(const HttpRequest* /*header*/, HttpResponse& /*response*/,
+                                std::string_view /*request_id*/) {}
 };
 
 }  // namespace wdrbe::http

@@ -4,15 +4,20 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <utility>
 
 #include "wdrbe/http/responses.hpp"
 
@@ -22,6 +27,8 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxClientRequestIdLength = 128;
@@ -36,20 +43,65 @@ bool IsValidClientRequestId(std::string_view id) {
   return true;
 }
 
+// The connection cannot carry a response: the peer left (with or without a
+// TLS close_notify), a timeout or shutdown ended the wait, or TLS failed.
 bool IsPeerGone(const boost::system::error_code& ec) {
   return ec == beast_http::error::end_of_stream || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
-         ec == beast::error::timeout || ec == asio::error::broken_pipe;
+         ec == beast::error::timeout || ec == asio::error::broken_pipe ||
+         ec.category() == asio::ssl::error::get_stream_category() ||
+         ec.category() == asio::error::get_ssl_category();
+}
+
+// What a transport needs before the first request and after the last: plain
+// TCP needs nothing and half-closes; TLS shakes hands first (within
+// `timeout`) and, once shaken, exchanges close_notify last (waiting at most
+// `timeout` for the client's). Returns whether the connection can carry HTTP.
+Task<bool> StartTransport(beast::tcp_stream&, std::chrono::seconds) { co_return true; }
+
+Task<bool> StartTransport(TlsStream& stream, std::chrono::seconds timeout) {
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  // A client that speaks plain HTTP, an old protocol or nothing at all
+  // fails here; it is not worth a log line.
+  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kNoThrow);
+  co_return !ec;
+}
+
+Task<void> EndTransport(beast::tcp_stream& stream, bool, std::chrono::seconds) {
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.close();
+  co_return;
+}
+
+Task<void> EndTransport(TlsStream& stream, bool started, std::chrono::seconds timeout) {
+  if (started) {
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    // Failure is no news: most clients close the socket without answering.
+    auto [dbg_ec] = co_await stream.async_shutdown(kNoThrow);
+    fprintf(stderr, "DEBUG shutdown: %s\n", dbg_ec.message().c_str());
+  }
+  beast::get_lowest_layer(stream).close();
 }
 
 }  // namespace
 
-// One accepted connection. `stream` is used only on its own strand;
-// `idle` is true while it waits for the first byte of a request.
+// One accepted connection, as shutdown sees it. `idle` is true while it
+// waits for a TLS handshake or for the first byte of a request.
 struct HttpServer::Session {
-  explicit Session(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
-  bool idle = true;  // read and written on the stream's strand only
+  virtual ~Session() = default;
+  // The TCP stream under any TLS layer: where timeouts, cancel and close act.
+  virtual beast::tcp_stream& transport() = 0;
+  bool idle = true;  // read and written on the connection's strand only
+};
+
+// `stream` is used only on its own strand.
+template <typename Stream>
+struct HttpServer::Connection final : HttpServer::Session {
+  template <typename... Args>
+  explicit Connection(Args&&... args) : stream(std::forward<Args>(args)...) {}
+  beast::tcp_stream& transport() override { return beast::get_lowest_layer(stream); }
+  Stream stream;
 };
 
 HttpServer::HttpServer(asio::io_context& io, const ServerOptions& options, RequestHandler& handler,
@@ -67,6 +119,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(asio::io_context& io, const
                                                      RequestHandler& handler,
                                                      RequestIdSource new_request_id) {
   std::unique_ptr<HttpServer> server(new HttpServer(io, options, handler, std::move(new_request_id)));
+  if (options.tls.any()) {
+    auto context = LoadTlsContext(options.tls);
+    if (!context.ok()) return context.error();
+    server->tls_context_.emplace(std::move(*context));
+  }
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(options.host, ec);
   if (ec) return Error::BadRequest("invalid listen address '" + options.host + "': " + ec.message());
@@ -101,12 +158,19 @@ Task<void> HttpServer::AcceptLoop() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto session = std::make_shared<Session>(std::move(socket));
-    {
-      std::lock_guard lock(sessions_mutex_);
-      sessions_.insert(session);
+    const auto launch = [this](auto connection) {
+      {
+        std::lock_guard lock(sessions_mutex_);
+        sessions_.insert(connection);
+      }
+      const auto executor = connection->stream.get_executor();
+      asio::co_spawn(executor, RunSession(std::move(connection)), asio::detached);
+    };
+    if (tls_context_) {
+      launch(std::make_shared<Connection<TlsStream>>(std::move(socket), *tls_context_));
+    } else {
+      launch(std::make_shared<Connection<beast::tcp_stream>>(std::move(socket)));
     }
-    asio::co_spawn(session->stream.get_executor(), RunSession(session), asio::detached);
   }
 }
 
@@ -116,8 +180,19 @@ std::string HttpServer::RequestIdFor(const HttpRequest& request) {
   return new_request_id_();
 }
 
-Task<void> HttpServer::RunSession(std::shared_ptr<Session> session) {
-  beast::tcp_stream& stream = session->stream;
+template <typename Stream>
+Task<void> HttpServer::RunSession(std::shared_ptr<Connection<Stream>> connection) {
+  const bool started = co_await StartTransport(connection->stream, options_.header_timeout);
+  if (started) co_await ServeRequests(*connection);
+  co_await EndTransport(connection->stream, started, options_.tls_shutdown_timeout);
+  std::lock_guard lock(sessions_mutex_);
+  sessions_.erase(connection);
+}
+
+template <typename Stream>
+Task<void> HttpServer::ServeRequests(Connection<Stream>& connection) {
+  Stream& stream = connection.stream;
+  beast::tcp_stream& transport = connection.transport();
   beast::flat_buffer buffer;
   for (;;) {
     if (draining_) break;
@@ -125,10 +200,10 @@ Task<void> HttpServer::RunSession(std::shared_ptr<Session> session) {
     parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser.body_limit(options_.max_body_bytes);
 
-    session->idle = buffer.size() == 0;
-    stream.expires_after(options_.header_timeout);
+    connection.idle = buffer.size() == 0;
+    transport.expires_after(options_.header_timeout);
     auto [header_ec, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kNoThrow);
-    session->idle = false;
+    connection.idle = false;
     (void)header_bytes;
 
     std::optional<Error> transport_error;
@@ -149,12 +224,12 @@ Task<void> HttpServer::RunSession(std::shared_ptr<Session> session) {
       if (beast_http::field expect = beast_http::field::expect;
           parser.get().count(expect) > 0 && beast::iequals(parser.get()[expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream.expires_after(options_.write_timeout);
+        transport.expires_after(options_.write_timeout);
         auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue), kNoThrow);
         (void)n;
         if (ec) break;
       }
-      stream.expires_after(options_.body_timeout);
+      transport.expires_after(options_.body_timeout);
       auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kNoThrow);
       (void)body_bytes;
       if (body_ec == beast_http::error::body_limit) {
@@ -170,11 +245,16 @@ Task<void> HttpServer::RunSession(std::shared_ptr<Session> session) {
     std::string request_id;
     if (transport_error) {
       // The rest of the stream cannot be trusted to frame the next request.
-      request_id = header_ec ? new_request_id_() : RequestIdFor(parser.get());
+      // The header was parsed whole unless reading it failed; Beast reports
+      // a declared body over the limit only after the last header field.
+      const bool header_parsed = !header_ec || header_ec == beast_http::error::body_limit;
+      const HttpRequest* header = header_parsed ? &parser.get() : nullptr;
+      request_id = header != nullptr ? RequestIdFor(*header) : new_request_id_();
       response = ErrorResponse(*transport_error, request_id);
       if (header_ec == beast_http::error::header_limit) {
         response.result(StatusCode::request_header_fields_too_large);
       }
+      handler_.OnTransportError(header, response, request_id);
     } else {
       HttpRequest request = parser.release();
       request_id = RequestIdFor(request);
@@ -187,17 +267,11 @@ Task<void> HttpServer::RunSession(std::shared_ptr<Session> session) {
     response.keep_alive(keep_alive);
     response.prepare_payload();
 
-    stream.expires_after(options_.write_timeout);
+    transport.expires_after(options_.write_timeout);
     auto [write_ec, written] = co_await beast_http::async_write(stream, response, kNoThrow);
     (void)written;
     if (write_ec || !keep_alive) break;
   }
-
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream.close();
-  std::lock_guard lock(sessions_mutex_);
-  sessions_.erase(session);
 }
 
 void HttpServer::Shutdown(std::function<void()> on_drained) {
@@ -209,8 +283,8 @@ void HttpServer::Shutdown(std::function<void()> on_drained) {
   {
     std::lock_guard lock(sessions_mutex_);
     for (const auto& session : sessions_) {
-      asio::post(session->stream.get_executor(), [session] {
-        if (session->idle) session->stream.cancel();
+      asio::post(session->transport().get_executor(), [session] {
+        if (session->idle) session->transport().cancel();
       });
     }
   }
@@ -228,7 +302,7 @@ Task<void> HttpServer::AwaitDrained(std::function<void()> on_drained) {
       if (sessions_.empty()) break;
       if (std::chrono::steady_clock::now() >= deadline) {
         for (const auto& session : sessions_) {
-          asio::post(session->stream.get_executor(), [session] { session->stream.close(); });
+          asio::post(session->transport().get_executor(), [session] { session->transport().close(); });
         }
         break;
       }

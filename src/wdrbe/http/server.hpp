@@ -3,6 +3,8 @@
 // live here: header and body limits enforced before any work is done,
 // timeouts for slow or idle clients, keep-alive (pipelined requests are
 // answered in order), X-Request-Id on every response, graceful shutdown.
+// A listener speaks plain HTTP, or HTTPS (TLS 1.2+) when given a certificate
+// and key; the request loop is the same code for both.
 #pragma once
 
 #include <atomic>
@@ -15,11 +17,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/http/request_handler.hpp"
+#include "wdrbe/http/tls_context.hpp"
 
 namespace wdrbe::http {
 
@@ -40,19 +44,27 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{30};
   // How long shutdown waits for in-flight requests before closing anyway.
   std::chrono::seconds drain_timeout{10};
+  // HTTPS when any file is set (Bind fails unless both are). The TLS
+  // handshake must end within header_timeout; closing a TLS connection waits
+  // at most tls_shutdown_timeout for the client's close_notify.
+  TlsFiles tls;
+  std::chrono::seconds tls_shutdown_timeout{2};
 };
 
 class HttpServer {
  public:
   using RequestIdSource = std::function<std::string()>;
 
-  // Binds and listens (errors such as "address already in use" are
-  // reported here, before anything starts).
+  // Loads the TLS files (if any), binds and listens: errors such as a
+  // missing certificate or "address already in use" are reported here,
+  // before anything starts.
   static Result<std::unique_ptr<HttpServer>> Bind(boost::asio::io_context& io, const ServerOptions& options,
                                                   RequestHandler& handler, RequestIdSource new_request_id);
   ~HttpServer();
 
   boost::asio::ip::tcp::endpoint local_endpoint() const { return endpoint_; }
+  // True when the listener speaks HTTPS.
+  bool serves_tls() const { return tls_context_.has_value(); }
 
   // Starts accepting connections on the io_context.
   void Start();
@@ -63,11 +75,18 @@ class HttpServer {
   void Shutdown(std::function<void()> on_drained);
 
  private:
+  // A connection as shutdown sees it; Connection<Stream> adds the stream
+  // (plain TCP or TLS over TCP).
   struct Session;
+  template <typename Stream>
+  struct Connection;
   HttpServer(boost::asio::io_context& io, const ServerOptions& options, RequestHandler& handler,
              RequestIdSource new_request_id);
   Task<void> AcceptLoop();
-  Task<void> RunSession(std::shared_ptr<Session> session);
+  template <typename Stream>
+  Task<void> RunSession(std::shared_ptr<Connection<Stream>> connection);
+  template <typename Stream>
+  Task<void> ServeRequests(Connection<Stream>& connection);
   Task<void> AwaitDrained(std::function<void()> on_drained);
   std::string RequestIdFor(const HttpRequest& request);
 
@@ -75,6 +94,7 @@ class HttpServer {
   ServerOptions options_;
   RequestHandler& handler_;
   RequestIdSource new_request_id_;
+  std::optional<boost::asio::ssl::context> tls_context_;  // set by Bind; read-only afterwards
   boost::asio::strand<boost::asio::io_context::executor_type> acceptor_strand_;
   boost::asio::ip::tcp::acceptor acceptor_;  // used on acceptor_strand_ only
   boost::asio::ip::tcp::endpoint endpoint_;

@@ -6,17 +6,22 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "wdrbe/observability/trace_context.hpp"
+
 namespace wdrbe {
 namespace asio = boost::asio;
 
 ShareWorker::ShareWorker(asio::io_context& io, ShareQueue& queue, const Clock& clock, UlidGenerator& ids,
-                         std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options)
+                         std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options,
+                         obs::WorkerMetrics& metrics, obs::Logger& logger)
     : strand_(asio::make_strand(io)),
       queue_(queue),
       clock_(clock),
       ids_(ids),
       faults_(std::move(faults)),
-      options_(options) {}
+      options_(options),
+      metrics_(metrics),
+      logger_(logger) {}
 
 void ShareWorker::Start() {
   const auto loops = static_cast<std::size_t>(options_.concurrency);
@@ -83,8 +88,7 @@ Task<void> ShareWorker::Loop(std::size_t index) {
 }
 
 Task<void> ShareWorker::ProcessBatch(std::vector<LeasedShareEvent> batch) {
-  stats_.batches.fetch_add(1, std::memory_order_relaxed);
-  stats_.events_received.fetch_add(static_cast<std::int64_t>(batch.size()), std::memory_order_relaxed);
+  metrics_.batch_size.Observe(static_cast<double>(batch.size()));
   std::vector<ShareOutcome> outcomes;
   outcomes.reserve(batch.size());
   std::vector<std::string> lease_ids;
@@ -101,35 +105,79 @@ Task<void> ShareWorker::ProcessBatch(std::vector<LeasedShareEvent> batch) {
     outcome.lease = std::move(lease);
     outcomes.push_back(std::move(outcome));
   }
+  // Settle consumes the outcomes; keep what the log lines need.
+  std::vector<LeasedShareEvent> leases;
+  std::vector<std::optional<std::string>> errors;
+  leases.reserve(outcomes.size());
+  errors.reserve(outcomes.size());
+  for (const ShareOutcome& outcome : outcomes) {
+    leases.push_back(outcome.lease);
+    errors.push_back(outcome.error);
+  }
   auto settled = co_await queue_.Settle(std::move(outcomes), clock_.NowMillis());
   if (!settled.ok()) {
+    metrics_.settle_failures.Inc();
+    logger_.Log(obs::LogLevel::kError,
+                "share batch not settled; its events return after the visibility timeout",
+                {{"error", settled.error().message}, {"events", static_cast<std::int64_t>(leases.size())}});
     // Nothing of the batch was settled. While running, the leases expire
     // and the events come back; when stopping, hand them back at once.
     if (stopping_) (void)co_await queue_.Release(std::move(lease_ids));
     co_return;
   }
-  for (ShareSettlement settlement : *settled) {
-    switch (settlement) {
-      case ShareSettlement::kApplied:
-        stats_.applied.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case ShareSettlement::kAlreadyApplied:
-        stats_.already_applied.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case ShareSettlement::kItemNotFound:
-        stats_.item_not_found.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case ShareSettlement::kRetryScheduled:
-        stats_.failed.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case ShareSettlement::kDeadLettered:
-        stats_.failed.fetch_add(1, std::memory_order_relaxed);
-        stats_.dead_lettered.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case ShareSettlement::kLeaseLost:
-        break;
-    }
+  for (std::size_t i = 0; i < settled->size() && i < leases.size(); ++i) {
+    Record(leases[i], (*settled)[i], errors[i]);
   }
+}
+
+void ShareWorker::Record(const LeasedShareEvent& lease, ShareSettlement settlement,
+                         const std::optional<std::string>& error) {
+  std::string_view message;
+  obs::LogLevel level = obs::LogLevel::kInfo;
+  switch (settlement) {
+    case ShareSettlement::kApplied:
+      metrics_.processed.Inc();
+      metrics_.successful.Inc();
+      message = "share event applied";
+      break;
+    case ShareSettlement::kAlreadyApplied:
+      metrics_.already_applied.Inc();
+      metrics_.successful.Inc();
+      message = "share event already applied; redelivery acknowledged";
+      break;
+    case ShareSettlement::kItemNotFound:
+      metrics_.item_not_found.Inc();
+      metrics_.successful.Inc();
+      message = "share event for a deleted item acknowledged";
+      break;
+    case ShareSettlement::kRetryScheduled:
+      metrics_.failed.Inc();
+      level = obs::LogLevel::kWarn;
+      message = "share event failed; retry scheduled";
+      break;
+    case ShareSettlement::kDeadLettered:
+      metrics_.failed.Inc();
+      metrics_.dead_lettered.Inc();
+      level = obs::LogLevel::kError;
+      message = "share event failed for the last time; moved to the dead-letter queue";
+      break;
+    case ShareSettlement::kLeaseLost:
+      level = obs::LogLevel::kWarn;
+      message = "share event lease expired before settling; another delivery owns it";
+      break;
+  }
+  if (!logger_.Enabled(level)) return;
+  // The event carries the traceparent of the request that shared it.
+  const auto parent = obs::ParseTraceparent(lease.event.trace_context);
+  logger_.Log(level, message,
+              {{"eventId", lease.event.event_id},
+               {"itemId", lease.event.item_id},
+               {"userId", lease.event.user_id},
+               {"requestId", lease.event.request_id},
+               {"traceId", parent ? std::string_view(parent->trace_id) : std::string_view()},
+               {"parentSpanId", parent ? std::string_view(parent->parent_id) : std::string_view()},
+               {"attempt", std::int64_t{lease.receive_count}},
+               {"error", error ? std::string_view(*error) : std::string_view()}});
 }
 
 }  // namespace wdrbe

@@ -20,6 +20,8 @@
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/faults.hpp"
 #include "wdrbe/domain/ulid.hpp"
+#include "wdrbe/observability/log.hpp"
+#include "wdrbe/observability/service_metrics.hpp"
 #include "wdrbe/queue/share_queue.hpp"
 
 namespace wdrbe {
@@ -34,21 +36,13 @@ struct ShareWorkerOptions {
   std::int64_t visibility_timeout_ms = 30'000;  // lease length
 };
 
-// Counters for metrics and tests; updated with relaxed atomics.
-struct ShareWorkerStats {
-  std::atomic<std::int64_t> batches{0};
-  std::atomic<std::int64_t> events_received{0};
-  std::atomic<std::int64_t> applied{0};
-  std::atomic<std::int64_t> already_applied{0};
-  std::atomic<std::int64_t> item_not_found{0};
-  std::atomic<std::int64_t> failed{0};  // attempts that failed (retried or dead-lettered)
-  std::atomic<std::int64_t> dead_lettered{0};
-};
-
 class ShareWorker {
  public:
+  // `metrics` and `logger` outlive the worker. Each settled event is
+  // logged with the trace id of the request that shared it.
   ShareWorker(boost::asio::io_context& io, ShareQueue& queue, const Clock& clock, UlidGenerator& ids,
-              std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options);
+              std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options,
+              obs::WorkerMetrics& metrics, obs::Logger& logger);
 
   void Start();
   // Wakes an idle loop; thread-safe, cheap.
@@ -58,12 +52,13 @@ class ShareWorker {
   void Stop(std::function<void()> on_stopped);
 
   bool running() const { return running_loops_.load() > 0; }
-  const ShareWorkerStats& stats() const { return stats_; }
 
  private:
   Task<void> Loop(std::size_t index);
   Task<void> ProcessBatch(std::vector<LeasedShareEvent> batch);
   void WakeOne();
+  void Record(const LeasedShareEvent& lease, ShareSettlement settlement,
+              const std::optional<std::string>& error);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   ShareQueue& queue_;
@@ -71,7 +66,8 @@ class ShareWorker {
   UlidGenerator& ids_;
   std::shared_ptr<const FaultInjector> faults_;
   ShareWorkerOptions options_;
-  ShareWorkerStats stats_;
+  obs::WorkerMetrics& metrics_;
+  obs::Logger& logger_;
   // On strand_ only:
   std::vector<std::unique_ptr<boost::asio::steady_timer>> idle_timers_;
   std::vector<bool> idle_;

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# What the access log costs: the same server and data directory, restarted
+# with the default logging (one JSON access line per request, metrics on)
+# and with --log-level off (metrics still on), alternating ON, OFF, ON, OFF
+# so that drift of the machine hits both alike. Server and wrk are pinned to
+# different cores. Prints a Markdown table with the median of each and the
+# throughput lost to logging. See docs/performance.md.
+#
+#   bench/observability.sh                  # about 2 minutes on 2 cores
+#
+# WDRBE_BENCH_BASELINE_WDRBE=PATH adds a third configuration: another wdrbe
+# binary (for example one built from a commit before metrics existed), run
+# the same way, to measure what the metrics themselves cost.
+#
+# Settings (environment), as in bench/run.sh: WDRBE_BENCH_DURATION=8,
+# WDRBE_BENCH_WARMUP=2, WDRBE_BENCH_CONNECTIONS=64,
+# WDRBE_BENCH_SERVER_THREADS=2, WDRBE_BENCH_SERVER_CORE=0,
+# WDRBE_BENCH_CLIENT_CORE=1, WDRBE_BENCH_USERS=10,
+# WDRBE_BENCH_ITEMS_PER_USER=500, WDRBE_BENCH_ROUNDS=2, WDRBE_BENCH_KEEP=0.
+set -euo pipefail
+
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+duration=${WDRBE_BENCH_DURATION:-8}
+warmup=${WDRBE_BENCH_WARMUP:-2}
+connections=${WDRBE_BENCH_CONNECTIONS:-64}
+server_threads=${WDRBE_BENCH_SERVER_THREADS:-2}
+server_core=${WDRBE_BENCH_SERVER_CORE:-0}
+client_core=${WDRBE_BENCH_CLIENT_CORE:-1}
+users=${WDRBE_BENCH_USERS:-10}
+items_per_user=${WDRBE_BENCH_ITEMS_PER_USER:-500}
+rounds=${WDRBE_BENCH_ROUNDS:-2}
+baseline_wdrbe=${WDRBE_BENCH_BASELINE_WDRBE:-}
+lua_dir=$bench_root/bench/lua
+
+bench_require cmake ninja wrk taskset jq awk od
+[[ $(nproc --all) -ge 2 ]] || bench_die "needs 2 cores (server and client are pinned apart)"
+[[ -z $baseline_wdrbe || -x $baseline_wdrbe ]] || bench_die "WDRBE_BENCH_BASELINE_WDRBE is not executable"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wdrbe-bench-obs.XXXXXX")
+cleanup() {
+  bench_stop_server
+  if [[ ${WDRBE_BENCH_KEEP:-0} == 1 ]]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+bench_build_tools
+bench_new_secret
+own_wdrbe=$bench_wdrbe
+
+# start CONFIG: the server of that configuration on the shared data directory.
+start() {
+  local config=$1 flags=(--data-dir "$work/data" --threads "$server_threads" --durability full)
+  bench_wdrbe=$own_wdrbe
+  case $config in
+    on) ;;
+    off) flags+=(--log-level off) ;;
+    baseline) bench_wdrbe=$baseline_wdrbe ;;
+  esac
+  bench_start_server "$work/server-$config.log" taskset -c "$server_core" -- "${flags[@]}"
+  url=http://127.0.0.1:$bench_port
+}
+
+start on
+echo "bench: seeding $users users x $items_per_user items" >&2
+taskset -c "$client_core" "$bench_seed" --port "$bench_port" --users "$users" \
+  --items-per-user "$items_per_user" --categories 5 --connections "$connections" >/dev/null ||
+  bench_die "seeding failed"
+bench_stop_server
+WDRBE_BENCH_TOKENS=$(bench_tokens "$users")
+export WDRBE_BENCH_TOKENS WDRBE_BENCH_ITEMS_PER_USER=$items_per_user WDRBE_BENCH_CATEGORIES=5
+
+# measure CONFIG ROUND SCENARIO SCRIPT: leaves $work/CONFIG-ROUND-SCENARIO.json.
+measure() {
+  local name=$1-$2-$3 script=$lua_dir/$4
+  echo "bench: $name" >&2
+  if [[ $warmup != 0 ]]; then
+    taskset -c "$client_core" wrk -t1 -c"$connections" -d"${warmup}s" --timeout 5s -s "$script" "$url" \
+      >/dev/null 2>&1 || bench_die "wrk warm-up of $name failed"
+  fi
+  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --timeout 5s --latency -s "$script" \
+    "$url" >"$work/$name.txt" 2>&1 || bench_die "wrk $name failed: $(cat "$work/$name.txt")"
+  sed -n 's/^WRK_JSON //p' "$work/$name.txt" >"$work/$name.json"
+  [[ -s $work/$name.json ]] || bench_die "no report from wrk for $name"
+}
+
+configs=(on off)
+[[ -z $baseline_wdrbe ]] || configs+=(baseline)
+scenarios=("healthz healthz.lua" "get_item get_item.lua" "list list.lua" "create create.lua")
+for ((round = 1; round <= rounds; round++)); do
+  for config in "${configs[@]}"; do
+    start "$config"
+    for scenario in "${scenarios[@]}"; do
+      # shellcheck disable=SC2086
+      measure "$config" "$round" $scenario
+    done
+    bench_stop_server
+  done
+done
+access_lines=$(grep -c '"message":"request"' "$work/server-on.log" || true)
+
+# ---- report -------------------------------------------------------------
+# median CONFIG SCENARIO FIELD: the median over the rounds.
+median() {
+  local values=() round
+  for ((round = 1; round <= rounds; round++)); do
+    values+=("$(jq -r ".$3" "$work/$1-$round-$2.json")")
+  done
+  printf '%s\n' "${values[@]}" | sort -g | awk '{v[NR] = $1} END {
+    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ms() { awk -v us="$1" 'BEGIN {printf "%.2f", us / 1000}'; }
+loss() { awk -v with="$1" -v without="$2" 'BEGIN {printf "%.1f%%", (1 - with / without) * 100}'; }
+
+echo
+echo "### wdrbe logging and metrics cost, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo
+echo "$(nproc --all) cores; server on core $server_core (--threads $server_threads, --durability full), wrk on" \
+  "core $client_core (-t1 -c$connections, ${warmup} s warm-up + ${duration} s per scenario); $rounds rounds" \
+  "alternating the configurations, medians shown; $users users x $items_per_user items;" \
+  "$access_lines access lines written in the last 'on' run (to a file)."
+echo
+header="| scenario | logs on req/s | p99 ms | logs off req/s | p99 ms | lost to logs |"
+rule="|---|---:|---:|---:|---:|---:|"
+if [[ -n $baseline_wdrbe ]]; then
+  header+=" baseline binary req/s | p99 ms | on vs baseline |"
+  rule+="---:|---:|---:|"
+fi
+echo "$header"
+echo "$rule"
+for scenario in "${scenarios[@]}"; do
+  name=${scenario% *}
+  on=$(median on "$name" requests_per_s)
+  off=$(median off "$name" requests_per_s)
+  line="| $name | $(printf '%.0f' "$on") | $(ms "$(median on "$name" p99_us)") | $(printf '%.0f' "$off") |"
+  line+=" $(ms "$(median off "$name" p99_us)") | $(loss "$on" "$off") |"
+  if [[ -n $baseline_wdrbe ]]; then
+    base=$(median baseline "$name" requests_per_s)
+    line+=" $(printf '%.0f' "$base") | $(ms "$(median baseline "$name" p99_us)") | $(loss "$on" "$base") |"
+  fi
+  echo "$line"
+done

@@ -1,0 +1,129 @@
+#include "wdrbe/observability/trace_context.hpp"
+
+#include <array>
+#include <span>
+
+namespace wdrbe::obs {
+namespace {
+
+constexpr std::size_t kTraceIdHex = 32;
+constexpr std::size_t kSpanIdHex = 16;
+// "vv-" + trace id + "-" + span id + "-ff"
+constexpr std::size_t kTraceparentLength = 2 + 1 + kTraceIdHex + 1 + kSpanIdHex + 1 + 2;
+constexpr std::uint8_t kSampled = 0x01;
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+int HexValue(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+
+// Lower-case hex of the given length, not all zeros (the standard's rule
+// for both ids; an all-zero id means "invalid").
+bool IsValidId(std::string_view text, std::size_t length) {
+  if (text.size() != length) return false;
+  bool any_nonzero = false;
+  for (char c : text) {
+    if (!IsLowerHex(c)) return false;
+    any_nonzero = any_nonzero || c != '0';
+  }
+  return any_nonzero;
+}
+
+std::string RandomHex(RandomSource& random, std::size_t hex_digits) {
+  std::array<std::uint8_t, kTraceIdHex / 2> bytes{};
+  const std::span<std::uint8_t> used(bytes.data(), hex_digits / 2);
+  std::string hex;
+  // All-zero ids are invalid; 2^-64 odds, but a loop costs nothing.
+  do {
+    random.Fill(used);
+    hex.clear();
+    for (std::uint8_t byte : used) {
+      hex.push_back(kHexDigits[byte >> 4]);
+      hex.push_back(kHexDigits[byte & 0x0f]);
+    }
+  } while (hex.find_first_not_of('0') == std::string::npos);
+  return hex;
+}
+
+}  // namespace
+
+std::string TraceContext::Traceparent() const {
+  std::string header = "00-";
+  header.reserve(kTraceparentLength);
+  header += trace_id;
+  header += '-';
+  header += span_id;
+  header += '-';
+  header.push_back(kHexDigits[flags >> 4]);
+  header.push_back(kHexDigits[flags & 0x0f]);
+  return header;
+}
+
+std::optional<Traceparent> ParseTraceparent(std::string_view header) {
+  if (header.size() < kTraceparentLength) return std::nullopt;
+  const std::string_view version = header.substr(0, 2);
+  if (!IsLowerHex(version[0]) || !IsLowerHex(version[1]) || version == "ff") return std::nullopt;
+  // Version 00 has exactly these fields; a later version may append more
+  // after a dash, which a 00 reader ignores.
+  if (version == "00" ? header.size() != kTraceparentLength
+                      : header.size() > kTraceparentLength && header[kTraceparentLength] != '-') {
+    return std::nullopt;
+  }
+  if (header[2] != '-' || header[3 + kTraceIdHex] != '-' || header[4 + kTraceIdHex + kSpanIdHex] != '-') {
+    return std::nullopt;
+  }
+  const std::string_view trace_id = header.substr(3, kTraceIdHex);
+  const std::string_view parent_id = header.substr(4 + kTraceIdHex, kSpanIdHex);
+  const std::string_view flags = header.substr(5 + kTraceIdHex + kSpanIdHex, 2);
+  if (!IsValidId(trace_id, kTraceIdHex) || !IsValidId(parent_id, kSpanIdHex)) return std::nullopt;
+  if (!IsLowerHex(flags[0]) || !IsLowerHex(flags[1])) return std::nullopt;
+  return Traceparent{std::string(trace_id), std::string(parent_id),
+                     static_cast<std::uint8_t>(HexValue(flags[0]) * 16 + HexValue(flags[1]))};
+}
+
+std::optional<std::string> TraceIdFromAmznTraceId(std::string_view header) {
+  // Fields are separated by ';'; the one we want is Root=1-{8 hex}-{24 hex}.
+  while (!header.empty()) {
+    const std::size_t end = header.find(';');
+    std::string_view field = header.substr(0, end);
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
+    if (!field.starts_with("Root=")) continue;
+    field.remove_prefix(5);
+    if (field.size() != 2 + 8 + 1 + 24 || !field.starts_with("1-") || field[10] != '-') return std::nullopt;
+    std::string trace_id(field.substr(2, 8));
+    trace_id += field.substr(11, 24);
+    for (char& c : trace_id) {
+      if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (!IsValidId(trace_id, kTraceIdHex)) return std::nullopt;
+    return trace_id;
+  }
+  return std::nullopt;
+}
+
+TraceContext ContinueOrStartTrace(std::optional<std::string_view> traceparent,
+                                  std::optional<std::string_view> amzn_trace_id, RandomSource& random) {
+  TraceContext context;
+  context.span_id = RandomHex(random, kSpanIdHex);
+  if (traceparent) {
+    if (auto parent = ParseTraceparent(*traceparent)) {
+      context.trace_id = std::move(parent->trace_id);
+      context.parent_id = std::move(parent->parent_id);
+      context.flags = parent->flags;
+      return context;
+    }
+  }
+  if (amzn_trace_id) {
+    if (auto trace_id = TraceIdFromAmznTraceId(*amzn_trace_id)) {
+      context.trace_id = std::move(*trace_id);
+      context.flags = kSampled;
+      return context;
+    }
+  }
+  context.trace_id = RandomHex(random, kTraceIdHex);
+  context.flags = kSampled;
+  return context;
+}
+
+}  // namespace wdrbe::obs
