@@ -1,5 +1,6 @@
 #include "wdrbe/http/server.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -55,8 +56,9 @@ bool IsPeerGone(const boost::system::error_code& ec) {
 
 // What a transport needs before the first request and after the last: plain
 // TCP needs nothing and half-closes; TLS shakes hands first (within
-// `timeout`) and, once shaken, exchanges close_notify last (waiting at most
-// `timeout` for the client's). Returns whether the connection can carry HTTP.
+// `timeout`) and, once shaken, exchanges close_notify last (within
+// `timeout`, including what it takes the client to close). StartTransport
+// returns whether the connection can carry HTTP.
 Task<bool> StartTransport(beast::tcp_stream&, std::chrono::seconds) { co_return true; }
 
 Task<bool> StartTransport(TlsStream& stream, std::chrono::seconds timeout) {
@@ -75,13 +77,27 @@ Task<void> EndTransport(beast::tcp_stream& stream, bool, std::chrono::seconds) {
 }
 
 Task<void> EndTransport(TlsStream& stream, bool started, std::chrono::seconds timeout) {
+  beast::tcp_stream& transport = beast::get_lowest_layer(stream);
   if (started) {
-    beast::get_lowest_layer(stream).expires_after(timeout);
-    // Failure is no news: most clients close the socket without answering.
-    auto [dbg_ec] = co_await stream.async_shutdown(kNoThrow);
-    fprintf(stderr, "DEBUG shutdown: %s\n", dbg_ec.message().c_str());
+    transport.expires_after(timeout);
+    auto [ec] = co_await stream.async_shutdown(kNoThrow);
+    if (ec && ec != beast::error::timeout) {
+      // Most often the client is still sending (the rest of a body refused
+      // with 413) or closed without a close_notify. Closing a socket with
+      // unread input resets the connection, and a reset can destroy the
+      // answer before the client reads it: so half-close, then drop what
+      // arrives until the client closes or the same deadline passes.
+      boost::system::error_code ignored;
+      transport.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      std::array<char, 4096> discard;
+      for (;;) {
+        auto [read_ec, n] = co_await transport.async_read_some(asio::buffer(discard), kNoThrow);
+        (void)n;
+        if (read_ec) break;
+      }
+    }
   }
-  beast::get_lowest_layer(stream).close();
+  transport.close();
 }
 
 }  // namespace
