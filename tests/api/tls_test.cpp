@@ -150,6 +150,27 @@ TEST_F(TlsTest, ATls12ClientIsServedAndATls11ClientIsRefused) {
   EXPECT_EQ(HttpsClient().Get("/healthz").status, 200);
 }
 
+// The server answers before it has read the body, then closes; over TLS the
+// client is still sending, and closing on unread input would reset the
+// connection and could destroy the 413 before the client reads it.
+TEST_F(TlsTest, ABodyOver64KiBIs413OverTlsTooAndTheClientReadsIt) {
+  const std::string user = "u-tls-large";
+  for (int i = 0; i < 20; ++i) {
+    SCOPED_TRACE("attempt " + std::to_string(i));
+    HttpClient https = HttpsClient();
+    const Response response = https.Send({"POST",
+                                          "/users/" + user + "/items",
+                                          {{"Authorization", Bearer(MakeToken(user))},
+                                           {"Content-Type", "application/json"},
+                                           {"Origin", "https://app.example.com"}},
+                                          std::string(70 * 1024, ' ')});
+    ASSERT_EQ(response.status, 413) << response;
+    EXPECT_EQ(response.ErrorCode(), "payload_too_large");
+    EXPECT_EQ(response.Header("Access-Control-Allow-Origin").value_or(""), "*");
+  }
+  EXPECT_EQ(HttpsClient().Get("/healthz").status, 200);
+}
+
 // ------------------------------------------------------ start and shutdown
 
 std::vector<std::string> ServeArgs(const TempDir& data_dir, std::vector<std::string> tls_args) {
