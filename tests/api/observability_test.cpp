@@ -212,6 +212,14 @@ TEST_F(ObservabilityTest, AShareCanBeFollowedFromTheRequestToTheWorkersLogLine) 
   EXPECT_EQ(Field(*applied, "itemId"), item_id);
   EXPECT_EQ(Field(*applied, "userId"), "trace-owner");
   EXPECT_EQ(Field(*applied, "requestId"), shared.Header("X-Request-Id").value_or(""));
+
+  const std::string request_id = shared.Header("X-Request-Id").value_or("");
+  auto access = AwaitLogLine(*server_, [&](const json::object& l) {
+    return Field(l, "message") == "request" && Field(l, "requestId") == request_id;
+  });
+  ASSERT_TRUE(access.has_value());
+  EXPECT_EQ(Field(*access, "itemId"), item_id)
+      << "the access line names the item of an /items/{itemId} route";
 }
 
 TEST(MetricsListenerTest, MetricsMoveToTheirOwnListener) {

@@ -71,7 +71,8 @@ void AccessRecorder::OnRequest(const http::RequestRecord& record) {
                {"path", record.path},
                {"status", std::int64_t{record.status}},
                {"durationMs", record.duration_seconds * 1000.0},
-               {"userId", record.user_id}});
+               {"userId", record.user_id},
+               {"itemId", record.item_id}});
 }
 
 }  // namespace wdrbe::obs
