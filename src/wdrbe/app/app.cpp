@@ -58,6 +58,11 @@ Result<int> LockDataDir(const std::filesystem::path& data_dir) {
   return fd;
 }
 
+// "127.0.0.1:8080", as the listening lines print it.
+std::string HostPort(const boost::asio::ip::tcp::endpoint& endpoint) {
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
 }  // namespace
 
 struct App::Parts {
@@ -269,15 +274,12 @@ int App::Run() {
 
   // Tools and tests find the port in this line's message.
   const auto endpoint = p.server->local_endpoint();
-  const std::string url = std::string(p.server->serves_tls() ? "https://" : "http://") +
-                          endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  const std::string url = std::string(p.server->serves_tls() ? "https://" : "http://") + HostPort(endpoint);
   p.logger->LogAlways(obs::LogLevel::kInfo, "wdrbe listening on " + url,
                       {{"dataDir", p.data_dir.string()}, {"threads", std::int64_t{p.threads}}});
   if (p.metrics_server) {
-    const auto metrics_endpoint = p.metrics_server->local_endpoint();
     p.logger->LogAlways(obs::LogLevel::kInfo, "metrics listening on http://" +
-                                                  metrics_endpoint.address().to_string() + ":" +
-                                                  std::to_string(metrics_endpoint.port()) + "/metrics");
+                                                  HostPort(p.metrics_server->local_endpoint()) + "/metrics");
   }
 
   std::vector<std::thread> workers;
