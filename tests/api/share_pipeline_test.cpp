@@ -283,6 +283,37 @@ TEST_F(ShareFaultsTest, WhileWritesFailReadsKeepWorkingAndNothingIsHalfWritten) 
   EXPECT_EQ(item.Json().at("sharedCount"), 0);
 }
 
+// A store that does not answer reads takes the server out of rotation
+// (readiness 503) without killing it (liveness 200); reads answer 503 with
+// Retry-After and no internal detail. Once reads work again, so does
+// readiness.
+TEST_F(ShareFaultsTest, WhileReadsFailReadinessSaysTheStoreIsDownAndLivenessStaysUp) {
+  std::string item_id;
+  {
+    auto server = StartServer({{"WDRBE_FAULTS", "store.read=1.0"}});
+    ApiClient owner(server->port(), "read-faults");
+    Response ready = owner.http().Get("/readyz");
+    EXPECT_EQ(ready.status, 503) << ready;
+    EXPECT_EQ(ready.String("status"), "unavailable");
+    EXPECT_EQ(ready.String("store"), "down");
+    EXPECT_EQ(ready.String("worker"), "running") << "the worker is alive; the store is what is down";
+    EXPECT_EQ(owner.http().Get("/healthz").status, 200);
+
+    Response list = owner.ListItems();
+    EXPECT_EQ(list.status, 503) << list;
+    EXPECT_EQ(list.ErrorCode(), "unavailable");
+    EXPECT_EQ(list.Header("Retry-After"), "1");
+    EXPECT_EQ(list.body.find("injected"), std::string::npos) << "no internal details in a 5xx body";
+    // Writes do not depend on the reader pool.
+    item_id = std::string(owner.MustCreate(ItemBody("Written while reads fail")).at("itemId").as_string());
+    ASSERT_TRUE(server->Stop().ExitedWith(0));
+  }
+  auto server = StartServer();
+  ApiClient owner(server->port(), "read-faults");
+  EXPECT_EQ(owner.http().Get("/readyz").status, 200);
+  EXPECT_EQ(owner.WalkItemIds({}, 100), std::vector<std::string>{item_id});
+}
+
 // The crash test: SIGKILL during concurrent creates and shares. Every
 // acknowledged item survives; once the worker drains, each item counts
 // every acknowledged share, plus at most the shares whose answer was lost,

@@ -6,7 +6,7 @@ namespace wdrbe {
 namespace {
 
 bool IsKnownPoint(std::string_view point) {
-  return point == kFaultWorkerProcess || point == kFaultStoreWrite;
+  return point == kFaultWorkerProcess || point == kFaultStoreWrite || point == kFaultStoreRead;
 }
 
 }  // namespace
@@ -26,7 +26,7 @@ Result<std::shared_ptr<FaultInjector>> FaultInjector::Parse(std::string_view spe
     const std::string_view point = name.substr(0, name.find('@'));
     if (!IsKnownPoint(point)) {
       return Error::BadRequest("WDRBE_FAULTS: unknown fault point '" + std::string(point) +
-                               "' (known: worker.process, store.write)");
+                               "' (known: worker.process, store.write, store.read)");
     }
     const std::string_view value = entry.substr(equals + 1);
     double probability = -1;

@@ -3,8 +3,9 @@
 // A point may be narrowed to one subject with `point@subject`, e.g.
 // `worker.process@itm_1=1` fails only the events of item itm_1.
 //
-// Points: worker.process (a share event's processing fails) and
-// store.write (a write transaction fails before commit).
+// Points: worker.process (a share event's processing fails), store.write
+// (a write transaction fails before commit) and store.read (a read fails
+// before it reaches SQLite: the store looks down to readiness).
 #pragma once
 
 #include <map>
@@ -20,6 +21,7 @@ namespace wdrbe {
 
 inline constexpr char kFaultWorkerProcess[] = "worker.process";
 inline constexpr char kFaultStoreWrite[] = "store.write";
+inline constexpr char kFaultStoreRead[] = "store.read";
 
 // Thread-safe.
 class FaultInjector {

@@ -31,7 +31,7 @@ TEST(FaultInjectorTest, NoSpecMeansNoFaults) {
 TEST(FaultInjectorTest, ValidSpecsParseEveryEntry) {
   for (const char* spec : {"worker.process=1", "store.write=0.25", "worker.process=1,store.write=0",
                            "store.write=0,worker.process=1,", "worker.process@itm_1=1,store.write=0.5",
-                           "store.write=1e-1", "worker.process=0.0,worker.process=1"}) {
+                           "store.write=1e-1", "worker.process=0.0,worker.process=1", "store.read=1"}) {
     auto faults = FaultInjector::Parse(spec);
     ASSERT_TRUE(faults.ok()) << spec << ": " << faults.error().message;
     EXPECT_TRUE((*faults)->enabled()) << spec;
@@ -50,6 +50,7 @@ TEST(FaultInjectorTest, APointNotNamedNeverFails) {
   auto faults = FaultInjector::Parse("worker.process=1");
   ASSERT_TRUE(faults.ok());
   EXPECT_EQ(Failures(**faults, kFaultStoreWrite), 0);
+  EXPECT_EQ(Failures(**faults, kFaultStoreRead), 0);
 }
 
 TEST(FaultInjectorTest, TheLastEntryForAPointWins) {

@@ -2,8 +2,10 @@
 
 namespace wdrbe::sqlite {
 
-Result<std::unique_ptr<ReadPool>> ReadPool::Start(const std::string& path, int size) {
+Result<std::unique_ptr<ReadPool>> ReadPool::Start(const std::string& path, int size,
+                                                  std::shared_ptr<const FaultInjector> faults) {
   std::unique_ptr<ReadPool> pool(new ReadPool());
+  pool->faults_ = std::move(faults);
   for (int i = 0; i < size; ++i) {
     auto connection = Connection::Open(path, Connection::Mode::kReadOnly, Connection::Durability::kFull);
     if (!connection.ok()) return connection.error();
@@ -49,6 +51,10 @@ void ReadPool::Loop(Connection& connection) {
       if (queue_.empty()) return;
       job = std::move(queue_.front());
       queue_.pop_front();
+    }
+    if (faults_ && faults_->ShouldFail(kFaultStoreRead)) {
+      job->Complete(Error::Unavailable("injected fault: store.read"));
+      continue;
     }
     (void)job->Run(connection);
     job->Complete(Status::Ok());

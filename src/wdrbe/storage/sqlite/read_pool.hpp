@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "wdrbe/base/faults.hpp"
 #include "wdrbe/storage/sqlite/db_job.hpp"
 
 namespace wdrbe::sqlite {
@@ -18,7 +19,9 @@ namespace wdrbe::sqlite {
 class ReadPool {
  public:
   // Opens `size` read-only connections to `path` and starts one thread each.
-  static Result<std::unique_ptr<ReadPool>> Start(const std::string& path, int size);
+  // `faults` (optional) may fail reads at kFaultStoreRead.
+  static Result<std::unique_ptr<ReadPool>> Start(const std::string& path, int size,
+                                                 std::shared_ptr<const FaultInjector> faults = nullptr);
   ~ReadPool();  // Stop()s
   ReadPool(const ReadPool&) = delete;
   ReadPool& operator=(const ReadPool&) = delete;
@@ -39,6 +42,7 @@ class ReadPool {
   void Loop(Connection& connection);
 
   std::vector<std::unique_ptr<Connection>> connections_;  // one per thread
+  std::shared_ptr<const FaultInjector> faults_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<DbJob>> queue_;  // guarded by mutex_
