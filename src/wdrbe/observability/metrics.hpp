@@ -50,9 +50,14 @@ class Gauge {
 // Cumulative buckets with the given upper bounds (ascending, +Inf implied).
 class Histogram {
  public:
-  explicit Histogram(std::vector<double> upper_bounds);
+  explicit Histogram(std::vector<double> upper_bounds);  // CheckBounds()ed
   ~Histogram();
   void Observe(double value);
+
+  // The bounds without a trailing +Inf (always the last bucket, so it may be
+  // written out or not); throws std::invalid_argument unless they are finite
+  // and strictly ascending.
+  static std::vector<double> CheckBounds(std::vector<double> bounds);
 
   struct Snapshot {
     std::vector<double> upper_bounds;
