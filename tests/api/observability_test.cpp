@@ -87,7 +87,8 @@ TEST_F(ObservabilityTest, MetricsCountACreateAListAShareAndA404) {
   ASSERT_EQ(owner.CreateItem(ItemBody("Coat", "Outerwear"), {{"Idempotency-Key", "k1"}}).status, 201);
   ASSERT_EQ(owner.CreateItem(ItemBody("Coat", "Outerwear"), {{"Idempotency-Key", "k1"}}).status, 200);
   ASSERT_EQ(owner.ListItems().status, 200);
-  ASSERT_EQ(owner.ShareItem(item_id).status, 202);
+  ASSERT_EQ(owner.ShareItem(item_id, {{"Idempotency-Key", "s1"}}).status, 202);
+  ASSERT_EQ(owner.ShareItem(item_id, {{"Idempotency-Key", "s1"}}).status, 202) << "a replay";
   ASSERT_EQ(owner.AwaitSharedCount(item_id, 1), 1);
   ASSERT_EQ(owner.GetItem("no-such-item").status, 404);
 
@@ -98,7 +99,8 @@ TEST_F(ObservabilityTest, MetricsCountACreateAListAShareAndA404) {
   EXPECT_EQ(Sample(samples, R"(wdrbe_item_created_total{category="Outerwear"})"), 2) << page.body;
   EXPECT_EQ(Sample(samples, "wdrbe_item_created_idempotent_total"), 1);
   EXPECT_EQ(Sample(samples, "wdrbe_items_listed_total"), 2) << "a list of two items";
-  EXPECT_EQ(Sample(samples, "wdrbe_share_events_enqueued_total"), 1);
+  EXPECT_EQ(Sample(samples, "wdrbe_share_events_enqueued_total"), 1) << "the replay enqueued nothing";
+  EXPECT_EQ(Sample(samples, "wdrbe_share_idempotent_total"), 1);
   EXPECT_EQ(Sample(samples, "wdrbe_share_events_processed_total"), 1);
   EXPECT_EQ(Sample(samples, "wdrbe_worker_successful_records_total"), 1);
   EXPECT_EQ(Sample(samples, "wdrbe_worker_failed_records_total"), 0);
@@ -115,7 +117,7 @@ TEST_F(ObservabilityTest, MetricsCountACreateAListAShareAndA404) {
   EXPECT_EQ(
       Sample(samples,
              R"(wdrbe_http_requests_total{route="/items/{itemId}/share",method="POST",status_class="2xx"})"),
-      1);
+      2);
   EXPECT_EQ(
       Sample(
           samples,

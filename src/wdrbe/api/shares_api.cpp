@@ -29,11 +29,11 @@ Task<http::HttpResponse> SharesApi::Share(http::RequestContext& context) {
   // The request's own span: the worker's log lines continue it.
   request.trace_context = context.trace().Traceparent();
   const std::string item_id = request.item_id;
-  auto event_id = co_await shares_.Share(std::move(request));
-  if (!event_id.ok()) co_return http::ErrorResponse(event_id.error(), context.request_id());
-  metrics_.enqueued.Inc();
+  auto accepted = co_await shares_.Share(std::move(request));
+  if (!accepted.ok()) co_return http::ErrorResponse(accepted.error(), context.request_id());
+  (accepted->replayed ? metrics_.replayed : metrics_.enqueued).Inc();
   co_return http::JsonResponse(http::StatusCode::accepted,
-                               {{"itemId", item_id}, {"status", "queued"}, {"eventId", *event_id}});
+                               {{"itemId", item_id}, {"status", "queued"}, {"eventId", accepted->event_id}});
 }
 
 }  // namespace wdrbe::api

@@ -4,7 +4,7 @@
 
 namespace wdrbe {
 
-Task<Result<std::string>> ShareService::Share(ShareRequest request) {
+Task<Result<AcceptedShare>> ShareService::Share(ShareRequest request) {
   if (!IsValidItemId(request.item_id)) co_return Error::NotFound("item not found");
   const std::int64_t now = clock_.NowMillis();
   EnqueueShareCommand command;
@@ -20,8 +20,11 @@ Task<Result<std::string>> ShareService::Share(ShareRequest request) {
   command.now_ms = now;
   const std::string new_event_id = command.event.event_id;
   auto event_id = co_await queue_.EnqueueShare(std::move(command));
-  if (event_id.ok() && *event_id == new_event_id && on_enqueued_) on_enqueued_();
-  co_return event_id;
+  if (!event_id.ok()) co_return event_id.error();
+  // Event ids are never reused, so another id means the key's earlier event.
+  const bool replayed = *event_id != new_event_id;
+  if (!replayed && on_enqueued_) on_enqueued_();
+  co_return AcceptedShare{std::move(*event_id), replayed};
 }
 
 }  // namespace wdrbe

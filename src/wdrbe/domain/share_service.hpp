@@ -14,6 +14,12 @@
 
 namespace wdrbe {
 
+// What a share request got: a new event, or the one its key already made.
+struct AcceptedShare {
+  std::string event_id;
+  bool replayed = false;  // the Idempotency-Key was seen: nothing new enqueued
+};
+
 struct ShareRequest {
   std::string user_id;
   std::string item_id;
@@ -28,8 +34,7 @@ class ShareService {
   ShareService(ShareQueue& queue, const Clock& clock, UlidGenerator& ids, std::function<void()> on_enqueued)
       : queue_(queue), clock_(clock), ids_(ids), on_enqueued_(std::move(on_enqueued)) {}
 
-  // The event id: a new one, or the one an idempotency key already made.
-  Task<Result<std::string>> Share(ShareRequest request);
+  Task<Result<AcceptedShare>> Share(ShareRequest request);
 
  private:
   ShareQueue& queue_;

@@ -22,8 +22,11 @@ ServiceMetrics::ServiceMetrics()
             registry_.AddCounter("wdrbe_items_listed_total",
                                  "Items returned by list requests (ItemsListed)")},
       shares{registry_.AddCounter("wdrbe_share_events_enqueued_total",
-                                  "Share requests accepted with 202, Idempotency-Key replays included "
-                                  "(ShareEventsEnqueued)")},
+                                  "Share events enqueued: shares accepted with 202, Idempotency-Key replays "
+                                  "excluded (ShareEventsEnqueued)"),
+             registry_.AddCounter("wdrbe_share_idempotent_total",
+                                  "Shares answered 202 from an earlier request with the same Idempotency-Key "
+                                  "(nothing enqueued)")},
       worker{
           registry_.AddHistogram("wdrbe_worker_batch_size", "Share events per batch received (BatchSize)",
                                  BatchSizeBuckets()),

@@ -23,7 +23,8 @@ struct ItemMetrics {
 };
 
 struct ShareMetrics {
-  Counter& enqueued;
+  Counter& enqueued;  // new events only
+  Counter& replayed;  // answered from an earlier request with the same key
 };
 
 struct WorkerMetrics {
