@@ -398,6 +398,30 @@ TEST_F(HttpConventionsTest, ABodyOver64KiBIs413AndTheConnectionCloses) {
   }
 }
 
+// A client that is still sending a refused body must be able to read the
+// 413. Closing a socket with unread input resets the connection, and a
+// reset may destroy the answer before the client reads it (the rule on
+// many stacks, if not on Linux loopback), so the server lingers: it
+// half-closes, then reads and drops the rest until the client is done.
+TEST_F(HttpConventionsTest, AClientStillSendingA413dBodyFinishesAndSeesAnOrderlyClose) {
+  const std::string user = UniqueUserId();
+  const std::string body(256 * 1024, ' ');
+  RawConnection raw(port());
+  ASSERT_TRUE(
+      raw.Send(RawRequest("POST /users/" + user +
+                              "/items HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                              "Content-Length: " +
+                              std::to_string(body.size()),
+                          "")));
+  // The 413 is on its way from the header alone; the body follows anyway.
+  EXPECT_TRUE(raw.Send(body)) << "the server reset the connection while the client was sending";
+  raw.ShutdownSend();
+  const auto response = raw.ReadResponse();
+  ASSERT_TRUE(response.has_value()) << "the connection closed without an answer";
+  ExpectErrorBody(*response, 413, "payload_too_large");
+  EXPECT_TRUE(raw.ReadsOrderlyEndOfStream()) << "the server reset the connection instead of closing it";
+}
+
 TEST_F(HttpConventionsTest, ABodyOfExactly64KiBIsAccepted) {
   ApiClient api(port(), UniqueUserId());
   std::string body = json::serialize(ItemBody());

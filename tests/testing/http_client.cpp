@@ -1,6 +1,7 @@
 #include "testing/http_client.hpp"
 
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -369,17 +370,46 @@ std::optional<Response> RawConnection::ReadResponse() {
   throw std::runtime_error("raw read: " + Describe(ec) + (got_some ? " (a response was cut short)" : ""));
 }
 
-bool RawConnection::ReadsEndOfStream() {
-  if (connection_->buffer.size() > 0) return false;
+namespace {
+
+// How a connection with nothing buffered goes on: the error of reading one
+// more byte (none when a byte arrives).
+error_code ReadOneMoreByte(StreamConnection& connection) {
   char byte = 0;
-  const error_code ec = connection_->WithStream([&](auto& stream) {
-    return connection_->Run(
+  const error_code ec = connection.WithStream([&](auto& stream) {
+    return connection.Run(
         [&](auto handler) { stream.async_read_some(boost::asio::buffer(&byte, 1), std::move(handler)); });
   });
-  if (!ec) return false;
   if (ec == beast::error::timeout)
     throw std::runtime_error("the server neither answered nor closed: " + Describe(ec));
-  return IsEndOfConnection(ec);
+  return ec;
+}
+
+}  // namespace
+
+bool RawConnection::ReadsEndOfStream() {
+  if (connection_->buffer.size() > 0) return false;
+  const error_code ec = ReadOneMoreByte(*connection_);
+  return ec && IsEndOfConnection(ec);
+}
+
+bool RawConnection::ReadsOrderlyEndOfStream() {
+  if (connection_->buffer.size() > 0) return false;
+  if (ReadOneMoreByte(*connection_) != asio::error::eof) return false;
+  // Linux reads a reset that follows the server's FIN as an end of stream
+  // too, but leaves the reset's error pending on the socket.
+  int pending_error = 0;
+  socklen_t length = sizeof pending_error;
+  if (::getsockopt(connection_->tcp().socket().native_handle(), SOL_SOCKET, SO_ERROR, &pending_error,
+                   &length) != 0) {
+    throw std::runtime_error("getsockopt(SO_ERROR) failed");
+  }
+  return pending_error == 0;
+}
+
+void RawConnection::ShutdownSend() {
+  error_code ignored;
+  connection_->tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 // -------------------------------------------------------------------- tokens

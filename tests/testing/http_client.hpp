@@ -137,6 +137,14 @@ class RawConnection {
   // anything more; false when more bytes arrive.
   bool ReadsEndOfStream();
 
+  // Like ReadsEndOfStream, but only an orderly end (the server's FIN)
+  // counts; a reset, which may destroy data the client has not read yet,
+  // does not.
+  bool ReadsOrderlyEndOfStream();
+
+  // Half-closes: tells the server this client will send nothing more.
+  void ShutdownSend();
+
  private:
   struct Connection;
   std::unique_ptr<Connection> connection_;

@@ -54,11 +54,28 @@ bool IsPeerGone(const boost::system::error_code& ec) {
          ec.category() == asio::error::get_ssl_category();
 }
 
+// Closing a socket with unread input resets the connection, and a reset can
+// destroy the answer before the client reads it (a client still sending a
+// body refused with 413, say). So: half-close, which ends the response for
+// the client, then drop what arrives until the client closes or the
+// transport's deadline (set by the caller) passes.
+Task<void> DiscardUntilClosed(beast::tcp_stream& transport) {
+  boost::system::error_code ignored;
+  transport.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::array<char, 16 * 1024> discard;
+  for (;;) {
+    auto [ec, n] = co_await transport.async_read_some(asio::buffer(discard), kNoThrow);
+    (void)n;
+    if (ec) break;
+  }
+}
+
 // What a transport needs before the first request and after the last: plain
-// TCP needs nothing and half-closes; TLS shakes hands first (within
-// `timeout`) and, once shaken, exchanges close_notify last (within
-// `timeout`, including what it takes the client to close). StartTransport
-// returns whether the connection can carry HTTP.
+// TCP needs nothing first and half-closes last, lingering (within `timeout`)
+// when input is left unread; TLS shakes hands first (within `timeout`) and,
+// once shaken, exchanges close_notify last (within `timeout`, including
+// what it takes the client to close). StartTransport returns whether the
+// connection can carry HTTP.
 Task<bool> StartTransport(beast::tcp_stream&, std::chrono::seconds) { co_return true; }
 
 Task<bool> StartTransport(TlsStream& stream, std::chrono::seconds timeout) {
@@ -69,33 +86,27 @@ Task<bool> StartTransport(TlsStream& stream, std::chrono::seconds timeout) {
   co_return !ec;
 }
 
-Task<void> EndTransport(beast::tcp_stream& stream, bool, std::chrono::seconds) {
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+Task<void> EndTransport(beast::tcp_stream& stream, bool, bool input_unread, std::chrono::seconds timeout) {
+  if (input_unread) {
+    stream.expires_after(timeout);
+    co_await DiscardUntilClosed(stream);
+  } else {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
   stream.close();
-  co_return;
 }
 
-Task<void> EndTransport(TlsStream& stream, bool started, std::chrono::seconds timeout) {
+// TLS shuts down whether or not input is unread: the close_notify exchange
+// fails when it is, and then lingers the same way.
+Task<void> EndTransport(TlsStream& stream, bool started, bool, std::chrono::seconds timeout) {
   beast::tcp_stream& transport = beast::get_lowest_layer(stream);
   if (started) {
     transport.expires_after(timeout);
     auto [ec] = co_await stream.async_shutdown(kNoThrow);
-    if (ec && ec != beast::error::timeout) {
-      // Most often the client is still sending (the rest of a body refused
-      // with 413) or closed without a close_notify. Closing a socket with
-      // unread input resets the connection, and a reset can destroy the
-      // answer before the client reads it: so half-close, then drop what
-      // arrives until the client closes or the same deadline passes.
-      boost::system::error_code ignored;
-      transport.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      std::array<char, 4096> discard;
-      for (;;) {
-        auto [read_ec, n] = co_await transport.async_read_some(asio::buffer(discard), kNoThrow);
-        (void)n;
-        if (read_ec) break;
-      }
-    }
+    // Most often the client is still sending or closed without a
+    // close_notify; the deadline stays the same.
+    if (ec && ec != beast::error::timeout) co_await DiscardUntilClosed(transport);
   }
   transport.close();
 }
@@ -199,14 +210,15 @@ std::string HttpServer::RequestIdFor(const HttpRequest& request) {
 template <typename Stream>
 Task<void> HttpServer::RunSession(std::shared_ptr<Connection<Stream>> connection) {
   const bool started = co_await StartTransport(connection->stream, options_.header_timeout);
-  if (started) co_await ServeRequests(*connection);
-  co_await EndTransport(connection->stream, started, options_.tls_shutdown_timeout);
+  bool input_unread = false;
+  if (started) input_unread = co_await ServeRequests(*connection);
+  co_await EndTransport(connection->stream, started, input_unread, options_.close_timeout);
   std::lock_guard lock(sessions_mutex_);
   sessions_.erase(connection);
 }
 
 template <typename Stream>
-Task<void> HttpServer::ServeRequests(Connection<Stream>& connection) {
+Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
   Stream& stream = connection.stream;
   beast::tcp_stream& transport = connection.transport();
   beast::flat_buffer buffer;
@@ -286,8 +298,11 @@ Task<void> HttpServer::ServeRequests(Connection<Stream>& connection) {
     transport.expires_after(options_.write_timeout);
     auto [write_ec, written] = co_await beast_http::async_write(stream, response, kNoThrow);
     (void)written;
+    // After a transport error the rest of the request was never read.
+    if (transport_error) co_return !write_ec;
     if (write_ec || !keep_alive) break;
   }
+  co_return false;
 }
 
 void HttpServer::Shutdown(std::function<void()> on_drained) {

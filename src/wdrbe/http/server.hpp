@@ -45,10 +45,13 @@ struct ServerOptions {
   // How long shutdown waits for in-flight requests before closing anyway.
   std::chrono::seconds drain_timeout{10};
   // HTTPS when any file is set (Bind fails unless both are). The TLS
-  // handshake must end within header_timeout; closing a TLS connection waits
-  // at most tls_shutdown_timeout for the client's close_notify.
+  // handshake must end within header_timeout.
   TlsFiles tls;
-  std::chrono::seconds tls_shutdown_timeout{2};
+  // How long closing a connection may wait for the client: for its TLS
+  // close_notify, or, when the server answered before reading a whole
+  // request (413, 431, 400), for the client to stop sending (the rest is
+  // read and dropped, so that the answer is not lost to a reset).
+  std::chrono::seconds close_timeout{2};
 };
 
 class HttpServer {
@@ -85,8 +88,9 @@ class HttpServer {
   Task<void> AcceptLoop();
   template <typename Stream>
   Task<void> RunSession(std::shared_ptr<Connection<Stream>> connection);
+  // Returns whether the connection ended with input unread.
   template <typename Stream>
-  Task<void> ServeRequests(Connection<Stream>& connection);
+  Task<bool> ServeRequests(Connection<Stream>& connection);
   Task<void> AwaitDrained(std::function<void()> on_drained);
   std::string RequestIdFor(const HttpRequest& request);
 
