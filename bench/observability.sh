@@ -4,7 +4,8 @@
 # and with --log-level off (metrics still on), alternating ON, OFF, ON, OFF
 # so that drift of the machine hits both alike. Server and wrk are pinned to
 # different cores. Prints a Markdown table with the median of each and the
-# throughput lost to logging. See docs/performance.md.
+# throughput lost to logging, then every round's figure. See
+# docs/performance.md.
 #
 #   bench/observability.sh                  # about 2 minutes on 2 cores
 #
@@ -141,4 +142,21 @@ for scenario in "${scenarios[@]}"; do
     line+=" $(printf '%.0f' "$base") | $(ms "$(median baseline "$name" p99_us)") | $(loss "$on" "$base") |"
   fi
   echo "$line"
+done
+
+# Every round, so that the spread behind each median shows.
+echo
+echo "Every round, req/s (round 1, 2, ...):"
+echo
+echo "| scenario | configuration | req/s per round |"
+echo "|---|---|---|"
+for scenario in "${scenarios[@]}"; do
+  name=${scenario% *}
+  for config in "${configs[@]}"; do
+    values=()
+    for ((round = 1; round <= rounds; round++)); do
+      values+=("$(jq -r '.requests_per_s | floor' "$work/$config-$round-$name.json")")
+    done
+    echo "| $name | $config | ${values[*]} |"
+  done
 done
