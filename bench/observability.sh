@@ -7,7 +7,7 @@
 # throughput lost to logging, then every round's figure. See
 # docs/performance.md.
 #
-#   bench/observability.sh                  # about 2 minutes on 2 cores
+#   bench/observability.sh                  # about 4 minutes on 2 cores (2 rounds)
 #
 # WDRBE_BENCH_BASELINE_WDRBE=PATH adds a third configuration: another wdrbe
 # binary (for example one built from a commit before metrics existed), run
