@@ -19,6 +19,7 @@
 #include "wdrbe/api/ops_api.hpp"
 #include "wdrbe/api/routes.hpp"
 #include "wdrbe/api/shares_api.hpp"
+#include "wdrbe/app/data_dir_layout.hpp"
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/clock.hpp"
@@ -42,7 +43,6 @@
 namespace wdrbe::app {
 namespace {
 
-constexpr char kDatabaseFile[] = "wdrbe.db";
 constexpr char kLockFile[] = "serve.lock";
 
 // Held for the life of the process so that two servers never share one

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "wdrbe/app/data_dir_layout.hpp"
 #include "wdrbe/storage/sqlite/online_backup.hpp"
 
 namespace wdrbe::app {
@@ -21,7 +22,8 @@ int RunBackup(const BackupOptions& options) {
     std::cerr << "wdrbe backup: cannot create " << destination << ": " << ec.message() << std::endl;
     return 1;
   }
-  auto pages = sqlite::BackupDatabase((source / "wdrbe.db").string(), (destination / "wdrbe.db").string());
+  auto pages =
+      sqlite::BackupDatabase((source / kDatabaseFile).string(), (destination / kDatabaseFile).string());
   if (!pages.ok()) {
     std::cerr << "wdrbe backup: " << pages.error().message << std::endl;
     fs::remove_all(destination, ec);
@@ -29,7 +31,7 @@ int RunBackup(const BackupOptions& options) {
   }
   // Without the cursor key a restored server would refuse every cursor
   // clients still hold.
-  fs::copy_file(source / "cursor.key", destination / "cursor.key", ec);
+  fs::copy_file(source / kCursorKeyFile, destination / kCursorKeyFile, ec);
   if (ec) {
     std::cerr << "wdrbe backup: copied the database but not cursor.key: " << ec.message() << std::endl;
     return 1;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "wdrbe/app/data_dir_layout.hpp"
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/domain/timestamp.hpp"
 #include "wdrbe/queue/sqlite/dead_letter_admin.hpp"
@@ -12,7 +13,6 @@
 namespace wdrbe::app {
 namespace {
 
-constexpr char kDatabaseFile[] = "wdrbe.db";
 constexpr int kExitNotFound = 3;
 
 boost::json::object Summary(const DeadLetter& letter) {

@@ -10,11 +10,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "wdrbe/app/data_dir_layout.hpp"
+
 namespace wdrbe::app {
 namespace {
 
 constexpr std::size_t kCursorKeyBytes = 32;
-constexpr char kCursorKeyFile[] = "cursor.key";
 
 std::string Errno() { return std::strerror(errno); }
 

@@ -1,12 +1,26 @@
 #include "wdrbe/base/faults.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 
 namespace wdrbe {
 namespace {
 
+constexpr std::array<std::string_view, 3> kKnownPoints = {kFaultWorkerProcess, kFaultStoreWrite,
+                                                          kFaultStoreRead};
+
 bool IsKnownPoint(std::string_view point) {
-  return point == kFaultWorkerProcess || point == kFaultStoreWrite || point == kFaultStoreRead;
+  return std::find(kKnownPoints.begin(), kKnownPoints.end(), point) != kKnownPoints.end();
+}
+
+std::string KnownPointList() {
+  std::string list;
+  for (std::string_view point : kKnownPoints) {
+    if (!list.empty()) list += ", ";
+    list += point;
+  }
+  return list;
 }
 
 }  // namespace
@@ -26,7 +40,7 @@ Result<std::shared_ptr<FaultInjector>> FaultInjector::Parse(std::string_view spe
     const std::string_view point = name.substr(0, name.find('@'));
     if (!IsKnownPoint(point)) {
       return Error::BadRequest("WDRBE_FAULTS: unknown fault point '" + std::string(point) +
-                               "' (known: worker.process, store.write, store.read)");
+                               "' (known: " + KnownPointList() + ")");
     }
     const std::string_view value = entry.substr(equals + 1);
     double probability = -1;

@@ -10,12 +10,6 @@
 namespace wdrbe::http {
 namespace {
 
-std::optional<std::string_view> HeaderValue(const HttpRequest& request, std::string_view name) {
-  auto it = request.find(name);
-  if (it == request.end()) return std::nullopt;
-  return it->value();
-}
-
 Error MethodNotAllowedError() {
   return Error{ErrorCode::kMethodNotAllowed, "method not allowed on this route", {}};
 }
@@ -31,8 +25,8 @@ HttpResponse TooManyRequests(std::int64_t wait_ms, std::string_view request_id) 
 
 Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id) {
   const auto started = std::chrono::steady_clock::now();
-  const obs::TraceContext trace = obs::ContinueOrStartTrace(HeaderValue(request, "traceparent"),
-                                                            HeaderValue(request, "X-Amzn-Trace-Id"), random_);
+  const obs::TraceContext trace = obs::ContinueOrStartTrace(FindHeader(request, "traceparent"),
+                                                            FindHeader(request, "X-Amzn-Trace-Id"), random_);
   Routed routed;
   HttpResponse response = co_await Route(request, request_id, trace, routed);
   cors_.Apply(request, response);

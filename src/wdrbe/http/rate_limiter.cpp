@@ -47,10 +47,10 @@ std::int64_t RateLimiter::AdmitRequest() {
 std::int64_t RateLimiter::AdmitUser(std::string_view user_id) {
   if (per_user_.per_second <= 0) return 0;
   const std::int64_t now = clock_.NowMillis();
-  Shard& shard = shards_[std::hash<std::string_view>{}(user_id) % kShards];
+  Shard& shard = shards_[UserIdHash{}(user_id) % kShards];
   std::lock_guard lock(shard.mutex);
   if (now >= shard.next_sweep_ms) Sweep(shard, now);
-  auto it = shard.buckets.find(std::string(user_id));
+  auto it = shard.buckets.find(user_id);
   if (it == shard.buckets.end()) {
     // Still full of recently active users: forget one, in O(1) so that a
     // flood of new users cannot turn this lock into a bottleneck. It gets a

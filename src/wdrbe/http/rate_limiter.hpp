@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -54,10 +55,16 @@ class RateLimiter {
   std::size_t UserBucketCount();
 
  private:
+  // Looks a user up by string_view: admitting a request allocates nothing
+  // unless the user is new.
+  struct UserIdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view user_id) const { return std::hash<std::string_view>{}(user_id); }
+  };
   struct Shard {
     std::mutex mutex;
-    std::unordered_map<std::string, TokenBucket> buckets;  // guarded by mutex
-    std::int64_t next_sweep_ms = 0;                        // guarded by mutex
+    std::unordered_map<std::string, TokenBucket, UserIdHash, std::equal_to<>> buckets;  // guarded by mutex
+    std::int64_t next_sweep_ms = 0;                                                     // guarded by mutex
   };
   void Sweep(Shard& shard, std::int64_t now_ms);
 

@@ -17,9 +17,7 @@ std::optional<std::string> RequestContext::Query(std::string_view name) const {
 }
 
 std::optional<std::string_view> RequestContext::Header(std::string_view name) const {
-  auto it = request_.find(name);
-  if (it == request_.end()) return std::nullopt;
-  return it->value();
+  return FindHeader(request_, name);
 }
 
 }  // namespace wdrbe::http

@@ -3,6 +3,8 @@
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <optional>
+#include <string_view>
 
 namespace wdrbe::http {
 
@@ -11,5 +13,12 @@ using HttpRequest = beast_http::request<beast_http::string_body>;
 using HttpResponse = beast_http::response<beast_http::string_body>;
 using Verb = beast_http::verb;
 using StatusCode = beast_http::status;
+
+// The first value of header `name`; nullopt when absent.
+inline std::optional<std::string_view> FindHeader(const HttpRequest& request, std::string_view name) {
+  auto it = request.find(name);
+  if (it == request.end()) return std::nullopt;
+  return it->value();
+}
 
 }  // namespace wdrbe::http

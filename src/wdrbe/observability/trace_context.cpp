@@ -1,7 +1,10 @@
 #include "wdrbe/observability/trace_context.hpp"
 
+#include <algorithm>
 #include <array>
 #include <span>
+
+#include "wdrbe/base/crypto.hpp"
 
 namespace wdrbe::obs {
 namespace {
@@ -32,17 +35,11 @@ bool IsValidId(std::string_view text, std::size_t length) {
 std::string RandomHex(RandomSource& random, std::size_t hex_digits) {
   std::array<std::uint8_t, kTraceIdHex / 2> bytes{};
   const std::span<std::uint8_t> used(bytes.data(), hex_digits / 2);
-  std::string hex;
   // All-zero ids are invalid; 2^-64 odds, but a loop costs nothing.
   do {
     random.Fill(used);
-    hex.clear();
-    for (std::uint8_t byte : used) {
-      hex.push_back(kHexDigits[byte >> 4]);
-      hex.push_back(kHexDigits[byte & 0x0f]);
-    }
-  } while (hex.find_first_not_of('0') == std::string::npos);
-  return hex;
+  } while (std::all_of(used.begin(), used.end(), [](std::uint8_t byte) { return byte == 0; }));
+  return ToHex({reinterpret_cast<const char*>(used.data()), used.size()});
 }
 
 }  // namespace

@@ -91,8 +91,7 @@ Task<void> ShareWorker::ProcessBatch(std::vector<LeasedShareEvent> batch) {
   metrics_.batch_size.Observe(static_cast<double>(batch.size()));
   std::vector<ShareOutcome> outcomes;
   outcomes.reserve(batch.size());
-  std::vector<std::string> lease_ids;
-  for (LeasedShareEvent& lease : batch) {
+  for (const LeasedShareEvent& lease : batch) {
     ShareOutcome outcome;
     // Processing an event is deciding its effect; the effect itself is
     // applied when the batch is settled, in the same transaction as the
@@ -101,32 +100,33 @@ Task<void> ShareWorker::ProcessBatch(std::vector<LeasedShareEvent> batch) {
       outcome.error = "injected fault: worker.process";
     }
     outcome.activity_id = ids_.Next();
-    lease_ids.push_back(lease.lease_id);
-    outcome.lease = std::move(lease);
+    // Settle consumes the outcomes; `batch` keeps the leases for the log
+    // lines and for a release.
+    outcome.lease = lease;
     outcomes.push_back(std::move(outcome));
   }
-  // Settle consumes the outcomes; keep what the log lines need.
-  std::vector<LeasedShareEvent> leases;
+  // The errors, for the log lines (Settle consumes them with the outcomes).
   std::vector<std::optional<std::string>> errors;
-  leases.reserve(outcomes.size());
   errors.reserve(outcomes.size());
-  for (const ShareOutcome& outcome : outcomes) {
-    leases.push_back(outcome.lease);
-    errors.push_back(outcome.error);
-  }
+  for (const ShareOutcome& outcome : outcomes) errors.push_back(outcome.error);
   auto settled = co_await queue_.Settle(std::move(outcomes), clock_.NowMillis());
   if (!settled.ok()) {
     metrics_.settle_failures.Inc();
     logger_.Log(obs::LogLevel::kError,
                 "share batch not settled; its events return after the visibility timeout",
-                {{"error", settled.error().message}, {"events", static_cast<std::int64_t>(leases.size())}});
+                {{"error", settled.error().message}, {"events", static_cast<std::int64_t>(batch.size())}});
     // Nothing of the batch was settled. While running, the leases expire
     // and the events come back; when stopping, hand them back at once.
-    if (stopping_) (void)co_await queue_.Release(std::move(lease_ids));
+    if (stopping_) {
+      std::vector<std::string> lease_ids;
+      lease_ids.reserve(batch.size());
+      for (const LeasedShareEvent& lease : batch) lease_ids.push_back(lease.lease_id);
+      (void)co_await queue_.Release(std::move(lease_ids));
+    }
     co_return;
   }
-  for (std::size_t i = 0; i < settled->size() && i < leases.size(); ++i) {
-    Record(leases[i], (*settled)[i], errors[i]);
+  for (std::size_t i = 0; i < settled->size() && i < batch.size(); ++i) {
+    Record(batch[i], (*settled)[i], errors[i]);
   }
 }
 
