@@ -20,4 +20,13 @@ struct Activity {
   friend bool operator==(const Activity&, const Activity&) = default;
 };
 
+struct Item;
+struct ShareEvent;
+
+// The activity a new item gets: metadata {"action":"create"}.
+Activity ItemCreatedActivity(const Item& item, std::string activity_id);
+// The activity an applied share gets: metadata {"action":"share","eventId":...}.
+Activity ItemSharedActivity(const Item& item, const ShareEvent& event, std::string activity_id,
+                            std::int64_t now_ms);
+
 }  // namespace wdrbe

@@ -33,8 +33,10 @@ Task<Result<CreateItemResult>> ItemService::Create(std::string user_id, CreateIt
   command.item_id = input.item_id ? *input.item_id : ids_.Next();
   command.fields = std::move(input.fields);
   command.idempotency_key = std::move(input.idempotency_key);
-  command.activity_id = ids_.Next();
   command.now_ms = clock_.NowMillis();
+  command.created_activity = ItemCreatedActivity(
+      Item{command.item_id, command.user_id, command.fields, 0, false, command.now_ms, command.now_ms},
+      ids_.Next());
   co_return co_await store_.CreateItem(std::move(command));
 }
 

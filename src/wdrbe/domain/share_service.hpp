@@ -1,5 +1,11 @@
-// The share use case: enqueue a share event durably (the worker applies it
-// later, exactly once). Thread-safe.
+// The share use case: admit a share request (ownership, Idempotency-Key)
+// in the store, then send its event durably to the share queue; the worker
+// applies it later, exactly once. Thread-safe.
+//
+// No acknowledged share is lost: a key is recorded (not completed) before
+// its event is sent and completed after, so a replay after a failed send
+// sends the same event again. A duplicate send is harmless, because the
+// store applies an event once per event id.
 #pragma once
 
 #include <functional>
@@ -11,6 +17,7 @@
 #include "wdrbe/base/task.hpp"
 #include "wdrbe/domain/ulid.hpp"
 #include "wdrbe/queue/share_queue.hpp"
+#include "wdrbe/storage/item_store.hpp"
 
 namespace wdrbe {
 
@@ -30,17 +37,19 @@ struct ShareRequest {
 
 class ShareService {
  public:
-  // `on_enqueued` runs after each new event is committed (wakes the worker).
-  ShareService(ShareQueue& queue, const Clock& clock, UlidGenerator& ids, std::function<void()> on_enqueued)
-      : queue_(queue), clock_(clock), ids_(ids), on_enqueued_(std::move(on_enqueued)) {}
+  // `on_sent` runs after each event is on the queue (wakes the worker).
+  ShareService(ItemStore& store, ShareQueue& queue, const Clock& clock, UlidGenerator& ids,
+               std::function<void()> on_sent)
+      : store_(store), queue_(queue), clock_(clock), ids_(ids), on_sent_(std::move(on_sent)) {}
 
   Task<Result<AcceptedShare>> Share(ShareRequest request);
 
  private:
+  ItemStore& store_;
   ShareQueue& queue_;
   const Clock& clock_;
   UlidGenerator& ids_;
-  std::function<void()> on_enqueued_;
+  std::function<void()> on_sent_;
 };
 
 }  // namespace wdrbe

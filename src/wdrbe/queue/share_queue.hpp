@@ -1,11 +1,21 @@
-// The share queue: the port between the share endpoint and the share
-// worker. The embedded adapter keeps it in the same SQLite database as the
-// items (queue/sqlite); a later adapter puts it on SQS. Adapters must pass
-// tests/contract/share_queue_contract_test.cpp. All methods are thread-safe.
+// The share queue: messaging between the share endpoint and the share
+// worker, shaped like SQS so that one adapter is the embedded SQLite table
+// (queue/sqlite) and another an SQS queue with its dead-letter queue. It
+// knows nothing of items: the store applies an event (ItemStore::ApplyShares)
+// and the worker decides what to tell the queue.
+//
+// Delivery is at least once: an event may be delivered again (after a lost
+// acknowledgement, an expired visibility timeout or an operator's redrive),
+// so its consumer applies it idempotently by event id.
+//
+// Dead-lettering is the queue's own policy, as an SQS redrive policy is: a
+// failed delivery that was the `max_receives`th is moved to the dead
+// letters (queue/dead_letter_queue.hpp) instead of being retried.
+//
+// Adapters pass the suites in tests/contract. Every method is thread-safe.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,50 +25,72 @@
 
 namespace wdrbe {
 
-struct EnqueueShareCommand {
-  std::string user_id;
-  std::string item_id;
-  std::optional<std::string> idempotency_key;
-  ShareEvent event;  // event_id fresh; used unless the key replays
-  std::int64_t now_ms = 0;
+// One delivery of an event to one consumer: until its visibility timeout
+// ends no other consumer receives the event; then it is visible again.
+struct ShareDelivery {
+  ShareEvent event;
+  std::string receipt_handle;  // names this delivery (SQS: ReceiptHandle)
+  int receive_count = 0;       // deliveries so far, this one included
+  std::int64_t first_received_ms = 0;
 };
 
-// How the queue treats failed deliveries.
-struct RetryPolicy {
-  int max_receives = 3;                // deliveries before dead-lettering
-  std::int64_t base_delay_ms = 1000;   // first retry after about this long
-  std::int64_t max_delay_ms = 60'000;  // the backoff's ceiling
+struct FailedDelivery {
+  std::string receipt_handle;
+  std::string error;              // why processing failed (kept with a dead letter)
+  std::int64_t retry_delay_ms = 0;  // visible again after this long (RetryDelayMs)
+};
+
+enum class AckResult {
+  kDeleted,    // the event is gone from the queue
+  kLeaseLost,  // the handle is stale: the visibility timeout ended and the
+               // event was received again (or is gone); nothing changed
+};
+
+enum class RetryResult {
+  kRetryScheduled,  // visible again after the delay
+  kDeadLettered,    // that was the last allowed delivery: moved to the dead letters
+  kLeaseLost,       // the handle is stale; nothing changed
+};
+
+// What a queue engine can promise beyond the port, so that contract suites
+// (and callers) rely on nothing one engine alone gives.
+struct QueueCapabilities {
+  bool exact_depth = false;  // Depth() is exact (SQS: approximate)
+  // Visibility and delays follow the Clock given to the adapter (the
+  // embedded queue); otherwise they follow the engine's own clock.
+  bool injected_clock = false;
 };
 
 class ShareQueue {
  public:
   virtual ~ShareQueue() = default;
 
-  // Atomically: checks that the user may share the item (CheckOwnerAccess:
-  // kForbidden / kNotFound), replays an idempotency key of the user (the
-  // same event id, nothing enqueued), else enqueues command.event and
-  // remembers the key for kIdempotencyWindowMs. Returns the event id.
-  virtual Task<Result<std::string>> EnqueueShare(EnqueueShareCommand command) = 0;
+  virtual QueueCapabilities capabilities() const = 0;
 
-  // Leases up to `max` visible events, oldest first, until now + visibility.
-  virtual Task<Result<std::vector<LeasedShareEvent>>> Receive(int max, std::int64_t visibility_ms,
-                                                              std::int64_t now_ms) = 0;
+  // Durably enqueues `event`, received no sooner than `delay_ms` from now.
+  // Sending an event id that is still queued may be a no-op.
+  virtual Task<Status> Send(ShareEvent event, std::int64_t delay_ms = 0) = 0;
 
-  // Settles each delivery of a batch independently. A success is applied
-  // to its item exactly once per event id (a redelivery changes nothing)
-  // and acknowledged in the same transaction; a failure is retried after
-  // an exponential backoff with jitter, or dead-lettered after
-  // policy.max_receives deliveries. One outcome's failure never affects
-  // another's. Returns one settlement per outcome, in order.
-  virtual Task<Result<std::vector<ShareSettlement>>> Settle(std::vector<ShareOutcome> outcomes,
-                                                            std::int64_t now_ms) = 0;
+  // Receives up to `max` (1-10) visible events, oldest first, each hidden
+  // from other receivers for `visibility_ms`. Empty when none is visible.
+  virtual Task<Result<std::vector<ShareDelivery>>> Receive(int max, std::int64_t visibility_ms) = 0;
 
-  // Makes leased events visible now (a worker that stops early).
-  virtual Task<Status> Release(std::vector<std::string> lease_ids) = 0;
+  // Acknowledges deliveries: their events leave the queue. One result per
+  // handle, in order; one stale handle never affects the others.
+  virtual Task<Result<std::vector<AckResult>>> Delete(std::vector<std::string> receipt_handles) = 0;
 
-  // Events waiting or leased, and dead letters.
+  // Failed deliveries: each is visible again after its delay, or
+  // dead-lettered with its error when its receive count reached the
+  // queue's max_receives. One result per delivery, in order.
+  virtual Task<Result<std::vector<RetryResult>>> Retry(std::vector<FailedDelivery> failures) = 0;
+
+  // Hands deliveries back unprocessed (a consumer that stops): visible now,
+  // and the delivery does not count against max_receives. Stale handles
+  // are ignored.
+  virtual Task<Status> Release(std::vector<std::string> receipt_handles) = 0;
+
+  // Events waiting or in flight (exact only with capabilities().exact_depth).
   virtual Task<Result<std::int64_t>> Depth() = 0;
-  virtual Task<Result<std::int64_t>> DeadLetterDepth() = 0;
 };
 
 }  // namespace wdrbe

@@ -1,7 +1,12 @@
 // The item and activity store: the port every storage adapter implements
-// (SQLite by default; DynamoDB in the scale-out deployment). Adapters must
-// pass tests/contract. All methods are safe to call concurrently from any
-// thread; the returned Task completes on the awaiting coroutine's executor.
+// (SQLite by default; DynamoDB in the scale-out deployment). It holds items,
+// activities, idempotency records and the markers of applied share events.
+// The rules are the domain's (item_create, share_rules): an adapter loads
+// what a decision needs, calls the domain function, and writes its plan
+// atomically and conditionally (a concurrent change makes it load and decide
+// again, never overwrite). Adapters pass the suites in tests/contract.
+// All methods are safe to call concurrently from any thread; the returned
+// Task completes on the awaiting coroutine's executor.
 #pragma once
 
 #include <cstdint>
@@ -14,32 +19,10 @@
 #include "wdrbe/domain/activity.hpp"
 #include "wdrbe/domain/cursor.hpp"
 #include "wdrbe/domain/item.hpp"
+#include "wdrbe/domain/item_create.hpp"
+#include "wdrbe/domain/share_rules.hpp"
 
 namespace wdrbe {
-
-// How long an idempotency key is remembered.
-inline constexpr std::int64_t kIdempotencyWindowMs = 24LL * 60 * 60 * 1000;
-
-struct CreateItemCommand {
-  std::string user_id;
-  std::string item_id;  // the client's, or a fresh ULID
-  ItemFields fields;
-  std::optional<std::string> idempotency_key;
-  std::string payload_fingerprint;  // PayloadFingerprint() of the request
-  std::string activity_id;          // id for the ItemCreated activity, if one is made
-  std::int64_t now_ms = 0;
-};
-
-enum class CreateOutcome {
-  kCreated,   // a new item (and an ItemCreated activity)
-  kReplaced,  // the caller's existing item, editable fields replaced
-  kReplayed,  // an idempotent repeat: nothing written, the item as it is now
-};
-
-struct CreateItemResult {
-  Item item;
-  CreateOutcome outcome;
-};
 
 struct ListItemsQuery {
   std::string user_id;
@@ -69,12 +52,10 @@ class ItemStore {
  public:
   virtual ~ItemStore() = default;
 
-  // Creates, replaces or replays atomically, in this order of checks:
-  // a live idempotency record for (user, key) replays (kIdempotencyKeyReused
-  // if the fingerprint differs, kNotFound if its item was deleted since);
-  // an item_id owned by another user is kConflict; an item_id the user owns
-  // is replaced; otherwise the item and its ItemCreated activity are
-  // inserted. A new key is remembered for kIdempotencyWindowMs.
+  // Creates, replaces or replays atomically as DecideCreate says: loads the
+  // CreateState, writes the plan (the item, command.created_activity for a
+  // new item, the key record). Expired idempotency records may be deleted
+  // on the way.
   virtual Task<Result<CreateItemResult>> CreateItem(CreateItemCommand command) = 0;
 
   // kNotFound when absent. Access rules are the caller's (domain/item_access).
@@ -93,6 +74,22 @@ class ItemStore {
 
   // Newest first by (timestamp, activity_id).
   virtual Task<Result<ActivityPage>> ListActivities(ListActivitiesQuery query) = 0;
+
+  // Admits a share request as DecideShareAdmission says, atomically: loads
+  // the (user, kShareItem, key) record and the item, and saves the plan's
+  // key record (not completed). Without a key nothing is written.
+  virtual Task<Result<ShareAdmission>> AdmitShare(AdmitShareCommand command) = 0;
+
+  // Marks the share key's record completed: its event is on the queue, so
+  // a replay need not send it again. A missing record is not an error.
+  virtual Task<Status> CompleteShareKey(std::string user_id, std::string idempotency_key) = 0;
+
+  // Applies each received share event as DecideShareApplication says,
+  // exactly once per event id: a second application of the same event id
+  // changes nothing and answers kAlreadyApplied. Each command is atomic on
+  // its own and independent of the others (one's failure leaves the
+  // others applied); the results are in the commands' order.
+  virtual Task<std::vector<Result<ShareApplication>>> ApplyShares(std::vector<ApplyShareCommand> commands) = 0;
 
   // Answers when the store can serve reads (for readiness checks).
   virtual Task<Status> Ping() = 0;

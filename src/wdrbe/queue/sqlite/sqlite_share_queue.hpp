@@ -1,48 +1,48 @@
-// The embedded ShareQueue: tables in the same SQLite database as the items
-// (see storage/sqlite/Database), written through its group-commit writer,
-// so an enqueue commits with its share request and an event's effect
-// commits with its acknowledgement.
+// The embedded ShareQueue: a table in the same SQLite database as the items
+// (see storage/sqlite/Database), written through its group-commit writer.
+// Visibility follows the Clock it is given, so tests drive leases with a
+// FakeClock; its depth is exact.
 #pragma once
 
 #include <memory>
 
+#include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
 #include "wdrbe/queue/share_queue.hpp"
 #include "wdrbe/storage/sqlite/database.hpp"
 
 namespace wdrbe::sqlite {
 
+struct ShareQueueOptions {
+  int max_receives = 3;  // deliveries before dead-lettering (SQS: maxReceiveCount)
+};
+
 class SqliteShareQueue final : public ShareQueue {
  public:
-  // `random` draws lease ids and backoff jitter; it must outlive the queue.
-  SqliteShareQueue(std::shared_ptr<Database> database, RetryPolicy policy, RandomSource& random)
-      : database_(std::move(database)), policy_(policy), random_(random) {}
+  // `clock` and `random` (receipt handles) must outlive the queue.
+  SqliteShareQueue(std::shared_ptr<Database> database, ShareQueueOptions options, const Clock& clock,
+                   RandomSource& random)
+      : database_(std::move(database)), options_(options), clock_(clock), random_(random) {}
 
-  Task<Result<std::string>> EnqueueShare(EnqueueShareCommand command) override;
-  Task<Result<std::vector<LeasedShareEvent>>> Receive(int max, std::int64_t visibility_ms,
-                                                      std::int64_t now_ms) override;
-  Task<Result<std::vector<ShareSettlement>>> Settle(std::vector<ShareOutcome> outcomes,
-                                                    std::int64_t now_ms) override;
-  Task<Status> Release(std::vector<std::string> lease_ids) override;
+  QueueCapabilities capabilities() const override { return {.exact_depth = true, .injected_clock = true}; }
+  Task<Status> Send(ShareEvent event, std::int64_t delay_ms = 0) override;
+  Task<Result<std::vector<ShareDelivery>>> Receive(int max, std::int64_t visibility_ms) override;
+  Task<Result<std::vector<AckResult>>> Delete(std::vector<std::string> receipt_handles) override;
+  Task<Result<std::vector<RetryResult>>> Retry(std::vector<FailedDelivery> failures) override;
+  Task<Status> Release(std::vector<std::string> receipt_handles) override;
   Task<Result<std::int64_t>> Depth() override;
-  Task<Result<std::int64_t>> DeadLetterDepth() override;
 
-  // Makes every leased event visible at `now_ms`. Only for start-up: one
-  // server owns a data directory (serve.lock), so a lease found then was
-  // taken by a process that died, and need not wait out its timeout. The
-  // interrupted delivery still counts as an attempt.
-  Task<Status> RecoverLeasesAfterRestart(std::int64_t now_ms);
+  // Makes every event in flight visible now. Only for start-up: one server
+  // owns a data directory (serve.lock), so a delivery found then belongs to
+  // a process that died and need not wait out its visibility timeout. The
+  // interrupted delivery still counts against max_receives.
+  Task<Status> RecoverDeliveriesAfterRestart();
 
  private:
   std::shared_ptr<Database> database_;
-  RetryPolicy policy_;
+  ShareQueueOptions options_;
+  const Clock& clock_;
   RandomSource& random_;
 };
-
-// The delay before delivery `receive_count + 1`, after `receive_count`
-// failed ones: d = base * 2^(receive_count-1), with "equal jitter" (a random
-// delay in [d/2, d], so that retries of a burst spread out), both ends capped
-// at max_delay_ms. A later retry never waits less than an earlier one.
-std::int64_t RetryDelayMs(const RetryPolicy& policy, int receive_count, std::uint32_t random_bits);
 
 }  // namespace wdrbe::sqlite
