@@ -1,0 +1,70 @@
+// What the contract suites run on. A backend opens the three ports (item
+// store, share queue, dead letters) over one directory, and declares what
+// it promises beyond them; the suites that check such a promise are
+// instantiated only for the backends that declare it (contract_suites.hpp).
+// An adapter joins with one instantiation file beside it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "testing/fake_clock.hpp"
+#include "testing/temp_dir.hpp"
+#include "wdrbe/base/random.hpp"
+#include "wdrbe/queue/dead_letter_queue.hpp"
+#include "wdrbe/queue/share_queue.hpp"
+#include "wdrbe/storage/item_store.hpp"
+
+namespace wdrbe::contract {
+
+struct OpenedBackend {
+  ItemStore* store = nullptr;
+  ShareQueue* queue = nullptr;
+  DeadLetterQueue* dead_letters = nullptr;
+  std::shared_ptr<void> keep_alive;  // owns the ports; dropping it closes them
+};
+
+struct BackendUnderTest {
+  std::string name;  // letters, digits and '_': it ends every test name
+  // Opens the ports over `dir`, which outlives them. `clock` is the time the
+  // ports must follow if the queue declares injected_clock; `random` draws
+  // handles and ids; a failed delivery that was the `max_receives`th is
+  // dead-lettered.
+  std::function<OpenedBackend(const testing::TempDir& dir, testing::FakeClock& clock, RandomSource& random,
+                              int max_receives)>
+      open;
+  // What open(...).queue->capabilities() answers (a contract test checks
+  // that it does); it decides which suites run.
+  QueueCapabilities queue_capabilities;
+  // The reopen hook: `open` again over the same directory, once the last
+  // ports' keep-alive is gone, finds everything they wrote.
+  bool survives_reopen = false;
+};
+
+inline void PrintTo(const BackendUnderTest& backend, std::ostream* os) { *os << backend.name; }
+
+inline std::string BackendName(const ::testing::TestParamInfo<BackendUnderTest>& info) {
+  return info.param.name;
+}
+
+// What a suite needs of a backend beyond the ports.
+inline bool AnyBackend(const BackendUnderTest&) { return true; }
+inline bool HasExactDepth(const BackendUnderTest& b) { return b.queue_capabilities.exact_depth; }
+inline bool HasInjectedClock(const BackendUnderTest& b) { return b.queue_capabilities.injected_clock; }
+inline bool SurvivesReopen(const BackendUnderTest& b) { return b.survives_reopen; }
+
+inline std::vector<BackendUnderTest> BackendsWhere(const std::vector<BackendUnderTest>& backends,
+                                                   bool (*declares)(const BackendUnderTest&)) {
+  std::vector<BackendUnderTest> chosen;
+  for (const BackendUnderTest& backend : backends) {
+    if (declares(backend)) chosen.push_back(backend);
+  }
+  return chosen;
+}
+
+}  // namespace wdrbe::contract

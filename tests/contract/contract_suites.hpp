@@ -1,0 +1,78 @@
+// The contract suites: one fixture per topic, each instantiated for every
+// backend that declares what the topic needs. The tests themselves are in
+// the *_suite.hpp headers, compiled once (contract_suites_test.cpp), since a
+// value-parameterised test may be defined in only one place of a binary;
+// an adapter's instantiation file includes this header only:
+//
+//   namespace wdrbe::contract {
+//   WDRBE_INSTANTIATE_CONTRACT_SUITES(Sqlite, SqliteBackends());
+//   }
+#pragma once
+
+#include "contract/contract_fixture.hpp"
+
+namespace wdrbe::contract {
+
+// Run on every backend.
+class ItemStoreCreateTest : public ContractTest {};  // item_store_create_suite.hpp
+class ItemStoreEditTest : public ContractTest {};    // item_store_edit_suite.hpp
+class ItemStoreListTest : public ContractTest {};    // item_store_list_suite.hpp
+class ItemStoreShareTest : public ContractTest {};   // item_store_share_suite.hpp
+class ShareQueueTest : public ContractTest {};       // share_queue_suite.hpp
+class DeadLetterQueueTest : public ContractTest {};  // dead_letter_suite.hpp
+class SharePipelineTest : public ContractTest {};    // share_pipeline_suite.hpp
+
+// Alice's wardrobe of eight items with a mix of seasons and categories, and
+// two of Bob's that match the same filters (item_store_list_suite.hpp).
+class ItemStoreFilterTest : public ContractTest {
+ protected:
+  void SetUp() override {
+    ContractTest::SetUp();
+    MustCreate(NewItem(kAlice, "itm_01", Fields("Parka", "outerwear", "winter"), kT0 + 1));
+    MustCreate(NewItem(kAlice, "itm_02", Fields("Linen shirt", "tops", "summer"), kT0 + 2));
+    MustCreate(NewItem(kAlice, "itm_03", Fields("Wool sweater", "tops", "winter"), kT0 + 3));
+    MustCreate(NewItem(kAlice, "itm_04", Fields("Jeans", "bottoms"), kT0 + 4));
+    MustCreate(NewItem(kAlice, "itm_05", Fields("Thermal tee", "tops", "winter"), kT0 + 5));
+    MustCreate(NewItem(kAlice, "itm_06", Fields("Rain jacket", "outerwear", "autumn"), kT0 + 5));
+    MustCreate(NewItem(kAlice, "itm_07", Fields("Tank top", "tops", "summer"), kT0 + 7));
+    MustCreate(NewItem(kAlice, "itm_08", Fields("Scarf", "accessories", "winter"), kT0 + 8));
+    MustCreate(NewItem(kBob, "itm_90", Fields("Bob's sweater", "tops", "winter"), kT0 + 3));
+    MustCreate(NewItem(kBob, "itm_91", Fields("Bob's parka", "outerwear", "winter"), kT0 + 9));
+  }
+};
+
+// Run only where the queue follows the injected clock: leases that end and
+// delays that pass when the test moves the FakeClock, and the times the
+// queue stamps (share_queue_timing_suite.hpp, dead_letter_suite.hpp).
+class ShareQueueTimingTest : public ContractTest {};
+class DeadLetterTimingTest : public ContractTest {};
+
+// Run only where Depth() is exact (share_queue_suite.hpp, dead_letter_suite.hpp).
+class QueueDepthTest : public ContractTest {};
+
+// Run only where data survives closing and reopening (durability_suite.hpp).
+class DurabilityTest : public ContractTest {};
+
+#define WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, suite, needs, backends)                          \
+  INSTANTIATE_TEST_SUITE_P(                                                                       \
+      prefix, suite,                                                                              \
+      ::testing::ValuesIn(::wdrbe::contract::BackendsWhere(backends, &::wdrbe::contract::needs)), \
+      ::wdrbe::contract::BackendName)
+
+// Instantiates every suite for each of `backends` that declares what the
+// suite needs. Use inside namespace wdrbe::contract.
+#define WDRBE_INSTANTIATE_CONTRACT_SUITES(prefix, backends)                                   \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreCreateTest, AnyBackend, backends);        \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreEditTest, AnyBackend, backends);          \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreListTest, AnyBackend, backends);          \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreFilterTest, AnyBackend, backends);        \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreShareTest, AnyBackend, backends);         \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTest, AnyBackend, backends);             \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterQueueTest, AnyBackend, backends);        \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, SharePipelineTest, AnyBackend, backends);          \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTimingTest, HasInjectedClock, backends); \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterTimingTest, HasInjectedClock, backends); \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, QueueDepthTest, HasExactDepth, backends);          \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DurabilityTest, SurvivesReopen, backends)
+
+}  // namespace wdrbe::contract

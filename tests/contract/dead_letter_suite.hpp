@@ -1,0 +1,194 @@
+// The DeadLetterQueue contract (queue/dead_letter_queue.hpp): the events the
+// share queue gave up on, with their attempt history, and the operator's
+// redrive of one or all of them back to the queue with a fresh receive
+// count. Since the store applies an event once per event id, redriving an
+// event that was in fact applied changes nothing.
+#pragma once
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <set>
+#include <utility>
+
+#include "contract/contract_suites.hpp"
+#include "wdrbe/domain/share_event_handler.hpp"
+#include "wdrbe/domain/ulid.hpp"
+
+namespace wdrbe::contract {
+
+// The attempts of a dead letter's history_json, as (at, error) pairs.
+inline std::vector<std::pair<std::int64_t, std::string>> HistoryOf(const DeadLetter& letter) {
+  std::vector<std::pair<std::int64_t, std::string>> attempts;
+  const boost::json::value history = boost::json::parse(letter.history_json);
+  for (const boost::json::value& attempt : history.as_array()) {
+    attempts.emplace_back(attempt.at("at").to_number<std::int64_t>(),
+                          std::string(attempt.at("error").as_string()));
+  }
+  return attempts;
+}
+
+inline std::vector<std::string> ErrorsOf(const DeadLetter& letter) {
+  std::vector<std::string> errors;
+  for (const auto& [at, error] : HistoryOf(letter)) errors.push_back(error);
+  return errors;
+}
+
+TEST_P(DeadLetterQueueTest, AFreshBackendHasNoDeadLetters) {
+  EXPECT_TRUE(MustListDeadLetters().empty());
+  EXPECT_FALSE(MustGetDeadLetter("evt_unknown").has_value());
+}
+
+TEST_P(DeadLetterQueueTest, ListShowsEveryDeadLetterOldestFirstWithItsAttempts) {
+  const ShareEvent first = MustDeadLetterNew(kAlice, "itm_a");
+  const ShareEvent second = MustDeadLetterNew(kBob, "itm_b");
+
+  const std::vector<DeadLetter> letters = MustListDeadLetters();
+
+  ASSERT_EQ(letters.size(), 2u);
+  EXPECT_EQ(letters[0].event, first) << "the event is kept whole (request id, trace context)";
+  EXPECT_EQ(letters[1].event, second);
+  for (const DeadLetter& letter : letters) {
+    SCOPED_TRACE(letter.event.event_id);
+    EXPECT_EQ(letter.attempts, kMaxReceives);
+    EXPECT_EQ(letter.last_error, "failure 3");
+    EXPECT_EQ(ErrorsOf(letter), (std::vector<std::string>{"failure 1", "failure 2", "failure 3"}));
+  }
+}
+
+TEST_P(DeadLetterQueueTest, GetFindsOneDeadLetterAndNeverAQueuedEvent) {
+  const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
+  const ShareEvent queued = MustSendNew(kAlice, "itm_a");
+
+  const std::optional<DeadLetter> letter = MustGetDeadLetter(dead.event_id);
+  ASSERT_TRUE(letter.has_value());
+  EXPECT_EQ(letter->event, dead);
+  EXPECT_EQ(letter->attempts, kMaxReceives);
+  EXPECT_FALSE(MustGetDeadLetter("evt_unknown").has_value());
+  EXPECT_FALSE(MustGetDeadLetter(queued.event_id).has_value())
+      << "an event still queued is not a dead letter";
+}
+
+TEST_P(DeadLetterQueueTest, ARedrivenEventIsReceivedAtOnceWithAFreshCountAndTheOthersStay) {
+  const ShareEvent redriven = MustDeadLetterNew(kAlice, "itm_a");
+  const ShareEvent stays = MustDeadLetterNew(kAlice, "itm_b");
+
+  ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(redriven.event_id))));
+
+  const std::vector<DeadLetter> remaining = MustListDeadLetters();
+  ASSERT_EQ(remaining.size(), 1u);
+  EXPECT_EQ(remaining[0].event, stays);
+  const std::vector<ShareDelivery> received = Receive();  // no time has passed: visible at once
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].event, redriven);
+  EXPECT_EQ(received[0].receive_count, 1) << "a fresh receive count";
+}
+
+TEST_P(DeadLetterQueueTest, ARedrivenEventThatKeepsFailingGetsEveryDeliveryAgainAndKeepsItsHistory) {
+  const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
+  ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id))));
+
+  for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
+    const std::vector<ShareDelivery> received = Receive();
+    ASSERT_EQ(received.size(), 1u) << "delivery " << delivery;
+    EXPECT_EQ(received[0].receive_count, delivery);
+    const RetryResult expected =
+        delivery < kMaxReceives ? RetryResult::kRetryScheduled : RetryResult::kDeadLettered;
+    EXPECT_EQ(Fail(received, "still failing"), std::vector<RetryResult>{expected}) << "delivery " << delivery;
+  }
+
+  const std::optional<DeadLetter> letter = MustGetDeadLetter(dead.event_id);
+  ASSERT_TRUE(letter.has_value());
+  EXPECT_EQ(letter->attempts, kMaxReceives);
+  EXPECT_EQ(letter->last_error, "still failing");
+  EXPECT_EQ(ErrorsOf(*letter), (std::vector<std::string>{"failure 1", "failure 2", "failure 3",
+                                                         "still failing", "still failing", "still failing"}))
+      << "the history from before the redrive is kept";
+}
+
+TEST_P(DeadLetterQueueTest, RedrivingAnUnknownAQueuedOrAnAlreadyRedrivenEventIsNotFound) {
+  const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
+  const ShareEvent queued = MustSendNew(kAlice, "itm_b");
+
+  EXPECT_TRUE(FailedWith(RunTask(dead_letters().Redrive("evt_unknown")), ErrorCode::kNotFound));
+  EXPECT_TRUE(FailedWith(RunTask(dead_letters().Redrive(queued.event_id)), ErrorCode::kNotFound));
+  EXPECT_EQ(MustListDeadLetters().size(), 1u) << "nothing moved";
+  ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id))));
+  EXPECT_TRUE(FailedWith(RunTask(dead_letters().Redrive(dead.event_id)), ErrorCode::kNotFound));
+
+  const std::vector<ShareDelivery> received = Receive();
+  std::vector<std::string> ids = EventIdsOf(received);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{dead.event_id, queued.event_id})) << "each queued once";
+}
+
+TEST_P(DeadLetterQueueTest, RedriveAllMovesEveryDeadLetterBackAndSaysHowMany) {
+  std::set<std::string> dead;
+  for (const char* item : {"itm_a", "itm_b", "itm_c"}) dead.insert(MustDeadLetterNew(kAlice, item).event_id);
+
+  Result<std::int64_t> moved = RunTask(dead_letters().RedriveAll());
+
+  ASSERT_TRUE(Succeeded(moved));
+  EXPECT_EQ(*moved, 3);
+  EXPECT_TRUE(MustListDeadLetters().empty());
+  const std::vector<ShareDelivery> received = Receive();
+  const std::vector<std::string> ids = EventIdsOf(received);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), dead);
+  for (const ShareDelivery& delivery : received) EXPECT_EQ(delivery.receive_count, 1);
+  Result<std::int64_t> none = RunTask(dead_letters().RedriveAll());
+  ASSERT_TRUE(Succeeded(none));
+  EXPECT_EQ(*none, 0);
+}
+
+TEST_P(DeadLetterQueueTest, ARedriveOfAnEventThatWasAppliedChangesNothingWhenHandledAgain) {
+  MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
+  UlidGenerator ids(clock_, random_);
+  ShareEventHandler handler(store(), clock_, ids);
+  const ShareEvent event = MustSendNew(kAlice, "itm_a");
+  // Applied on its first delivery, but no delivery of it was ever acknowledged.
+  for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
+    const std::vector<ShareDelivery> received = Receive();
+    ASSERT_EQ(received.size(), 1u);
+    ASSERT_EQ(RunTask(handler.Handle({received[0].event})).size(), 1u);
+    ASSERT_EQ(Fail(received, "acknowledgement lost").size(), 1u);
+  }
+  ASSERT_EQ(MustListDeadLetters().size(), 1u);
+
+  ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(event.event_id))));
+  const std::vector<ShareDelivery> redriven = Receive();
+  ASSERT_EQ(redriven.size(), 1u);
+  const std::vector<HandledShare> handled = RunTask(handler.Handle({redriven[0].event}));
+
+  ASSERT_EQ(handled.size(), 1u);
+  EXPECT_EQ(handled[0].application, ShareApplication::kAlreadyApplied);
+  EXPECT_EQ(Delete(redriven), std::vector<AckResult>{AckResult::kDeleted});
+  EXPECT_EQ(MustGet("itm_a").shared_count, 1);
+  EXPECT_EQ(SharedActivities(kAlice).size(), 1u);
+}
+
+// --- With the injected clock: when each thing happened ----------------------------------
+
+TEST_P(DeadLetterTimingTest, ADeadLetterRecordsWhenItWasFirstReceivedEachFailureAndItsDeadLettering) {
+  const ShareEvent event = MustSendNew(kAlice, "itm_a");
+  std::int64_t first_received = 0;
+  std::vector<std::pair<std::int64_t, std::string>> failures;
+  for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
+    clock_.Advance(1000);
+    if (delivery == 1) first_received = clock_.NowMillis();
+    const std::vector<ShareDelivery> received = Receive();
+    ASSERT_EQ(received.size(), 1u);
+    clock_.Advance(7);  // processing takes a little while
+    failures.emplace_back(clock_.NowMillis(), "failure " + std::to_string(delivery));
+    ASSERT_EQ(Fail(received, failures.back().second).size(), 1u);
+  }
+
+  const std::optional<DeadLetter> letter = MustGetDeadLetter(event.event_id);
+
+  ASSERT_TRUE(letter.has_value());
+  EXPECT_EQ(letter->first_seen_ms, first_received);
+  EXPECT_EQ(letter->last_tried_ms, failures.back().first);
+  EXPECT_EQ(letter->dead_lettered_ms, failures.back().first);
+  EXPECT_EQ(HistoryOf(*letter), failures);
+}
+
+}  // namespace wdrbe::contract
