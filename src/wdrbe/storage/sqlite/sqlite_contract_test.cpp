@@ -1,0 +1,135 @@
+// The embedded backend on the contract suites: the item store, share queue
+// and dead letters as three views of one SQLite database file. Then what
+// only the embedded backend promises.
+#include <memory>
+#include <stdexcept>
+
+#include "contract/contract_suites.hpp"
+#include "wdrbe/queue/sqlite/sqlite_dead_letter_queue.hpp"
+#include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
+#include "wdrbe/storage/sqlite/database.hpp"
+#include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
+
+namespace wdrbe::contract {
+namespace {
+
+struct SqlitePorts {
+  SqlitePorts(const std::shared_ptr<sqlite::Database>& database, const Clock& clock, RandomSource& random,
+              int max_receives)
+      : store(database),
+        queue(database, sqlite::ShareQueueOptions{max_receives}, clock, random),
+        dead_letters(database, clock) {}
+  sqlite::SqliteItemStore store;
+  sqlite::SqliteShareQueue queue;
+  sqlite::SqliteDeadLetterQueue dead_letters;
+};
+
+// The ports over the database file in `dir` (created if absent); the
+// database closes with the last of them.
+std::shared_ptr<SqlitePorts> OpenSqlitePorts(const testing::TempDir& dir, const Clock& clock,
+                                             RandomSource& random, int max_receives) {
+  auto database = sqlite::Database::Open(sqlite::DatabaseOptions{
+      (dir.path() / "wdrbe.db").string(), sqlite::Connection::Durability::kNormal, 2, nullptr});
+  if (!database.ok()) throw std::runtime_error("cannot open the database: " + database.error().message);
+  return std::make_shared<SqlitePorts>(*database, clock, random, max_receives);
+}
+
+OpenedBackend OpenSqlite(const testing::TempDir& dir, testing::FakeClock& clock, RandomSource& random,
+                         int max_receives) {
+  std::shared_ptr<SqlitePorts> ports = OpenSqlitePorts(dir, clock, random, max_receives);
+  return OpenedBackend{&ports->store, &ports->queue, &ports->dead_letters, ports};
+}
+
+std::vector<BackendUnderTest> SqliteBackends() {
+  return {BackendUnderTest{.name = "NormalSync",
+                           .open = OpenSqlite,
+                           .queue_capabilities = {.exact_depth = true, .injected_clock = true},
+                           .survives_reopen = true}};
+}
+
+}  // namespace
+
+WDRBE_INSTANTIATE_CONTRACT_SUITES(Sqlite, SqliteBackends());
+
+namespace {
+
+// --- What only the embedded backend promises -----------------------------------------
+
+// One server owns a data directory, so a delivery still in flight when it
+// starts belongs to a process that died: it is visible again at once, and
+// the interrupted delivery still counts.
+TEST(SqliteShareQueueTest, DeliveriesInFlightAtACrashAreRecoveredAtOnceOnRestart) {
+  testing::TempDir dir;
+  testing::FakeClock clock(kT0);
+  testing::SeededRandom random(1);
+  const ShareEvent event{"evt_1", kAlice, "itm_a", kT0, "req_1", kTraceContext};
+  {
+    std::shared_ptr<SqlitePorts> crashed = OpenSqlitePorts(dir, clock, random, kMaxReceives);
+    ASSERT_TRUE(Succeeded(RunTask(crashed->queue.Send(event))));
+    auto received = RunTask(crashed->queue.Receive(10, 30'000));
+    ASSERT_TRUE(Succeeded(received));
+    ASSERT_EQ(received->size(), 1u);
+  }
+  std::shared_ptr<SqlitePorts> restarted = OpenSqlitePorts(dir, clock, random, kMaxReceives);
+  auto before_recovery = RunTask(restarted->queue.Receive(10, 30'000));
+  ASSERT_TRUE(Succeeded(before_recovery));
+  ASSERT_TRUE(before_recovery->empty()) << "the dead process's delivery still hides the event";
+
+  ASSERT_TRUE(Succeeded(RunTask(restarted->queue.RecoverDeliveriesAfterRestart())));
+
+  auto recovered = RunTask(restarted->queue.Receive(10, 30'000));  // at the same instant
+  ASSERT_TRUE(Succeeded(recovered));
+  ASSERT_EQ(recovered->size(), 1u);
+  EXPECT_EQ((*recovered)[0].event, event);
+  EXPECT_EQ((*recovered)[0].receive_count, 2);
+}
+
+TEST(SqliteItemStoreTest, AfterCloseEveryCallIsUnavailable) {
+  testing::TempDir dir;
+  auto store = sqlite::SqliteItemStore::Open(
+      sqlite::StoreOptions{.path = (dir.path() / "items.db").string(),
+                           .durability = sqlite::Connection::Durability::kNormal,
+                           .read_connections = 1});
+  ASSERT_TRUE(Succeeded(store));
+  sqlite::SqliteItemStore& s = **store;
+
+  s.Close();
+  s.Close();  // idempotent
+
+  CreateItemCommand command;
+  command.user_id = kAlice;
+  command.item_id = "itm_1";
+  command.fields = Fields("Tee", "tops");
+  command.created_activity = Activity{"act_1", kAlice, kActivityItemCreated, "itm_1", "Tee", kT0, "{}"};
+  command.now_ms = kT0;
+  EXPECT_TRUE(FailedWith(RunTask(s.CreateItem(command)), ErrorCode::kUnavailable));
+  EXPECT_TRUE(FailedWith(RunTask(s.GetItem("itm_1")), ErrorCode::kUnavailable));
+  EXPECT_TRUE(FailedWith(RunTask(s.UpdateItem(kAlice, "itm_1", Patch(), kT0)), ErrorCode::kUnavailable));
+  EXPECT_TRUE(FailedWith(RunTask(s.DeleteItem(kAlice, "itm_1")), ErrorCode::kUnavailable));
+  EXPECT_TRUE(
+      FailedWith(RunTask(s.ListItems(ListItemsQuery{kAlice, std::nullopt, std::nullopt, std::nullopt, 20})),
+                 ErrorCode::kUnavailable));
+  EXPECT_TRUE(FailedWith(RunTask(s.ListActivities(ListActivitiesQuery{kAlice, std::nullopt, 20})),
+                         ErrorCode::kUnavailable));
+  EXPECT_TRUE(FailedWith(RunTask(s.AdmitShare(AdmitShareCommand{kAlice, "itm_1", "k1", "evt_1", kT0})),
+                         ErrorCode::kUnavailable));
+  EXPECT_TRUE(FailedWith(RunTask(s.CompleteShareKey(kAlice, "k1")), ErrorCode::kUnavailable));
+  std::vector<ApplyShareCommand> shares{
+      ApplyShareCommand{ShareEvent{"evt_1", kAlice, "itm_1", kT0, "req_1", ""}, "act_2", kT0}};
+  std::vector<Result<ShareApplication>> applied = RunTask(s.ApplyShares(std::move(shares)));
+  ASSERT_EQ(applied.size(), 1u);
+  EXPECT_TRUE(FailedWith(applied[0], ErrorCode::kUnavailable));
+  EXPECT_TRUE(FailedWith(RunTask(s.Ping()), ErrorCode::kUnavailable));
+}
+
+TEST(SqliteItemStoreTest, OpenFailsWhenTheFileCannotBeCreated) {
+  testing::TempDir dir;
+  auto store = sqlite::SqliteItemStore::Open(
+      sqlite::StoreOptions{.path = (dir.path() / "no-such-dir" / "items.db").string(),
+                           .durability = sqlite::Connection::Durability::kNormal,
+                           .read_connections = 1});
+  EXPECT_TRUE(FailedWith(store, ErrorCode::kUnavailable));
+}
+
+}  // namespace
+}  // namespace wdrbe::contract
