@@ -1,9 +1,5 @@
 #include "wdrbe/app/app.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,7 +15,7 @@
 #include "wdrbe/api/ops_api.hpp"
 #include "wdrbe/api/routes.hpp"
 #include "wdrbe/api/shares_api.hpp"
-#include "wdrbe/app/data_dir_layout.hpp"
+#include "wdrbe/app/backends.hpp"
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/clock.hpp"
@@ -27,6 +23,7 @@
 #include "wdrbe/domain/activity_feed.hpp"
 #include "wdrbe/domain/cursor.hpp"
 #include "wdrbe/domain/item_service.hpp"
+#include "wdrbe/domain/share_event_handler.hpp"
 #include "wdrbe/domain/share_service.hpp"
 #include "wdrbe/domain/ulid.hpp"
 #include "wdrbe/http/dispatcher.hpp"
@@ -36,27 +33,10 @@
 #include "wdrbe/observability/log.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
 #include "wdrbe/observability/trace_id_random.hpp"
-#include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
-#include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
 #include "wdrbe/worker/share_worker.hpp"
 
 namespace wdrbe::app {
 namespace {
-
-constexpr char kLockFile[] = "serve.lock";
-
-// Held for the life of the process so that two servers never share one
-// data directory (the kernel drops the lock if the process dies).
-Result<int> LockDataDir(const std::filesystem::path& data_dir) {
-  const auto path = data_dir / kLockFile;
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::Unavailable("cannot open " + path.string());
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return Error::Unavailable("another wdrbe serve is already using data directory " + data_dir.string());
-  }
-  return fd;
-}
 
 // "127.0.0.1:8080", as the listening lines print it.
 std::string HostPort(const boost::asio::ip::tcp::endpoint& endpoint) {
@@ -69,7 +49,6 @@ struct App::Parts {
   // First, so that they are destroyed last: everything else may log or count.
   std::unique_ptr<obs::Logger> logger;
   std::unique_ptr<obs::ServiceMetrics> metrics;
-  int lock_fd = -1;
   std::filesystem::path data_dir;
   SystemClock clock;
   SecureRandom random;
@@ -79,9 +58,8 @@ struct App::Parts {
   std::unique_ptr<TokenVerifier> verifier;
   int threads = 1;
   boost::asio::io_context io;
-  std::shared_ptr<sqlite::Database> database;
-  std::unique_ptr<sqlite::SqliteItemStore> store;
-  std::unique_ptr<sqlite::SqliteShareQueue> queue;
+  Backend backend;
+  std::unique_ptr<ShareEventHandler> share_handler;
   std::unique_ptr<ShareWorker> worker;
   bool worker_enabled = true;
   std::unique_ptr<ItemService> item_service;
@@ -100,7 +78,7 @@ struct App::Parts {
   std::unique_ptr<http::HttpServer> metrics_server;
 
   ~Parts() {
-    if (lock_fd >= 0) ::close(lock_fd);
+    if (backend.close) backend.close();
   }
 };
 
@@ -150,46 +128,36 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
                        {{"faults", std::string_view(faults_spec)}});
   }
   const std::filesystem::path data_dir(config.data_dir);
-  if (Status s = PrepareDataDir(data_dir); !s.ok()) return s.error();
   parts->data_dir = std::filesystem::absolute(data_dir);
-  auto lock = LockDataDir(data_dir);
-  if (!lock.ok()) return lock.error();
-  parts->lock_fd = *lock;
+  auto backend = OpenBackend(config, BackendDependencies{parts->clock, parts->random, faults});
+  if (!backend.ok()) return backend.error();
+  parts->backend = std::move(*backend);
+  ItemStore& store = *parts->backend.store;
+  ShareQueue& queue = *parts->backend.queue;
   auto cursor_key = LoadOrCreateCursorKey(data_dir, parts->random);
   if (!cursor_key.ok()) return cursor_key.error();
 
-  sqlite::DatabaseOptions database_options;
-  database_options.path = (data_dir / kDatabaseFile).string();
-  database_options.durability = config.durability == "full" ? sqlite::Connection::Durability::kFull
-                                                            : sqlite::Connection::Durability::kNormal;
-  database_options.read_connections = config.read_connections;
-  database_options.faults = faults;
-  auto database = sqlite::Database::Open(database_options);
-  if (!database.ok()) return database.error();
-  parts->database = std::move(*database);
-  parts->store = std::make_unique<sqlite::SqliteItemStore>(parts->database);
-  RetryPolicy retry_policy{config.max_receives, config.retry_base_delay_ms, 60'000};
-  parts->queue = std::make_unique<sqlite::SqliteShareQueue>(parts->database, retry_policy, parts->random);
-
   parts->ids = std::make_unique<UlidGenerator>(parts->clock, parts->random);
+  parts->share_handler = std::make_unique<ShareEventHandler>(store, parts->clock, *parts->ids);
   ShareWorkerOptions worker_options{config.worker_concurrency, config.worker_batch_size,
-                                    std::int64_t{config.visibility_timeout_s} * 1000};
+                                    std::int64_t{config.visibility_timeout_s} * 1000,
+                                    RetryBackoff{config.retry_base_delay_ms, kMaxShareRetryDelayMs}};
   parts->worker_enabled = config.worker_concurrency > 0;
-  parts->worker = std::make_unique<ShareWorker>(parts->io, *parts->queue, parts->clock, *parts->ids, faults,
+  parts->worker = std::make_unique<ShareWorker>(parts->io, queue, *parts->share_handler, parts->random, faults,
                                                 worker_options, parts->metrics->worker, *parts->logger);
   parts->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
   parts->verifier =
       std::make_unique<Hs256Verifier>(JwtOptions{std::move(*secret), config.jwt.issuer, config.jwt.audience});
   parts->item_service =
-      std::make_unique<ItemService>(*parts->store, parts->clock, *parts->ids, *parts->cursors);
-  parts->share_service = std::make_unique<ShareService>(*parts->queue, parts->clock, *parts->ids,
+      std::make_unique<ItemService>(store, parts->clock, *parts->ids, *parts->cursors);
+  parts->share_service = std::make_unique<ShareService>(store, queue, parts->clock, *parts->ids,
                                                         [worker = parts->worker.get()] { worker->Notify(); });
-  parts->activity_feed = std::make_unique<ActivityFeed>(*parts->store, *parts->cursors);
+  parts->activity_feed = std::make_unique<ActivityFeed>(store, *parts->cursors);
   parts->items_api = std::make_unique<api::ItemsApi>(*parts->item_service, parts->metrics->items);
   parts->shares_api = std::make_unique<api::SharesApi>(*parts->share_service, parts->metrics->shares);
   parts->activities_api = std::make_unique<api::ActivitiesApi>(*parts->activity_feed);
   parts->ops_api = std::make_unique<api::OpsApi>(
-      *parts->store, *parts->queue,
+      store, queue, *parts->backend.dead_letters,
       [worker = parts->worker.get(), enabled = config.worker_concurrency > 0] {
         if (!enabled) return std::string("disabled");
         return std::string(worker->running() ? "running" : "stopped");
@@ -256,16 +224,17 @@ int App::Run() {
   p.server->Start();
   if (p.metrics_server) p.metrics_server->Start();
   if (p.worker_enabled) {
-    // Leases of a previous run return at once, then the worker starts.
+    // Leases of a previous run return at once (embedded), then the worker starts.
     boost::asio::co_spawn(
         p.io,
         [&p]() -> Task<void> {
-          Status recovered = co_await p.queue->RecoverLeasesAfterRestart(p.clock.NowMillis());
-          if (!recovered.ok()) {
+          Status prepared = p.backend.before_worker_starts ? co_await p.backend.before_worker_starts()
+                                                           : Status::Ok();
+          if (!prepared.ok()) {
             p.logger->Log(obs::LogLevel::kWarn,
                           "could not release the leases of the previous run; they return after the "
                           "visibility timeout",
-                          {{"error", recovered.error().message}});
+                          {{"error", prepared.error().message}});
           }
           p.worker->Start();
         },
@@ -287,7 +256,7 @@ int App::Run() {
   p.io.run();
   for (auto& worker : workers) worker.join();
   // Every response is written; now let the store finish queued writes.
-  p.database->Close();
+  p.backend.close();
   p.logger->LogAlways(obs::LogLevel::kInfo, "stopped");
   return 0;
 }
