@@ -228,8 +228,12 @@ int App::Run() {
     boost::asio::co_spawn(
         p.io,
         [&p]() -> Task<void> {
-          Status prepared = p.backend.before_worker_starts ? co_await p.backend.before_worker_starts()
-                                                           : Status::Ok();
+          Status prepared = Status::Ok();
+          if (p.backend.before_worker_starts) {
+            // A named task: GCC 12 mishandles temporaries in a co_await operand.
+            Task<Status> preparing = p.backend.before_worker_starts();
+            prepared = co_await std::move(preparing);
+          }
           if (!prepared.ok()) {
             p.logger->Log(obs::LogLevel::kWarn,
                           "could not release the leases of the previous run; they return after the "

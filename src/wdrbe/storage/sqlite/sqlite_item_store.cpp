@@ -203,7 +203,9 @@ Task<Status> SqliteItemStore::CompleteShareKey(std::string user_id, std::string 
 Task<std::vector<Result<ShareApplication>>> SqliteItemStore::ApplyShares(std::vector<ApplyShareCommand> commands) {
   const std::size_t count = commands.size();
   // One job for the batch (one trip to the writer), a savepoint per event.
-  auto applied = co_await writer().Submit<Result<std::vector<Result<ShareApplication>>>>(
+  // The work is a named object, not a temporary in the co_await operand:
+  // GCC 12 destroys such temporaries twice.
+  DbWork<Result<std::vector<Result<ShareApplication>>>> work =
       [commands = std::move(commands)](Connection& db) -> Result<std::vector<Result<ShareApplication>>> {
         std::vector<Result<ShareApplication>> results;
         results.reserve(commands.size());
@@ -212,7 +214,8 @@ Task<std::vector<Result<ShareApplication>>> SqliteItemStore::ApplyShares(std::ve
           results.push_back(std::move(result));
         }
         return results;
-      });
+      };
+  auto applied = co_await writer().Submit(std::move(work));
   if (applied.ok()) co_return std::move(*applied);
   // The transaction failed as a whole (commit, fsync, injected fault).
   co_return std::vector<Result<ShareApplication>>(count, Result<ShareApplication>(applied.error()));
