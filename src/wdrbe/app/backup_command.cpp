@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "wdrbe/app/data_dir_layout.hpp"
-#include "wdrbe/storage/sqlite/online_backup.hpp"
+#include "wdrbe/app/embedded_backend.hpp"
 
 namespace wdrbe::app {
 
@@ -22,8 +22,7 @@ int RunBackup(const BackupOptions& options) {
     std::cerr << "wdrbe backup: cannot create " << destination << ": " << ec.message() << std::endl;
     return 1;
   }
-  auto pages =
-      sqlite::BackupDatabase((source / kDatabaseFile).string(), (destination / kDatabaseFile).string());
+  auto pages = BackupEmbeddedDatabase(source, destination);
   if (!pages.ok()) {
     std::cerr << "wdrbe backup: " << pages.error().message << std::endl;
     fs::remove_all(destination, ec);

@@ -8,6 +8,7 @@
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/queue/sqlite/sqlite_dead_letter_queue.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
+#include "wdrbe/storage/sqlite/online_backup.hpp"
 #include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
 
 namespace wdrbe::app {
@@ -86,6 +87,11 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
   backend.close = [database = adapters->database] { database->Close(); };
   backend.adapters = std::move(adapters);
   return backend;
+}
+
+Result<int> BackupEmbeddedDatabase(const std::filesystem::path& data_dir,
+                                            const std::filesystem::path& destination) {
+  return sqlite::BackupDatabase((data_dir / kDatabaseFile).string(), (destination / kDatabaseFile).string());
 }
 
 }  // namespace wdrbe::app

@@ -23,4 +23,10 @@ struct EmbeddedBackendOptions {
 
 Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const BackendDependencies& deps);
 
+// Copies the database of `data_dir` into the directory `destination`,
+// consistently, beside a running server (`wdrbe backup`). Returns the pages
+// copied.
+Result<int> BackupEmbeddedDatabase(const std::filesystem::path& data_dir,
+                                            const std::filesystem::path& destination);
+
 }  // namespace wdrbe::app
