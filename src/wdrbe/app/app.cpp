@@ -133,7 +133,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   auto lock = LockDataDir(data_dir);
   if (!lock.ok()) return lock.error();
   parts->lock_fd = *lock;
-  auto cursor_key = LoadOrCreateCursorKey(data_dir, parts->random);
+  auto cursor_key = LoadCursorKey(config.cursor_key_file, data_dir, parts->random);
   if (!cursor_key.ok()) return cursor_key.error();
 
   sqlite::DatabaseOptions database_options;

@@ -80,6 +80,11 @@ int RunCli(int argc, char** argv) {
       ->envname("WDRBE_DATA_DIR")
       ->capture_default_str();
   AddJwtOptions(*serve_cmd, serve.jwt);
+  serve_cmd
+      ->add_option("--cursor-key-file", serve.cursor_key_file,
+                   "File of the key that signs list cursors, >= 32 bytes (else <data-dir>/cursor.key); "
+                   "servers sharing it accept each other's cursors")
+      ->envname("WDRBE_CURSOR_KEY_FILE");
   serve_cmd->add_option("--jwks-file", serve.jwt.jwks_file, "JWKS for RS256/ES256 (not supported yet)")
       ->envname("WDRBE_JWKS_FILE");
   serve_cmd

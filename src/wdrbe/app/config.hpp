@@ -23,6 +23,9 @@ struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./wdrbe-data";
   JwtConfig jwt;
+  // The key that signs list cursors; else <data_dir>/cursor.key. Servers
+  // that share one key accept each other's cursors.
+  std::optional<std::string> cursor_key_file;
   int threads = 0;                  // 0: one per core
   std::string durability = "full";  // full | normal
   int read_connections = 4;
