@@ -86,22 +86,8 @@ App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() = default;
 
 Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
-  if (config.jwt.jwks_file) {
-    return Error::BadRequest(
-        "--jwks-file (RS256/ES256) is not supported by this version; use HS256 with "
-        "WDRBE_JWT_SECRET or --jwt-secret-file");
-  }
-  if (config.durability != "full" && config.durability != "normal") {
-    return Error::BadRequest("--durability must be 'full' or 'normal'");
-  }
-  if (config.threads < 0 || config.read_connections < 1) {
-    return Error::BadRequest("--threads must be >= 0 and --read-connections >= 1");
-  }
-  if (config.worker_batch_size < 1 || config.worker_batch_size > kMaxShareBatchSize) {
-    return Error::BadRequest("--worker-batch-size must be 1-10");
-  }
-  const auto log_level = obs::ParseLogLevel(config.log_level);
-  if (!log_level) return Error::BadRequest("--log-level must be debug, info, warn, error or off");
+  auto flags = ValidateServeConfig(config);
+  if (!flags.ok()) return flags.error();
   std::shared_ptr<const FaultInjector> faults;
   const char* faults_spec = std::getenv("WDRBE_FAULTS");
   if (faults_spec != nullptr && *faults_spec != '\0') {
@@ -109,19 +95,11 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
     if (!parsed.ok()) return parsed.error();
     faults = std::move(*parsed);
   }
-  auto address = ParseListenAddress(config.listen);
-  if (!address.ok()) return address.error();
-  std::optional<ListenAddress> metrics_address;
-  if (config.metrics_listen) {
-    auto parsed = ParseListenAddress(*config.metrics_listen);
-    if (!parsed.ok()) return Error::BadRequest("--metrics-listen: " + parsed.error().message);
-    metrics_address = *parsed;
-  }
   auto secret = LoadJwtSecret(config.jwt.secret_file);
   if (!secret.ok()) return secret.error();
 
   auto parts = std::make_unique<Parts>();
-  parts->logger = std::make_unique<obs::Logger>(obs::LoggerOptions{.level = *log_level}, parts->clock);
+  parts->logger = std::make_unique<obs::Logger>(obs::LoggerOptions{.level = flags->log_level}, parts->clock);
   parts->metrics = std::make_unique<obs::ServiceMetrics>();
   if (faults) {
     parts->logger->Log(obs::LogLevel::kWarn, "fault injection is on (WDRBE_FAULTS): a testing aid",
@@ -134,7 +112,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   parts->backend = std::move(*backend);
   ItemStore& store = *parts->backend.store;
   ShareQueue& queue = *parts->backend.queue;
-  auto cursor_key = LoadOrCreateCursorKey(data_dir, parts->random);
+  auto cursor_key = LoadCursorKey(config.cursor_key_file, data_dir, parts->random);
   if (!cursor_key.ok()) return cursor_key.error();
 
   parts->ids = std::make_unique<UlidGenerator>(parts->clock, parts->random);
@@ -167,7 +145,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
       parts->clock, http::RateLimit{config.rate_limit, std::max(1.0, config.burst)},
       http::RateLimit{config.user_rate_limit, std::max(1.0, config.user_burst)});
   http::Router routes = api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api,
-                                         *parts->ops_api, /*with_metrics=*/!metrics_address);
+                                         *parts->ops_api, /*with_metrics=*/!flags->metrics_listen);
   std::vector<obs::RouteName> route_names;
   for (const http::Route& route : routes.routes()) {
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});
@@ -181,14 +159,14 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
 
   parts->threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   http::ServerOptions server_options;
-  server_options.host = address->host;
-  server_options.port = address->port;
+  server_options.host = flags->listen.host;
+  server_options.port = flags->listen.port;
   server_options.tls = {config.tls_cert_file, config.tls_key_file};
   auto server = http::HttpServer::Bind(parts->io, server_options, *parts->dispatcher,
                                        [ids = parts->ids.get()] { return ids->Next(); });
   if (!server.ok()) return server.error();
   parts->server = std::move(*server);
-  if (metrics_address) {
+  if (flags->metrics_listen) {
     // Plain HTTP, unthrottled and unlogged: for the scraper on a private
     // interface, away from the public listener.
     parts->metrics_dispatcher =
@@ -196,8 +174,8 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
                                            api::MakeBearerAuthenticator(*parts->verifier, parts->clock),
                                            http::CorsPolicy("*"), nullptr, parts->trace_random, nullptr);
     http::ServerOptions metrics_options;
-    metrics_options.host = metrics_address->host;
-    metrics_options.port = metrics_address->port;
+    metrics_options.host = flags->metrics_listen->host;
+    metrics_options.port = flags->metrics_listen->port;
     auto metrics_server = http::HttpServer::Bind(parts->io, metrics_options, *parts->metrics_dispatcher,
                                                  [ids = parts->ids.get()] { return ids->Next(); });
     if (!metrics_server.ok())

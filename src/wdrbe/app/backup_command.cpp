@@ -29,11 +29,19 @@ int RunBackup(const BackupOptions& options) {
     return 1;
   }
   // Without the cursor key a restored server would refuse every cursor
-  // clients still hold.
-  fs::copy_file(source / kCursorKeyFile, destination / kCursorKeyFile, ec);
-  if (ec) {
-    std::cerr << "wdrbe backup: copied the database but not cursor.key: " << ec.message() << std::endl;
-    return 1;
+  // clients still hold. A server started with --cursor-key-file keeps no
+  // key here: that file is the operator's to keep, and is not copied.
+  if (!fs::exists(source / kCursorKeyFile)) {
+    std::cerr << "wdrbe backup: " << source
+              << " holds no cursor.key (a server with --cursor-key-file keeps its key in that file: back it "
+                 "up too); copied the database only"
+              << std::endl;
+  } else {
+    fs::copy_file(source / kCursorKeyFile, destination / kCursorKeyFile, ec);
+    if (ec) {
+      std::cerr << "wdrbe backup: copied the database but not cursor.key: " << ec.message() << std::endl;
+      return 1;
+    }
   }
   std::cout << boost::json::serialize(
                    boost::json::object{{"backup", destination.string()}, {"pages", *pages}})
