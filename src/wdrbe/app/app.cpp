@@ -116,7 +116,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   if (!cursor_key.ok()) return cursor_key.error();
 
   parts->ids = std::make_unique<UlidGenerator>(parts->clock, parts->random);
-  parts->share_handler = std::make_unique<ShareEventHandler>(store, parts->clock, *parts->ids);
+  parts->share_handler = std::make_unique<ShareEventHandler>(store, parts->backend.atomic_settler, parts->clock, *parts->ids);
   ShareWorkerOptions worker_options{config.worker_concurrency, config.worker_batch_size,
                                     std::int64_t{config.visibility_timeout_s} * 1000,
                                     RetryBackoff{config.retry_base_delay_ms, kMaxShareRetryDelayMs}};

@@ -11,6 +11,7 @@
 #include "wdrbe/base/random.hpp"
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/base/task.hpp"
+#include "wdrbe/queue/atomic_share_settler.hpp"
 #include "wdrbe/queue/dead_letter_queue.hpp"
 #include "wdrbe/queue/share_queue.hpp"
 #include "wdrbe/storage/item_store.hpp"
@@ -28,6 +29,8 @@ struct Backend {
   ItemStore* store = nullptr;
   ShareQueue* queue = nullptr;
   DeadLetterQueue* dead_letters = nullptr;
+  // Set where the store and the queue share transactions (optional).
+  AtomicShareSettler* atomic_settler = nullptr;
   // Runs once before this process's share worker starts.
   std::function<Task<Status>()> before_worker_starts;
   // Completes queued work and stops the backend's threads; later calls to

@@ -6,6 +6,7 @@
 
 #include "wdrbe/app/data_dir_layout.hpp"
 #include "wdrbe/app/secrets.hpp"
+#include "wdrbe/queue/sqlite/sqlite_atomic_share_settler.hpp"
 #include "wdrbe/queue/sqlite/sqlite_dead_letter_queue.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
 #include "wdrbe/storage/sqlite/online_backup.hpp"
@@ -44,12 +45,14 @@ struct EmbeddedAdapters {
       : database(db),
         store(db),
         queue(db, sqlite::ShareQueueOptions{max_receives}, deps.clock, deps.random),
-        dead_letters(db, deps.clock) {}
+        dead_letters(db, deps.clock),
+        settler(db) {}
   std::unique_ptr<DataDirLock> lock;
   std::shared_ptr<sqlite::Database> database;
   sqlite::SqliteItemStore store;
   sqlite::SqliteShareQueue queue;
   sqlite::SqliteDeadLetterQueue dead_letters;
+  sqlite::SqliteAtomicShareSettler settler;
 };
 
 }  // namespace
@@ -81,6 +84,7 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
   backend.store = &adapters->store;
   backend.queue = &adapters->queue;
   backend.dead_letters = &adapters->dead_letters;
+  backend.atomic_settler = &adapters->settler;
   // One server owns the directory, so deliveries still in flight belong to
   // a process that died: they return now, not after their timeout.
   backend.before_worker_starts = [queue = &adapters->queue] { return queue->RecoverDeliveriesAfterRestart(); };

@@ -96,86 +96,95 @@ std::uint32_t ShareWorker::JitterBits() {
 
 Task<void> ShareWorker::ProcessBatch(std::vector<ShareDelivery> batch) {
   metrics_.batch_size.Observe(static_cast<double>(batch.size()));
-  // A fault here fails its event alone, before the store sees it.
+  std::vector<HandledShare> handled = co_await HandleBatch(batch);
+  co_await AcknowledgeDone(batch, handled);
+  co_await RetryFailed(batch, handled);
+}
+
+Task<std::vector<HandledShare>> ShareWorker::HandleBatch(const std::vector<ShareDelivery>& batch) {
   std::vector<HandledShare> handled(batch.size());
-  std::vector<ShareEvent> events;
+  std::vector<ShareDelivery> to_handle;
   std::vector<std::size_t> handled_index;
   for (std::size_t i = 0; i < batch.size(); ++i) {
+    // A fault here fails its event alone, before the store sees it.
     if (faults_ && faults_->ShouldFail(kFaultWorkerProcess, batch[i].event.item_id)) {
       handled[i].error = "injected fault: worker.process";
       continue;
     }
-    events.push_back(batch[i].event);
+    to_handle.push_back(batch[i]);
     handled_index.push_back(i);
   }
-  if (!events.empty()) {
-    auto results = co_await handler_.Handle(std::move(events));
-    for (std::size_t j = 0; j < results.size() && j < handled_index.size(); ++j) {
-      handled[handled_index[j]] = std::move(results[j]);
-    }
+  if (to_handle.empty()) co_return handled;
+  auto results = co_await handler_.Handle(std::move(to_handle));
+  for (std::size_t j = 0; j < results.size() && j < handled_index.size(); ++j) {
+    handled[handled_index[j]] = std::move(results[j]);
   }
+  co_return handled;
+}
 
-  // Done deliveries are deleted; failed ones retried after a backoff.
-  std::vector<std::string> done_handles;
-  std::vector<std::size_t> done_index;
-  std::vector<FailedDelivery> failures;
-  std::vector<std::size_t> failed_index;
+Task<void> ShareWorker::AcknowledgeDone(const std::vector<ShareDelivery>& batch,
+                                        const std::vector<HandledShare>& handled) {
+  std::vector<std::string> to_delete;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (handled[i].application) {
-      done_handles.push_back(batch[i].receipt_handle);
-      done_index.push_back(i);
-    } else {
-      const std::int64_t delay = RetryDelayMs(options_.backoff, batch[i].receive_count, JitterBits());
-      failures.push_back(FailedDelivery{batch[i].receipt_handle, handled[i].error.value_or("unknown error"), delay});
-      failed_index.push_back(i);
-    }
+    if (handled[i].application && !handled[i].acknowledged) to_delete.push_back(batch[i].receipt_handle);
   }
-  if (!done_handles.empty()) {
-    auto deleted = co_await queue_.Delete(std::move(done_handles));
+  if (!to_delete.empty()) {
+    const auto count = static_cast<std::int64_t>(to_delete.size());
+    auto deleted = co_await queue_.Delete(std::move(to_delete));
     if (!deleted.ok()) {
       // Their effect is in the store; the events come back after the
       // visibility timeout and are acknowledged then as already applied.
       metrics_.settle_failures.Inc();
       logger_.Log(obs::LogLevel::kError, "applied share events not acknowledged; they return and are skipped",
-                  {{"error", deleted.error().message}, {"events", static_cast<std::int64_t>(done_index.size())}});
-    }
-    for (std::size_t j = 0; j < done_index.size(); ++j) {
-      const std::size_t i = done_index[j];
-      switch (*handled[i].application) {
-        case ShareApplication::kApplied:
-          Record(batch[i], ShareSettlement::kApplied, {});
-          break;
-        case ShareApplication::kAlreadyApplied:
-          Record(batch[i], ShareSettlement::kAlreadyApplied, {});
-          break;
-        case ShareApplication::kItemNotFound:
-          Record(batch[i], ShareSettlement::kItemNotFound, {});
-          break;
-      }
+                  {{"error", deleted.error().message}, {"events", count}});
     }
   }
-  if (!failures.empty()) {
-    std::vector<std::string> failed_handles;
-    if (stopping_) {
-      for (const FailedDelivery& failure : failures) failed_handles.push_back(failure.receipt_handle);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!handled[i].application) continue;
+    switch (*handled[i].application) {
+      case ShareApplication::kApplied:
+        Record(batch[i], ShareSettlement::kApplied, {});
+        break;
+      case ShareApplication::kAlreadyApplied:
+        Record(batch[i], ShareSettlement::kAlreadyApplied, {});
+        break;
+      case ShareApplication::kItemNotFound:
+        Record(batch[i], ShareSettlement::kItemNotFound, {});
+        break;
     }
-    auto retried = co_await queue_.Retry(std::move(failures));
-    if (!retried.ok()) {
-      metrics_.settle_failures.Inc();
-      logger_.Log(obs::LogLevel::kError, "failed share events not settled; they return after the visibility timeout",
-                  {{"error", retried.error().message}, {"events", static_cast<std::int64_t>(failed_index.size())}});
-      // While running, the leases expire and the events come back; when
-      // stopping, hand them back at once.
-      if (stopping_) (void)co_await queue_.Release(std::move(failed_handles));
-      co_return;
-    }
-    for (std::size_t j = 0; j < failed_index.size() && j < retried->size(); ++j) {
-      const std::size_t i = failed_index[j];
-      ShareSettlement settlement = ShareSettlement::kLeaseLost;
-      if ((*retried)[j] == RetryResult::kRetryScheduled) settlement = ShareSettlement::kRetryScheduled;
-      if ((*retried)[j] == RetryResult::kDeadLettered) settlement = ShareSettlement::kDeadLettered;
-      Record(batch[i], settlement, *handled[i].error);
-    }
+  }
+}
+
+Task<void> ShareWorker::RetryFailed(const std::vector<ShareDelivery>& batch,
+                                    const std::vector<HandledShare>& handled) {
+  std::vector<FailedDelivery> failures;
+  std::vector<std::size_t> failed_index;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (handled[i].application) continue;
+    const std::int64_t delay = RetryDelayMs(options_.backoff, batch[i].receive_count, JitterBits());
+    failures.push_back(FailedDelivery{batch[i].receipt_handle, *handled[i].error, delay});
+    failed_index.push_back(i);
+  }
+  if (failures.empty()) co_return;
+  std::vector<std::string> failed_handles;
+  for (const FailedDelivery& failure : failures) failed_handles.push_back(failure.receipt_handle);
+  auto retried = co_await queue_.Retry(std::move(failures));
+  if (!retried.ok()) {
+    metrics_.settle_failures.Inc();
+    logger_.Log(obs::LogLevel::kError,
+                "failed share events not settled; they return after the visibility timeout",
+                {{"error", retried.error().message}, {"events", static_cast<std::int64_t>(failed_index.size())}});
+    // While running, the leases expire and the events come back; when
+    // stopping, hand them back at once.
+    if (stopping_) (void)co_await queue_.Release(std::move(failed_handles));
+    co_return;
+  }
+  for (std::size_t j = 0; j < failed_index.size() && j < retried->size(); ++j) {
+    const std::size_t i = failed_index[j];
+    ShareSettlement settlement = ShareSettlement::kLeaseLost;
+    if ((*retried)[j] == RetryResult::kRetryScheduled) settlement = ShareSettlement::kRetryScheduled;
+    if ((*retried)[j] == RetryResult::kDeadLettered) settlement = ShareSettlement::kDeadLettered;
+    Record(batch[i], settlement, *handled[i].error);
   }
 }
 

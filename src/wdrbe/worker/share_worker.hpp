@@ -73,6 +73,12 @@ class ShareWorker {
  private:
   Task<void> Loop(std::size_t index);
   Task<void> ProcessBatch(std::vector<ShareDelivery> batch);
+  // One result per delivery: handled by the domain, or failed by a fault.
+  Task<std::vector<HandledShare>> HandleBatch(const std::vector<ShareDelivery>& batch);
+  // Deletes the done deliveries not deleted yet, and records them.
+  Task<void> AcknowledgeDone(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled);
+  // Retries the failed ones after a backoff (the queue may dead-letter them).
+  Task<void> RetryFailed(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled);
   void WakeOne();
   std::uint32_t JitterBits();
   void Record(const ShareDelivery& delivery, ShareSettlement settlement, std::string_view error);

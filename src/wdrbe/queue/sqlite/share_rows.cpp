@@ -78,6 +78,23 @@ Result<std::optional<QueueState>> LoadQueueState(Connection& db, const std::stri
       QueueState{(*stmt)->ColumnOptionalText(0), static_cast<int>((*stmt)->ColumnInt(1))});
 }
 
+Result<std::optional<QueueState>> LoadCurrentDelivery(Connection& db, const std::optional<ParsedReceipt>& receipt) {
+  if (!receipt) return std::optional<QueueState>();
+  auto state = LoadQueueState(db, receipt->event_id);
+  if (!state.ok()) return state.error();
+  if (!*state || (*state)->lease_id != receipt->lease_id) return std::optional<QueueState>();
+  return state;
+}
+
+Result<AckResult> DeleteDelivery(Connection& db, const std::string& receipt_handle) {
+  const auto receipt = ParseReceiptHandle(receipt_handle);
+  auto current = LoadCurrentDelivery(db, receipt);
+  if (!current.ok()) return current.error();
+  if (!*current) return AckResult::kLeaseLost;
+  if (Status s = DeleteQueued(db, receipt->event_id); !s.ok()) return s.error();
+  return AckResult::kDeleted;
+}
+
 Status DeleteQueued(Connection& db, const std::string& event_id) {
   auto stmt = db.Prepare("DELETE FROM share_queue WHERE event_id = ?1");
   if (!stmt.ok()) return stmt.error();

@@ -41,7 +41,13 @@ struct QueueState {
 };
 Result<std::optional<QueueState>> LoadQueueState(Connection& db, const std::string& event_id);
 
+// The queue state of the event a receipt handle names, when that handle's
+// lease is the event's current one; nullopt for a stale or malformed handle.
+Result<std::optional<QueueState>> LoadCurrentDelivery(Connection& db, const std::optional<ParsedReceipt>& receipt);
+
 Status DeleteQueued(Connection& db, const std::string& event_id);
+// Deletes the delivery's event if the handle is current.
+Result<AckResult> DeleteDelivery(Connection& db, const std::string& receipt_handle);
 Status ScheduleRetry(Connection& db, const std::string& event_id, const std::string& error,
                      std::int64_t now_ms, std::int64_t visible_at_ms);
 // Moves a queued event to the dead letters, with its last error.

@@ -5,33 +5,19 @@
 
 #include "wdrbe/base/base64url.hpp"
 #include "wdrbe/queue/sqlite/share_rows.hpp"
+#include "wdrbe/storage/sqlite/savepoint.hpp"
 
 namespace wdrbe::sqlite {
 namespace {
 
-// Runs `body` for one delivery of a batch inside a savepoint: a database
-// error there rolls that delivery back alone (its lease then simply
-// expires) and the batch goes on; it reads as `on_error`.
+// One delivery of a batch: a database error there rolls that delivery back
+// alone (its lease then simply expires) and reads as `on_error`; the batch
+// goes on.
 template <typename T, typename Body>
 Result<T> ForOneDelivery(Connection& db, T on_error, Body&& body) {
-  if (Status s = db.Run("SAVEPOINT delivery"); !s.ok()) return s.error();
-  Result<T> result = body();
-  if (!result.ok()) {
-    if (Status s = db.Run("ROLLBACK TO delivery"); !s.ok()) return s.error();
-    result = on_error;
-  }
-  if (Status s = db.Run("RELEASE delivery"); !s.ok()) return s.error();
+  auto result = InSavepoint<T>(db, std::forward<Body>(body));
+  if (!result.ok()) return on_error;
   return result;
-}
-
-// The queued event a receipt handle names, if that handle's lease is the
-// event's current one.
-Result<std::optional<QueueState>> CurrentDelivery(Connection& db, const std::optional<ParsedReceipt>& receipt) {
-  if (!receipt) return std::optional<QueueState>();
-  auto state = LoadQueueState(db, receipt->event_id);
-  if (!state.ok()) return state.error();
-  if (!*state || (*state)->lease_id != receipt->lease_id) return std::optional<QueueState>();
-  return state;
 }
 
 }  // namespace
@@ -64,14 +50,7 @@ Task<Result<std::vector<AckResult>>> SqliteShareQueue::Delete(std::vector<std::s
         std::vector<AckResult> results;
         results.reserve(handles.size());
         for (const std::string& handle : handles) {
-          auto result = ForOneDelivery(db, AckResult::kLeaseLost, [&]() -> Result<AckResult> {
-            const auto receipt = ParseReceiptHandle(handle);
-            auto current = CurrentDelivery(db, receipt);
-            if (!current.ok()) return current.error();
-            if (!*current) return AckResult::kLeaseLost;
-            if (Status s = DeleteQueued(db, receipt->event_id); !s.ok()) return s.error();
-            return AckResult::kDeleted;
-          });
+          auto result = ForOneDelivery(db, AckResult::kLeaseLost, [&] { return DeleteDelivery(db, handle); });
           if (!result.ok()) return result.error();
           results.push_back(*result);
         }
@@ -89,7 +68,7 @@ Task<Result<std::vector<RetryResult>>> SqliteShareQueue::Retry(std::vector<Faile
         for (const FailedDelivery& failure : failures) {
           auto result = ForOneDelivery(db, RetryResult::kLeaseLost, [&]() -> Result<RetryResult> {
             const auto receipt = ParseReceiptHandle(failure.receipt_handle);
-            auto current = CurrentDelivery(db, receipt);
+            auto current = LoadCurrentDelivery(db, receipt);
             if (!current.ok()) return current.error();
             if (!*current) return RetryResult::kLeaseLost;
             // The redrive policy: the max_receives-th failure is the last.

@@ -5,6 +5,8 @@
 #include "wdrbe/domain/share_rules.hpp"
 #include "wdrbe/storage/sqlite/idempotency_rows.hpp"
 #include "wdrbe/storage/sqlite/item_rows.hpp"
+#include "wdrbe/storage/sqlite/savepoint.hpp"
+#include "wdrbe/storage/sqlite/share_application.hpp"
 
 namespace wdrbe::sqlite {
 namespace {
@@ -81,41 +83,6 @@ Result<ShareAdmission> AdmitInTransaction(Connection& db, const AdmitShareComman
     if (Status s = SweepExpiredIdempotencyRecords(db, command.now_ms); !s.ok()) return s.error();
   }
   return std::move(plan->admission);
-}
-
-Result<ShareApplication> ApplyInTransaction(Connection& db, const ApplyShareCommand& command) {
-  auto applied = IsShareApplied(db, command.event.event_id);
-  if (!applied.ok()) return applied.error();
-  std::optional<Item> item;
-  if (!*applied) {
-    auto loaded = LoadItem(db, command.event.item_id);
-    if (!loaded.ok()) return loaded.error();
-    item = std::move(*loaded);
-  }
-  const ShareApplicationPlan plan = DecideShareApplication(command, *applied, item);
-  if (plan.mark_applied) {
-    if (Status s = MarkShareApplied(db, command.event.event_id, command.now_ms); !s.ok()) return s.error();
-  }
-  if (plan.shared_item) {
-    if (Status s = SaveShareCounters(db, *plan.shared_item); !s.ok()) return s.error();
-  }
-  if (plan.activity) {
-    if (Status s = InsertActivity(db, *plan.activity); !s.ok()) return s.error();
-  }
-  return plan.outcome;
-}
-
-// Runs `body` inside a savepoint of its own: when it fails, what it wrote is
-// rolled back and the rest of the transaction goes on.
-template <typename T, typename Body>
-Result<T> InSavepoint(Connection& db, Body&& body) {
-  if (Status s = db.Run("SAVEPOINT one_command"); !s.ok()) return s.error();
-  Result<T> result = body();
-  if (!result.ok()) {
-    if (Status s = db.Run("ROLLBACK TO one_command"); !s.ok()) return s.error();
-  }
-  if (Status s = db.Run("RELEASE one_command"); !s.ok()) return s.error();
-  return result;
 }
 
 }  // namespace
@@ -210,7 +177,7 @@ Task<std::vector<Result<ShareApplication>>> SqliteItemStore::ApplyShares(std::ve
         std::vector<Result<ShareApplication>> results;
         results.reserve(commands.size());
         for (const ApplyShareCommand& command : commands) {
-          auto result = InSavepoint<ShareApplication>(db, [&] { return ApplyInTransaction(db, command); });
+          auto result = InSavepoint<ShareApplication>(db, [&] { return ApplyShareInTransaction(db, command); });
           results.push_back(std::move(result));
         }
         return results;
