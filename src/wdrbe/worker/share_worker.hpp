@@ -39,7 +39,7 @@ struct ShareWorkerOptions {
   int concurrency = 10;                         // loops (concurrent batches)
   int batch_size = kMaxShareBatchSize;          // 1..10
   std::int64_t visibility_timeout_ms = 30'000;  // lease length
-  RetryBackoff backoff;                         // the delay before a failed event's retry
+  RetryBackoff backoff = {};                    // the delay before a failed event's retry
 };
 
 // What became of one delivery, for metrics and the log.
