@@ -80,6 +80,13 @@ struct App::Parts {
   ~Parts() {
     if (backend.close) backend.close();
   }
+
+  // The domain services and the share worker over the backend's ports.
+  void WireServices(const ServeConfig& config, std::shared_ptr<const FaultInjector> faults);
+  // The API handlers, the routes and the dispatchers.
+  void WireHttp(const ServeConfig& config, const ValidServeConfig& flags);
+  // The listeners (the only step of the three that can fail).
+  Status Bind(const ServeConfig& config, const ValidServeConfig& flags);
 };
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -105,84 +112,92 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
     parts->logger->Log(obs::LogLevel::kWarn, "fault injection is on (WDRBE_FAULTS): a testing aid",
                        {{"faults", std::string_view(faults_spec)}});
   }
-  const std::filesystem::path data_dir(config.data_dir);
-  parts->data_dir = std::filesystem::absolute(data_dir);
+  parts->data_dir = std::filesystem::absolute(config.data_dir);
   auto backend = OpenBackend(config, BackendDependencies{parts->clock, parts->random, faults});
   if (!backend.ok()) return backend.error();
   parts->backend = std::move(*backend);
-  ItemStore& store = *parts->backend.store;
-  ShareQueue& queue = *parts->backend.queue;
-  auto cursor_key = LoadCursorKey(config.cursor_key_file, data_dir, parts->random);
+  auto cursor_key = LoadCursorKey(config.cursor_key_file, config.data_dir, parts->random);
   if (!cursor_key.ok()) return cursor_key.error();
-
-  parts->ids = std::make_unique<UlidGenerator>(parts->clock, parts->random);
-  parts->share_handler = std::make_unique<ShareEventHandler>(store, parts->backend.atomic_settler, parts->clock, *parts->ids);
-  ShareWorkerOptions worker_options{config.worker_concurrency, config.worker_batch_size,
-                                    std::int64_t{config.visibility_timeout_s} * 1000,
-                                    RetryBackoff{config.retry_base_delay_ms, kMaxShareRetryDelayMs}};
-  parts->worker_enabled = config.worker_concurrency > 0;
-  parts->worker = std::make_unique<ShareWorker>(parts->io, queue, *parts->share_handler, parts->random, faults,
-                                                worker_options, parts->metrics->worker, *parts->logger);
   parts->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
   parts->verifier =
       std::make_unique<Hs256Verifier>(JwtOptions{std::move(*secret), config.jwt.issuer, config.jwt.audience});
-  parts->item_service =
-      std::make_unique<ItemService>(store, parts->clock, *parts->ids, *parts->cursors);
-  parts->share_service = std::make_unique<ShareService>(store, queue, parts->clock, *parts->ids,
-                                                        [worker = parts->worker.get()] { worker->Notify(); });
-  parts->activity_feed = std::make_unique<ActivityFeed>(store, *parts->cursors);
-  parts->items_api = std::make_unique<api::ItemsApi>(*parts->item_service, parts->metrics->items);
-  parts->shares_api = std::make_unique<api::SharesApi>(*parts->share_service, parts->metrics->shares);
-  parts->activities_api = std::make_unique<api::ActivitiesApi>(*parts->activity_feed);
-  parts->ops_api = std::make_unique<api::OpsApi>(
-      store, queue, *parts->backend.dead_letters,
-      [worker = parts->worker.get(), enabled = config.worker_concurrency > 0] {
+
+  parts->WireServices(config, faults);
+  parts->WireHttp(config, *flags);
+  if (Status s = parts->Bind(config, *flags); !s.ok()) return s.error();
+  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+void App::Parts::WireServices(const ServeConfig& config, std::shared_ptr<const FaultInjector> faults) {
+  ItemStore& store = *backend.store;
+  ShareQueue& queue = *backend.queue;
+  ids = std::make_unique<UlidGenerator>(clock, random);
+  share_handler = std::make_unique<ShareEventHandler>(store, backend.atomic_settler, clock, *ids);
+  ShareWorkerOptions worker_options{config.worker_concurrency, config.worker_batch_size,
+                                    std::int64_t{config.visibility_timeout_s} * 1000,
+                                    RetryBackoff{config.retry_base_delay_ms, kMaxShareRetryDelayMs}};
+  worker_enabled = config.worker_concurrency > 0;
+  worker = std::make_unique<ShareWorker>(io, queue, *share_handler, random, std::move(faults), worker_options,
+                                         metrics->worker, *logger);
+  item_service = std::make_unique<ItemService>(store, clock, *ids, *cursors);
+  share_service = std::make_unique<ShareService>(store, queue, clock, *ids,
+                                                 [worker = worker.get()] { worker->Notify(); });
+  activity_feed = std::make_unique<ActivityFeed>(store, *cursors);
+}
+
+void App::Parts::WireHttp(const ServeConfig& config, const ValidServeConfig& flags) {
+  items_api = std::make_unique<api::ItemsApi>(*item_service, metrics->items);
+  shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares);
+  activities_api = std::make_unique<api::ActivitiesApi>(*activity_feed);
+  ops_api = std::make_unique<api::OpsApi>(
+      *backend.store, *backend.queue, *backend.dead_letters,
+      [worker = worker.get(), enabled = worker_enabled] {
         if (!enabled) return std::string("disabled");
         return std::string(worker->running() ? "running" : "stopped");
       },
-      *parts->metrics);
-  parts->limiter = std::make_unique<http::RateLimiter>(
-      parts->clock, http::RateLimit{config.rate_limit, std::max(1.0, config.burst)},
+      *metrics);
+  limiter = std::make_unique<http::RateLimiter>(
+      clock, http::RateLimit{config.rate_limit, std::max(1.0, config.burst)},
       http::RateLimit{config.user_rate_limit, std::max(1.0, config.user_burst)});
-  http::Router routes = api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api,
-                                         *parts->ops_api, /*with_metrics=*/!flags->metrics_listen);
+  http::Router routes = api::BuildRoutes(*items_api, *shares_api, *activities_api, *ops_api,
+                                         /*with_metrics=*/!flags.metrics_listen);
   std::vector<obs::RouteName> route_names;
   for (const http::Route& route : routes.routes()) {
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});
   }
-  parts->access_recorder =
-      std::make_unique<obs::AccessRecorder>(*parts->logger, parts->metrics->http, route_names);
-  parts->dispatcher = std::make_unique<http::Dispatcher>(
-      std::move(routes), api::MakeBearerAuthenticator(*parts->verifier, parts->clock),
-      http::CorsPolicy(config.cors_origins), parts->limiter.get(), parts->trace_random,
-      parts->access_recorder.get());
-
-  parts->threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  http::ServerOptions server_options;
-  server_options.host = flags->listen.host;
-  server_options.port = flags->listen.port;
-  server_options.tls = {config.tls_cert_file, config.tls_key_file};
-  auto server = http::HttpServer::Bind(parts->io, server_options, *parts->dispatcher,
-                                       [ids = parts->ids.get()] { return ids->Next(); });
-  if (!server.ok()) return server.error();
-  parts->server = std::move(*server);
-  if (flags->metrics_listen) {
+  access_recorder = std::make_unique<obs::AccessRecorder>(*logger, metrics->http, route_names);
+  dispatcher = std::make_unique<http::Dispatcher>(
+      std::move(routes), api::MakeBearerAuthenticator(*verifier, clock),
+      http::CorsPolicy(config.cors_origins), limiter.get(), trace_random, access_recorder.get());
+  if (flags.metrics_listen) {
     // Plain HTTP, unthrottled and unlogged: for the scraper on a private
     // interface, away from the public listener.
-    parts->metrics_dispatcher =
-        std::make_unique<http::Dispatcher>(api::BuildMetricsRoutes(*parts->ops_api),
-                                           api::MakeBearerAuthenticator(*parts->verifier, parts->clock),
-                                           http::CorsPolicy("*"), nullptr, parts->trace_random, nullptr);
-    http::ServerOptions metrics_options;
-    metrics_options.host = flags->metrics_listen->host;
-    metrics_options.port = flags->metrics_listen->port;
-    auto metrics_server = http::HttpServer::Bind(parts->io, metrics_options, *parts->metrics_dispatcher,
-                                                 [ids = parts->ids.get()] { return ids->Next(); });
-    if (!metrics_server.ok())
-      return Error::Unavailable("--metrics-listen: " + metrics_server.error().message);
-    parts->metrics_server = std::move(*metrics_server);
+    metrics_dispatcher = std::make_unique<http::Dispatcher>(
+        api::BuildMetricsRoutes(*ops_api), api::MakeBearerAuthenticator(*verifier, clock),
+        http::CorsPolicy("*"), nullptr, trace_random, nullptr);
   }
-  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+Status App::Parts::Bind(const ServeConfig& config, const ValidServeConfig& flags) {
+  threads = config.threads > 0 ? config.threads
+                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  http::ServerOptions server_options;
+  server_options.host = flags.listen.host;
+  server_options.port = flags.listen.port;
+  server_options.tls = {config.tls_cert_file, config.tls_key_file};
+  auto bound =
+      http::HttpServer::Bind(io, server_options, *dispatcher, [ids = ids.get()] { return ids->Next(); });
+  if (!bound.ok()) return bound.error();
+  server = std::move(*bound);
+  if (!flags.metrics_listen) return Status::Ok();
+  http::ServerOptions metrics_options;
+  metrics_options.host = flags.metrics_listen->host;
+  metrics_options.port = flags.metrics_listen->port;
+  auto metrics_bound = http::HttpServer::Bind(io, metrics_options, *metrics_dispatcher,
+                                              [ids = ids.get()] { return ids->Next(); });
+  if (!metrics_bound.ok()) return Error::Unavailable("--metrics-listen: " + metrics_bound.error().message);
+  metrics_server = std::move(*metrics_bound);
+  return Status::Ok();
 }
 
 int App::Run() {
