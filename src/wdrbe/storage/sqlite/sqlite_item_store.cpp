@@ -15,16 +15,20 @@ namespace {
 // so the table stays bounded without a pause for a big delete.
 constexpr int kIdempotencySweepRows = 16;
 
-Status SweepExpiredIdempotencyRecords(Connection& db, std::int64_t now_ms) {
-  return DeleteExpiredIdempotencyRecords(db, IdempotencyExpiryCutoff(now_ms), kIdempotencySweepRows);
+// Saves a new key record, and sweeps a few expired ones on the way.
+Status RememberKey(Connection& db, const std::string& user_id, IdempotentOperation operation,
+                   const std::string& key, const IdempotencyRecord& record) {
+  if (Status s = SaveIdempotencyRecord(db, user_id, operation, key, record); !s.ok()) return s;
+  return DeleteExpiredIdempotencyRecords(db, IdempotencyExpiryCutoff(record.created_at_ms),
+                                         kIdempotencySweepRows);
 }
 
 // On the writer thread, so nothing changes between the loads and the writes.
 Result<CreateItemResult> CreateInTransaction(Connection& db, const CreateItemCommand& command) {
   CreateState state;
   if (command.idempotency_key) {
-    auto record =
-        LoadIdempotencyRecord(db, command.user_id, IdempotentOperation::kCreateItem, *command.idempotency_key);
+    auto record = LoadIdempotencyRecord(db, command.user_id, IdempotentOperation::kCreateItem,
+                                        *command.idempotency_key);
     if (!record.ok()) return record.error();
     state.key_record = std::move(*record);
     if (KeyRecordNeedsItem(command, state.key_record)) {
@@ -48,12 +52,11 @@ Result<CreateItemResult> CreateInTransaction(Connection& db, const CreateItemCom
     if (Status s = SaveItem(db, plan->result.item); !s.ok()) return s.error();
   }
   if (plan->remember_key) {
-    if (Status s = SaveIdempotencyRecord(db, command.user_id, IdempotentOperation::kCreateItem,
-                                         *command.idempotency_key, *plan->remember_key);
+    if (Status s = RememberKey(db, command.user_id, IdempotentOperation::kCreateItem,
+                               *command.idempotency_key, *plan->remember_key);
         !s.ok()) {
       return s.error();
     }
-    if (Status s = SweepExpiredIdempotencyRecords(db, command.now_ms); !s.ok()) return s.error();
   }
   return std::move(plan->result);
 }
@@ -75,12 +78,11 @@ Result<ShareAdmission> AdmitInTransaction(Connection& db, const AdmitShareComman
   auto plan = DecideShareAdmission(command, record, item);
   if (!plan.ok()) return plan.error();
   if (plan->remember_key) {
-    if (Status s = SaveIdempotencyRecord(db, command.user_id, IdempotentOperation::kShareItem,
-                                         *command.idempotency_key, *plan->remember_key);
+    if (Status s = RememberKey(db, command.user_id, IdempotentOperation::kShareItem, *command.idempotency_key,
+                               *plan->remember_key);
         !s.ok()) {
       return s.error();
     }
-    if (Status s = SweepExpiredIdempotencyRecords(db, command.now_ms); !s.ok()) return s.error();
   }
   return std::move(plan->admission);
 }
@@ -167,21 +169,22 @@ Task<Status> SqliteItemStore::CompleteShareKey(std::string user_id, std::string 
       });
 }
 
-Task<std::vector<Result<ShareApplication>>> SqliteItemStore::ApplyShares(std::vector<ApplyShareCommand> commands) {
+Task<std::vector<Result<ShareApplication>>> SqliteItemStore::ApplyShares(
+    std::vector<ApplyShareCommand> commands) {
   const std::size_t count = commands.size();
   // One job for the batch (one trip to the writer), a savepoint per event.
   // The work is a named object, not a temporary in the co_await operand:
   // GCC 12 destroys such temporaries twice.
   DbWork<Result<std::vector<Result<ShareApplication>>>> work =
       [commands = std::move(commands)](Connection& db) -> Result<std::vector<Result<ShareApplication>>> {
-        std::vector<Result<ShareApplication>> results;
-        results.reserve(commands.size());
-        for (const ApplyShareCommand& command : commands) {
-          auto result = InSavepoint<ShareApplication>(db, [&] { return ApplyShareInTransaction(db, command); });
-          results.push_back(std::move(result));
-        }
-        return results;
-      };
+    std::vector<Result<ShareApplication>> results;
+    results.reserve(commands.size());
+    for (const ApplyShareCommand& command : commands) {
+      auto result = InSavepoint<ShareApplication>(db, [&] { return ApplyShareInTransaction(db, command); });
+      results.push_back(std::move(result));
+    }
+    return results;
+  };
   auto applied = co_await writer().Submit(std::move(work));
   if (applied.ok()) co_return std::move(*applied);
   // The transaction failed as a whole (commit, fsync, injected fault).
