@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -67,6 +68,34 @@ TEST(BackupTest, ABackupTakenDuringWritesRestoresEverythingCreatedBeforeIt) {
   ProcessOutcome refused =
       RunToExit({"backup", copy.string(), "--data-dir", restored.string()}, std::nullopt);
   EXPECT_TRUE(refused.status.ExitedWith(1)) << "an existing destination is never overwritten";
+}
+
+TEST(BackupTest, WithASharedCursorKeyFileTheBackupHoldsTheDatabaseAndSaysWhereTheKeyIs) {
+  TempDir live;
+  TempDir scratch;
+  const fs::path key_file = scratch.path() / "shared-cursor.key";
+  std::ofstream(key_file) << std::string(64, 'c') << "\n";
+  ServerOptions options;
+  options.data_dir = live.path();
+  options.extra_args = {"--cursor-key-file", key_file.string()};
+  auto server = TestServer::Start(options);
+  ApiClient owner(server->port(), "backup-shared-key");
+  const std::string id(owner.MustCreate(ItemBody("Kept")).at("itemId").as_string());
+
+  const fs::path copy = scratch.path() / "copy";
+  ProcessOutcome backup =
+      RunToExit({"backup", copy.string(), "--data-dir", live.path().string()}, std::nullopt);
+  ASSERT_TRUE(backup.status.ExitedWith(0)) << backup.output;
+  EXPECT_TRUE(fs::exists(copy / "wdrbe.db"));
+  EXPECT_FALSE(fs::exists(copy / "cursor.key"));
+  EXPECT_NE(backup.output.find("--cursor-key-file"), std::string::npos) << backup.output;
+  ASSERT_TRUE(server->Stop().ExitedWith(0));
+
+  ServerOptions restored;
+  restored.data_dir = copy;
+  restored.extra_args = options.extra_args;
+  auto restored_server = TestServer::Start(restored);
+  EXPECT_EQ(ApiClient(restored_server->port(), "backup-shared-key").GetItem(id).status, 200);
 }
 
 }  // namespace

@@ -11,10 +11,12 @@
 #include <cctype>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "testing/http_client.hpp"
@@ -134,6 +136,39 @@ TEST(ServerStartTest, APortInUseMakesItExitWithAddressAlreadyInUse) {
   EXPECT_FALSE(outcome.status.timed_out) << "it kept running; output:\n" << outcome.output;
   EXPECT_TRUE(outcome.status.exit_code.has_value() && *outcome.status.exit_code != 0) << outcome.status;
   EXPECT_TRUE(Contains(Lower(outcome.output), "address already in use")) << outcome.output;
+}
+
+TEST(ServerStartTest, ABadFlagValueIsRefusedByNameBeforeAnythingIsCreated) {
+  struct BadFlag {
+    std::vector<std::string> args;
+    std::vector<std::pair<std::string, std::string>> env;
+    std::string message;
+  };
+  const std::vector<BadFlag> cases = {
+      {{"--worker-concurrency", "-1"}, {}, "--worker-concurrency must be 0-64"},
+      {{"--visibility-timeout", "0"}, {}, "--visibility-timeout must be 1-43200"},
+      {{"--max-receives", "0"}, {}, "--max-receives must be 1-100"},
+      {{"--retry-base-delay-ms", "-1"}, {}, "--retry-base-delay-ms must be 1-600000"},
+      {{"--rate-limit", "-5"}, {}, "--rate-limit must be 0-"},
+      {{"--durability", "fast"}, {}, "--durability must be 'full' or 'normal'"},
+      {{"--metrics-listen", "9464"}, {}, "--metrics-listen must be HOST:PORT"},
+      // From the environment the check and its message are the same.
+      {{}, {{"WDRBE_USER_BURST", "0"}}, "--user-burst must be 1-"},
+  };
+  for (const BadFlag& bad : cases) {
+    SCOPED_TRACE(bad.message);
+    TempDir parent;
+    const std::filesystem::path data_dir = parent.path() / "data";
+    std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir.string()};
+    args.insert(args.end(), bad.args.begin(), bad.args.end());
+    const ProcessOutcome outcome = RunToExit(args, std::string(kTestJwtSecret), bad.env);
+
+    EXPECT_FALSE(outcome.status.timed_out) << "it kept running; output:\n" << outcome.output;
+    EXPECT_TRUE(outcome.status.exit_code.has_value() && *outcome.status.exit_code != 0) << outcome.status;
+    EXPECT_TRUE(Contains(outcome.output, "wdrbe serve: " + bad.message)) << outcome.output;
+    EXPECT_FALSE(Contains(outcome.output, "listening on")) << outcome.output;
+    EXPECT_FALSE(std::filesystem::exists(data_dir)) << "refused before the data directory was made";
+  }
 }
 
 TEST(LifecycleTest, SigtermExitsWithStatus0EvenWithAnIdleConnectionOpen) {

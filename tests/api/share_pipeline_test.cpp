@@ -147,6 +147,23 @@ TEST_F(SharePipelineTest, ReadinessReportsTheWorker) {
   EXPECT_EQ(ready.String("queue"), "ok");
 }
 
+// An API-only process (--worker-concurrency 0) of a scaled-out deployment
+// has no worker by design: its shares are applied by another process, so
+// it must stay in rotation; "disabled" tells it apart from a dead worker.
+TEST(ShareWorkerDisabledTest, AProcessWithoutAWorkerIsReadyAndSaysTheWorkerIsDisabled) {
+  ServerOptions options;
+  options.extra_args = {"--worker-concurrency", "0"};
+  auto server = TestServer::Start(options);
+  HttpClient http(server->port());
+  Response ready = http.Get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready;
+  EXPECT_EQ(ready.String("status"), "ready") << ready;
+  EXPECT_EQ(ready.String("worker"), "disabled") << ready;
+  EXPECT_EQ(ready.String("store"), "ok") << ready;
+  EXPECT_EQ(ready.String("queue"), "ok") << ready;
+  EXPECT_TRUE(server->Stop().ExitedWith(0)) << server->Output();
+}
+
 // Servers on one data directory, one run after the other, with and
 // without faults.
 class ShareFaultsTest : public ::testing::Test {

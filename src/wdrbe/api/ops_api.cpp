@@ -26,7 +26,7 @@ Task<http::HttpResponse> OpsApi::Metrics(http::RequestContext&) {
   // A store that does not answer leaves the gauges at their last value;
   // readiness reports the outage.
   if (auto depth = co_await queue_.Depth(); depth.ok()) metrics_.queue.depth.Set(static_cast<double>(*depth));
-  if (auto dead = co_await queue_.DeadLetterDepth(); dead.ok()) {
+  if (auto dead = co_await dead_letters_.Depth(); dead.ok()) {
     metrics_.queue.dead_letters.Set(static_cast<double>(*dead));
   }
   http::HttpResponse response{http::StatusCode::ok, 11};

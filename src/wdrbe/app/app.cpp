@@ -1,9 +1,5 @@
 #include "wdrbe/app/app.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,7 +15,7 @@
 #include "wdrbe/api/ops_api.hpp"
 #include "wdrbe/api/routes.hpp"
 #include "wdrbe/api/shares_api.hpp"
-#include "wdrbe/app/data_dir_layout.hpp"
+#include "wdrbe/app/backends.hpp"
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/clock.hpp"
@@ -27,6 +23,7 @@
 #include "wdrbe/domain/activity_feed.hpp"
 #include "wdrbe/domain/cursor.hpp"
 #include "wdrbe/domain/item_service.hpp"
+#include "wdrbe/domain/share_event_handler.hpp"
 #include "wdrbe/domain/share_service.hpp"
 #include "wdrbe/domain/ulid.hpp"
 #include "wdrbe/http/dispatcher.hpp"
@@ -36,27 +33,10 @@
 #include "wdrbe/observability/log.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
 #include "wdrbe/observability/trace_id_random.hpp"
-#include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
-#include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
 #include "wdrbe/worker/share_worker.hpp"
 
 namespace wdrbe::app {
 namespace {
-
-constexpr char kLockFile[] = "serve.lock";
-
-// Held for the life of the process so that two servers never share one
-// data directory (the kernel drops the lock if the process dies).
-Result<int> LockDataDir(const std::filesystem::path& data_dir) {
-  const auto path = data_dir / kLockFile;
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::Unavailable("cannot open " + path.string());
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return Error::Unavailable("another wdrbe serve is already using data directory " + data_dir.string());
-  }
-  return fd;
-}
 
 // "127.0.0.1:8080", as the listening lines print it.
 std::string HostPort(const boost::asio::ip::tcp::endpoint& endpoint) {
@@ -69,7 +49,6 @@ struct App::Parts {
   // First, so that they are destroyed last: everything else may log or count.
   std::unique_ptr<obs::Logger> logger;
   std::unique_ptr<obs::ServiceMetrics> metrics;
-  int lock_fd = -1;
   std::filesystem::path data_dir;
   SystemClock clock;
   SecureRandom random;
@@ -79,9 +58,8 @@ struct App::Parts {
   std::unique_ptr<TokenVerifier> verifier;
   int threads = 1;
   boost::asio::io_context io;
-  std::shared_ptr<sqlite::Database> database;
-  std::unique_ptr<sqlite::SqliteItemStore> store;
-  std::unique_ptr<sqlite::SqliteShareQueue> queue;
+  Backend backend;
+  std::unique_ptr<ShareEventHandler> share_handler;
   std::unique_ptr<ShareWorker> worker;
   bool worker_enabled = true;
   std::unique_ptr<ItemService> item_service;
@@ -100,30 +78,23 @@ struct App::Parts {
   std::unique_ptr<http::HttpServer> metrics_server;
 
   ~Parts() {
-    if (lock_fd >= 0) ::close(lock_fd);
+    if (backend.close) backend.close();
   }
+
+  // The domain services and the share worker over the backend's ports.
+  void WireServices(const ServeConfig& config, std::shared_ptr<const FaultInjector> faults);
+  // The API handlers, the routes and the dispatchers.
+  void WireHttp(const ServeConfig& config, const ValidServeConfig& flags);
+  // The listeners (the only step of the three that can fail).
+  Status Bind(const ServeConfig& config, const ValidServeConfig& flags);
 };
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() = default;
 
 Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
-  if (config.jwt.jwks_file) {
-    return Error::BadRequest(
-        "--jwks-file (RS256/ES256) is not supported by this version; use HS256 with "
-        "WDRBE_JWT_SECRET or --jwt-secret-file");
-  }
-  if (config.durability != "full" && config.durability != "normal") {
-    return Error::BadRequest("--durability must be 'full' or 'normal'");
-  }
-  if (config.threads < 0 || config.read_connections < 1) {
-    return Error::BadRequest("--threads must be >= 0 and --read-connections >= 1");
-  }
-  if (config.worker_batch_size < 1 || config.worker_batch_size > kMaxShareBatchSize) {
-    return Error::BadRequest("--worker-batch-size must be 1-10");
-  }
-  const auto log_level = obs::ParseLogLevel(config.log_level);
-  if (!log_level) return Error::BadRequest("--log-level must be debug, info, warn, error or off");
+  auto flags = ValidateServeConfig(config);
+  if (!flags.ok()) return flags.error();
   std::shared_ptr<const FaultInjector> faults;
   const char* faults_spec = std::getenv("WDRBE_FAULTS");
   if (faults_spec != nullptr && *faults_spec != '\0') {
@@ -131,112 +102,102 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
     if (!parsed.ok()) return parsed.error();
     faults = std::move(*parsed);
   }
-  auto address = ParseListenAddress(config.listen);
-  if (!address.ok()) return address.error();
-  std::optional<ListenAddress> metrics_address;
-  if (config.metrics_listen) {
-    auto parsed = ParseListenAddress(*config.metrics_listen);
-    if (!parsed.ok()) return Error::BadRequest("--metrics-listen: " + parsed.error().message);
-    metrics_address = *parsed;
-  }
   auto secret = LoadJwtSecret(config.jwt.secret_file);
   if (!secret.ok()) return secret.error();
 
   auto parts = std::make_unique<Parts>();
-  parts->logger = std::make_unique<obs::Logger>(obs::LoggerOptions{.level = *log_level}, parts->clock);
+  parts->logger = std::make_unique<obs::Logger>(obs::LoggerOptions{.level = flags->log_level}, parts->clock);
   parts->metrics = std::make_unique<obs::ServiceMetrics>();
   if (faults) {
     parts->logger->Log(obs::LogLevel::kWarn, "fault injection is on (WDRBE_FAULTS): a testing aid",
                        {{"faults", std::string_view(faults_spec)}});
   }
-  const std::filesystem::path data_dir(config.data_dir);
-  if (Status s = PrepareDataDir(data_dir); !s.ok()) return s.error();
-  parts->data_dir = std::filesystem::absolute(data_dir);
-  auto lock = LockDataDir(data_dir);
-  if (!lock.ok()) return lock.error();
-  parts->lock_fd = *lock;
-  auto cursor_key = LoadOrCreateCursorKey(data_dir, parts->random);
+  parts->data_dir = std::filesystem::absolute(config.data_dir);
+  auto backend = OpenBackend(config, BackendDependencies{parts->clock, parts->random, faults});
+  if (!backend.ok()) return backend.error();
+  parts->backend = std::move(*backend);
+  auto cursor_key = LoadCursorKey(config.cursor_key_file, config.data_dir, parts->random);
   if (!cursor_key.ok()) return cursor_key.error();
-
-  sqlite::DatabaseOptions database_options;
-  database_options.path = (data_dir / kDatabaseFile).string();
-  database_options.durability = config.durability == "full" ? sqlite::Connection::Durability::kFull
-                                                            : sqlite::Connection::Durability::kNormal;
-  database_options.read_connections = config.read_connections;
-  database_options.faults = faults;
-  auto database = sqlite::Database::Open(database_options);
-  if (!database.ok()) return database.error();
-  parts->database = std::move(*database);
-  parts->store = std::make_unique<sqlite::SqliteItemStore>(parts->database);
-  RetryPolicy retry_policy{config.max_receives, config.retry_base_delay_ms, 60'000};
-  parts->queue = std::make_unique<sqlite::SqliteShareQueue>(parts->database, retry_policy, parts->random);
-
-  parts->ids = std::make_unique<UlidGenerator>(parts->clock, parts->random);
-  ShareWorkerOptions worker_options{config.worker_concurrency, config.worker_batch_size,
-                                    std::int64_t{config.visibility_timeout_s} * 1000};
-  parts->worker_enabled = config.worker_concurrency > 0;
-  parts->worker = std::make_unique<ShareWorker>(parts->io, *parts->queue, parts->clock, *parts->ids, faults,
-                                                worker_options, parts->metrics->worker, *parts->logger);
   parts->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
   parts->verifier =
       std::make_unique<Hs256Verifier>(JwtOptions{std::move(*secret), config.jwt.issuer, config.jwt.audience});
-  parts->item_service =
-      std::make_unique<ItemService>(*parts->store, parts->clock, *parts->ids, *parts->cursors);
-  parts->share_service = std::make_unique<ShareService>(*parts->queue, parts->clock, *parts->ids,
-                                                        [worker = parts->worker.get()] { worker->Notify(); });
-  parts->activity_feed = std::make_unique<ActivityFeed>(*parts->store, *parts->cursors);
-  parts->items_api = std::make_unique<api::ItemsApi>(*parts->item_service, parts->metrics->items);
-  parts->shares_api = std::make_unique<api::SharesApi>(*parts->share_service, parts->metrics->shares);
-  parts->activities_api = std::make_unique<api::ActivitiesApi>(*parts->activity_feed);
-  parts->ops_api = std::make_unique<api::OpsApi>(
-      *parts->store, *parts->queue,
-      [worker = parts->worker.get(), enabled = config.worker_concurrency > 0] {
+
+  parts->WireServices(config, faults);
+  parts->WireHttp(config, *flags);
+  if (Status s = parts->Bind(config, *flags); !s.ok()) return s.error();
+  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+void App::Parts::WireServices(const ServeConfig& config, std::shared_ptr<const FaultInjector> faults) {
+  ItemStore& store = *backend.store;
+  ShareQueue& queue = *backend.queue;
+  ids = std::make_unique<UlidGenerator>(clock, random);
+  share_handler = std::make_unique<ShareEventHandler>(store, backend.atomic_settler, clock, *ids);
+  ShareWorkerOptions worker_options{config.worker_concurrency, config.worker_batch_size,
+                                    std::int64_t{config.visibility_timeout_s} * 1000,
+                                    RetryBackoff{config.retry_base_delay_ms, kMaxShareRetryDelayMs}};
+  worker_enabled = config.worker_concurrency > 0;
+  worker = std::make_unique<ShareWorker>(io, queue, *share_handler, random, std::move(faults), worker_options,
+                                         metrics->worker, *logger);
+  item_service = std::make_unique<ItemService>(store, clock, *ids, *cursors);
+  share_service = std::make_unique<ShareService>(store, queue, clock, *ids,
+                                                 [worker = worker.get()] { worker->Notify(); });
+  activity_feed = std::make_unique<ActivityFeed>(store, *cursors);
+}
+
+void App::Parts::WireHttp(const ServeConfig& config, const ValidServeConfig& flags) {
+  items_api = std::make_unique<api::ItemsApi>(*item_service, metrics->items);
+  shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares);
+  activities_api = std::make_unique<api::ActivitiesApi>(*activity_feed);
+  ops_api = std::make_unique<api::OpsApi>(
+      *backend.store, *backend.queue, *backend.dead_letters,
+      [worker = worker.get(), enabled = worker_enabled] {
         if (!enabled) return std::string("disabled");
         return std::string(worker->running() ? "running" : "stopped");
       },
-      *parts->metrics);
-  parts->limiter = std::make_unique<http::RateLimiter>(
-      parts->clock, http::RateLimit{config.rate_limit, std::max(1.0, config.burst)},
+      *metrics);
+  limiter = std::make_unique<http::RateLimiter>(
+      clock, http::RateLimit{config.rate_limit, std::max(1.0, config.burst)},
       http::RateLimit{config.user_rate_limit, std::max(1.0, config.user_burst)});
-  http::Router routes = api::BuildRoutes(*parts->items_api, *parts->shares_api, *parts->activities_api,
-                                         *parts->ops_api, /*with_metrics=*/!metrics_address);
+  http::Router routes = api::BuildRoutes(*items_api, *shares_api, *activities_api, *ops_api,
+                                         /*with_metrics=*/!flags.metrics_listen);
   std::vector<obs::RouteName> route_names;
   for (const http::Route& route : routes.routes()) {
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});
   }
-  parts->access_recorder =
-      std::make_unique<obs::AccessRecorder>(*parts->logger, parts->metrics->http, route_names);
-  parts->dispatcher = std::make_unique<http::Dispatcher>(
-      std::move(routes), api::MakeBearerAuthenticator(*parts->verifier, parts->clock),
-      http::CorsPolicy(config.cors_origins), parts->limiter.get(), parts->trace_random,
-      parts->access_recorder.get());
-
-  parts->threads = config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-  http::ServerOptions server_options;
-  server_options.host = address->host;
-  server_options.port = address->port;
-  server_options.tls = {config.tls_cert_file, config.tls_key_file};
-  auto server = http::HttpServer::Bind(parts->io, server_options, *parts->dispatcher,
-                                       [ids = parts->ids.get()] { return ids->Next(); });
-  if (!server.ok()) return server.error();
-  parts->server = std::move(*server);
-  if (metrics_address) {
+  access_recorder = std::make_unique<obs::AccessRecorder>(*logger, metrics->http, route_names);
+  dispatcher = std::make_unique<http::Dispatcher>(
+      std::move(routes), api::MakeBearerAuthenticator(*verifier, clock),
+      http::CorsPolicy(config.cors_origins), limiter.get(), trace_random, access_recorder.get());
+  if (flags.metrics_listen) {
     // Plain HTTP, unthrottled and unlogged: for the scraper on a private
     // interface, away from the public listener.
-    parts->metrics_dispatcher =
-        std::make_unique<http::Dispatcher>(api::BuildMetricsRoutes(*parts->ops_api),
-                                           api::MakeBearerAuthenticator(*parts->verifier, parts->clock),
-                                           http::CorsPolicy("*"), nullptr, parts->trace_random, nullptr);
-    http::ServerOptions metrics_options;
-    metrics_options.host = metrics_address->host;
-    metrics_options.port = metrics_address->port;
-    auto metrics_server = http::HttpServer::Bind(parts->io, metrics_options, *parts->metrics_dispatcher,
-                                                 [ids = parts->ids.get()] { return ids->Next(); });
-    if (!metrics_server.ok())
-      return Error::Unavailable("--metrics-listen: " + metrics_server.error().message);
-    parts->metrics_server = std::move(*metrics_server);
+    metrics_dispatcher = std::make_unique<http::Dispatcher>(
+        api::BuildMetricsRoutes(*ops_api), api::MakeBearerAuthenticator(*verifier, clock),
+        http::CorsPolicy("*"), nullptr, trace_random, nullptr);
   }
-  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+Status App::Parts::Bind(const ServeConfig& config, const ValidServeConfig& flags) {
+  threads = config.threads > 0 ? config.threads
+                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  http::ServerOptions server_options;
+  server_options.host = flags.listen.host;
+  server_options.port = flags.listen.port;
+  server_options.tls = {config.tls_cert_file, config.tls_key_file};
+  auto bound =
+      http::HttpServer::Bind(io, server_options, *dispatcher, [ids = ids.get()] { return ids->Next(); });
+  if (!bound.ok()) return bound.error();
+  server = std::move(*bound);
+  if (!flags.metrics_listen) return Status::Ok();
+  http::ServerOptions metrics_options;
+  metrics_options.host = flags.metrics_listen->host;
+  metrics_options.port = flags.metrics_listen->port;
+  auto metrics_bound = http::HttpServer::Bind(io, metrics_options, *metrics_dispatcher,
+                                              [ids = ids.get()] { return ids->Next(); });
+  if (!metrics_bound.ok()) return Error::Unavailable("--metrics-listen: " + metrics_bound.error().message);
+  metrics_server = std::move(*metrics_bound);
+  return Status::Ok();
 }
 
 int App::Run() {
@@ -256,16 +217,21 @@ int App::Run() {
   p.server->Start();
   if (p.metrics_server) p.metrics_server->Start();
   if (p.worker_enabled) {
-    // Leases of a previous run return at once, then the worker starts.
+    // Leases of a previous run return at once (embedded), then the worker starts.
     boost::asio::co_spawn(
         p.io,
         [&p]() -> Task<void> {
-          Status recovered = co_await p.queue->RecoverLeasesAfterRestart(p.clock.NowMillis());
-          if (!recovered.ok()) {
+          Status prepared = Status::Ok();
+          if (p.backend.before_worker_starts) {
+            // A named task: GCC 12 mishandles temporaries in a co_await operand.
+            Task<Status> preparing = p.backend.before_worker_starts();
+            prepared = co_await std::move(preparing);
+          }
+          if (!prepared.ok()) {
             p.logger->Log(obs::LogLevel::kWarn,
                           "could not release the leases of the previous run; they return after the "
                           "visibility timeout",
-                          {{"error", recovered.error().message}});
+                          {{"error", prepared.error().message}});
           }
           p.worker->Start();
         },
@@ -287,7 +253,7 @@ int App::Run() {
   p.io.run();
   for (auto& worker : workers) worker.join();
   // Every response is written; now let the store finish queued writes.
-  p.database->Close();
+  p.backend.close();
   p.logger->LogAlways(obs::LogLevel::kInfo, "stopped");
   return 0;
 }

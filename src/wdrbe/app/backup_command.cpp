@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "wdrbe/app/data_dir_layout.hpp"
-#include "wdrbe/storage/sqlite/online_backup.hpp"
+#include "wdrbe/app/embedded_backend.hpp"
 
 namespace wdrbe::app {
 
@@ -22,19 +22,26 @@ int RunBackup(const BackupOptions& options) {
     std::cerr << "wdrbe backup: cannot create " << destination << ": " << ec.message() << std::endl;
     return 1;
   }
-  auto pages =
-      sqlite::BackupDatabase((source / kDatabaseFile).string(), (destination / kDatabaseFile).string());
+  auto pages = BackupEmbeddedDatabase(source, destination);
   if (!pages.ok()) {
     std::cerr << "wdrbe backup: " << pages.error().message << std::endl;
     fs::remove_all(destination, ec);
     return 1;
   }
   // Without the cursor key a restored server would refuse every cursor
-  // clients still hold.
-  fs::copy_file(source / kCursorKeyFile, destination / kCursorKeyFile, ec);
-  if (ec) {
-    std::cerr << "wdrbe backup: copied the database but not cursor.key: " << ec.message() << std::endl;
-    return 1;
+  // clients still hold. A server started with --cursor-key-file keeps no
+  // key here: that file is the operator's to keep, and is not copied.
+  if (!fs::exists(source / kCursorKeyFile)) {
+    std::cerr << "wdrbe backup: " << source
+              << " holds no cursor.key (a server with --cursor-key-file keeps its key in that file: back it "
+                 "up too); copied the database only"
+              << std::endl;
+  } else {
+    fs::copy_file(source / kCursorKeyFile, destination / kCursorKeyFile, ec);
+    if (ec) {
+      std::cerr << "wdrbe backup: copied the database but not cursor.key: " << ec.message() << std::endl;
+      return 1;
+    }
   }
   std::cout << boost::json::serialize(
                    boost::json::object{{"backup", destination.string()}, {"pages", *pages}})

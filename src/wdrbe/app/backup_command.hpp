@@ -1,5 +1,6 @@
 // `wdrbe backup DEST`: a consistent online copy of the embedded store of a
-// data directory into the new directory DEST (wdrbe.db and cursor.key).
+// data directory into the new directory DEST (wdrbe.db and cursor.key; no
+// cursor.key when the server signs cursors with --cursor-key-file).
 // Restoring: stop the server, copy DEST's files into the data directory
 // (removing any wdrbe.db-wal and wdrbe.db-shm there), start it.
 #pragma once

@@ -10,6 +10,7 @@
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/clock.hpp"
+#include "wdrbe/worker/share_worker.hpp"
 
 namespace wdrbe::app {
 namespace {
@@ -68,6 +69,8 @@ int RunCli(int argc, char** argv) {
   CLI::App cli{"wdrbe: the wardrobe items service"};
   cli.require_subcommand(1);
 
+  // Only types are checked while parsing: ValidateServeConfig (config.cpp)
+  // owns every bound, so the flags and a ServeConfig built in code agree.
   ServeConfig serve;
   CLI::App* serve_cmd = cli.add_subcommand("serve", "Run the whole service (API, store) in this process");
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")
@@ -77,9 +80,16 @@ int RunCli(int argc, char** argv) {
       ->envname("WDRBE_DATA_DIR")
       ->capture_default_str();
   AddJwtOptions(*serve_cmd, serve.jwt);
+  serve_cmd
+      ->add_option("--cursor-key-file", serve.cursor_key_file,
+                   "File of the key that signs list cursors, >= 32 bytes (else <data-dir>/cursor.key); "
+                   "servers sharing it accept each other's cursors")
+      ->envname("WDRBE_CURSOR_KEY_FILE");
   serve_cmd->add_option("--jwks-file", serve.jwt.jwks_file, "JWKS for RS256/ES256 (not supported yet)")
       ->envname("WDRBE_JWKS_FILE");
-  serve_cmd->add_option("--threads", serve.threads, "Network threads (0: one per core)")
+  serve_cmd
+      ->add_option("--threads", serve.threads,
+                   "Network threads, 0-" + std::to_string(kMaxThreads) + " (0: one per core)")
       ->envname("WDRBE_THREADS")
       ->capture_default_str();
   serve_cmd
@@ -87,28 +97,24 @@ int RunCli(int argc, char** argv) {
                    "full: fsync every commit; normal: may lose the last "
                    "moments of writes on power loss")
       ->envname("WDRBE_DURABILITY")
-      ->check(CLI::IsMember({"full", "normal"}))
       ->capture_default_str();
-  serve_cmd->add_option("--read-connections", serve.read_connections, "SQLite reader threads")
+  serve_cmd
+      ->add_option("--read-connections", serve.read_connections,
+                   "SQLite reader threads, 1-" + std::to_string(kMaxReadConnections))
       ->envname("WDRBE_READ_CONNECTIONS")
-      ->check(CLI::Range(1, 64))
       ->capture_default_str();
 
   serve_cmd->add_option("--rate-limit", serve.rate_limit, "Requests/s for the whole server (0: off)")
       ->envname("WDRBE_RATE_LIMIT")
-      ->check(CLI::Range(0.0, 1e9))
       ->capture_default_str();
-  serve_cmd->add_option("--burst", serve.burst, "Bucket size of the server-wide limit")
+  serve_cmd->add_option("--burst", serve.burst, "Bucket size of the server-wide limit (>= 1)")
       ->envname("WDRBE_BURST")
-      ->check(CLI::Range(1.0, 1e9))
       ->capture_default_str();
   serve_cmd->add_option("--user-rate-limit", serve.user_rate_limit, "Requests/s per user (0: off)")
       ->envname("WDRBE_USER_RATE_LIMIT")
-      ->check(CLI::Range(0.0, 1e9))
       ->capture_default_str();
-  serve_cmd->add_option("--user-burst", serve.user_burst, "Bucket size of each user's limit")
+  serve_cmd->add_option("--user-burst", serve.user_burst, "Bucket size of each user's limit (>= 1)")
       ->envname("WDRBE_USER_BURST")
-      ->check(CLI::Range(1.0, 1e9))
       ->capture_default_str();
   serve_cmd
       ->add_option("--cors-origins", serve.cors_origins,
@@ -124,7 +130,6 @@ int RunCli(int argc, char** argv) {
       ->add_option("--log-level", serve.log_level,
                    "Least level logged: debug, info (one access line per request), warn, error or off")
       ->envname("WDRBE_LOG_LEVEL")
-      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   serve_cmd
       ->add_option("--metrics-listen", serve.metrics_listen,
@@ -132,31 +137,32 @@ int RunCli(int argc, char** argv) {
       ->envname("WDRBE_METRICS_LISTEN");
   serve_cmd
       ->add_option("--worker-concurrency", serve.worker_concurrency,
-                   "Share batches processed concurrently (0: no worker in this process)")
+                   "Share batches processed concurrently, 0-" + std::to_string(kMaxWorkerConcurrency) +
+                       " (0: no worker in this process)")
       ->envname("WDRBE_WORKER_CONCURRENCY")
-      ->check(CLI::Range(0, 64))
       ->capture_default_str();
-  serve_cmd->add_option("--worker-batch-size", serve.worker_batch_size, "Share events per batch (1-10)")
+  serve_cmd
+      ->add_option("--worker-batch-size", serve.worker_batch_size,
+                   "Share events per batch, 1-" + std::to_string(kMaxShareBatchSize))
       ->envname("WDRBE_WORKER_BATCH_SIZE")
-      ->check(CLI::Range(1, 10))
       ->capture_default_str();
   serve_cmd
       ->add_option("--visibility-timeout", serve.visibility_timeout_s,
-                   "Seconds a received share event stays leased to its worker")
+                   "Seconds a received share event stays leased to its worker, 1-" +
+                       std::to_string(kMaxVisibilityTimeoutSeconds))
       ->envname("WDRBE_VISIBILITY_TIMEOUT")
-      ->check(CLI::Range(1, 43200))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--max-receives", serve.max_receives,
-                   "Deliveries of a share event before it is dead-lettered")
+      ->add_option(
+          "--max-receives", serve.max_receives,
+          "Deliveries of a share event before it is dead-lettered, 1-" + std::to_string(kMaxReceives))
       ->envname("WDRBE_MAX_RECEIVES")
-      ->check(CLI::Range(1, 100))
       ->capture_default_str();
   serve_cmd
       ->add_option("--retry-base-delay-ms", serve.retry_base_delay_ms,
-                   "Backoff before the first retry of a failed share event (doubles per attempt)")
+                   "Backoff before the first retry of a failed share event, 1-" +
+                       std::to_string(kMaxRetryBaseDelayMs) + " (doubles per attempt)")
       ->envname("WDRBE_RETRY_BASE_DELAY_MS")
-      ->check(CLI::Range(1, 600000))
       ->capture_default_str();
 
   TokenOptions token;

@@ -1,13 +1,75 @@
 #include "wdrbe/app/config.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "wdrbe/worker/share_worker.hpp"
 
 namespace wdrbe::app {
+namespace {
 
-Result<ListenAddress> ParseListenAddress(const std::string& text) {
+// "1000000000" and "0.5" rather than "1000000000.000000" and "0.500000".
+std::string Number(double value) {
+  if (std::isfinite(value) && value == std::trunc(value) && std::abs(value) < 1e15) {
+    return std::to_string(static_cast<std::int64_t>(value));
+  }
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+Status IntInRange(std::string_view flag, int value, int min, int max, std::string_view meaning = {}) {
+  if (value >= min && value <= max) return Status::Ok();
+  std::string message = std::string(flag) + " must be " + std::to_string(min) + "-" + std::to_string(max);
+  if (!meaning.empty()) message += " (" + std::string(meaning) + ")";
+  return Error::BadRequest(message + ", got " + std::to_string(value));
+}
+
+// Written so that NaN, which every comparison rejects, is out of range too.
+Status NumberInRange(std::string_view flag, double value, double min, double max,
+                     std::string_view meaning = {}) {
+  if (value >= min && value <= max) return Status::Ok();
+  std::string message = std::string(flag) + " must be " + Number(min) + "-" + Number(max);
+  if (!meaning.empty()) message += " (" + std::string(meaning) + ")";
+  return Error::BadRequest(message + ", got " + Number(value));
+}
+
+Status NotEmptyIfSet(std::string_view flag, const std::optional<std::string>& value) {
+  if (value && value->empty()) return Error::BadRequest(std::string(flag) + " must not be empty");
+  return Status::Ok();
+}
+
+// The numeric flags, in the order --help lists them.
+Status CheckNumbers(const ServeConfig& config) {
+  const Status checks[] = {
+      IntInRange("--threads", config.threads, 0, kMaxThreads, "0: one per core"),
+      IntInRange("--read-connections", config.read_connections, 1, kMaxReadConnections),
+      NumberInRange("--rate-limit", config.rate_limit, 0, kMaxRequestsPerSecond, "requests/s; 0: off"),
+      NumberInRange("--burst", config.burst, 1, kMaxRequestsPerSecond),
+      NumberInRange("--user-rate-limit", config.user_rate_limit, 0, kMaxRequestsPerSecond,
+                    "requests/s; 0: off"),
+      NumberInRange("--user-burst", config.user_burst, 1, kMaxRequestsPerSecond),
+      IntInRange("--worker-concurrency", config.worker_concurrency, 0, kMaxWorkerConcurrency,
+                 "0: no worker in this process"),
+      IntInRange("--worker-batch-size", config.worker_batch_size, 1, kMaxShareBatchSize),
+      IntInRange("--visibility-timeout", config.visibility_timeout_s, 1, kMaxVisibilityTimeoutSeconds,
+                 "seconds"),
+      IntInRange("--max-receives", config.max_receives, 1, kMaxReceives),
+      IntInRange("--retry-base-delay-ms", config.retry_base_delay_ms, 1, kMaxRetryBaseDelayMs),
+  };
+  for (const Status& check : checks) {
+    if (!check.ok()) return check;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ListenAddress> ParseListenAddress(std::string_view flag, const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    return Error::BadRequest("--listen must be HOST:PORT, got '" + text + "'");
+    return Error::BadRequest(std::string(flag) + " must be HOST:PORT, got '" + text + "'");
   }
   ListenAddress address;
   address.host = text.substr(0, colon);
@@ -18,10 +80,43 @@ Result<ListenAddress> ParseListenAddress(const std::string& text) {
   unsigned value = 0;
   auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (ec != std::errc() || ptr != port.data() + port.size() || value > 65535) {
-    return Error::BadRequest("--listen port must be 0-65535, got '" + port + "'");
+    return Error::BadRequest(std::string(flag) + " port must be 0-65535, got '" + port + "'");
   }
   address.port = static_cast<std::uint16_t>(value);
   return address;
+}
+
+Result<ValidServeConfig> ValidateServeConfig(const ServeConfig& config) {
+  if (config.jwt.jwks_file) {
+    return Error::BadRequest(
+        "--jwks-file (RS256/ES256) is not supported by this version; use HS256 with "
+        "WDRBE_JWT_SECRET or --jwt-secret-file");
+  }
+  // An empty issuer or audience would demand an empty claim: a typo, never a policy.
+  if (Status s = NotEmptyIfSet("--jwt-issuer", config.jwt.issuer); !s.ok()) return s.error();
+  if (Status s = NotEmptyIfSet("--jwt-audience", config.jwt.audience); !s.ok()) return s.error();
+  if (config.data_dir.empty()) return Error::BadRequest("--data-dir must not be empty");
+  if (config.durability != "full" && config.durability != "normal") {
+    return Error::BadRequest("--durability must be 'full' or 'normal', got '" + config.durability + "'");
+  }
+  if (Status s = CheckNumbers(config); !s.ok()) return s.error();
+
+  ValidServeConfig valid;
+  const auto log_level = obs::ParseLogLevel(config.log_level);
+  if (!log_level) {
+    return Error::BadRequest("--log-level must be debug, info, warn, error or off, got '" + config.log_level +
+                             "'");
+  }
+  valid.log_level = *log_level;
+  auto listen = ParseListenAddress("--listen", config.listen);
+  if (!listen.ok()) return listen.error();
+  valid.listen = std::move(*listen);
+  if (config.metrics_listen) {
+    auto metrics_listen = ParseListenAddress("--metrics-listen", *config.metrics_listen);
+    if (!metrics_listen.ok()) return metrics_listen.error();
+    valid.metrics_listen = std::move(*metrics_listen);
+  }
+  return valid;
 }
 
 }  // namespace wdrbe::app

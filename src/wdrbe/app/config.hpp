@@ -2,10 +2,13 @@
 // reads from WDRBE_<FLAG> (see cli.cpp); defaults are the contract's.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "wdrbe/base/result.hpp"
+#include "wdrbe/observability/log.hpp"
 
 namespace wdrbe::app {
 
@@ -20,6 +23,9 @@ struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./wdrbe-data";
   JwtConfig jwt;
+  // The key that signs list cursors; else <data_dir>/cursor.key. Servers
+  // that share one key accept each other's cursors.
+  std::optional<std::string> cursor_key_file;
   int threads = 0;                  // 0: one per core
   std::string durability = "full";  // full | normal
   int read_connections = 4;
@@ -43,12 +49,35 @@ struct ServeConfig {
   int retry_base_delay_ms = 1000;  // first retry after 0.5-1x this; doubles per attempt
 };
 
+// The bounds ValidateServeConfig enforces, named once; --help and the docs
+// state the same.
+inline constexpr int kMaxThreads = 1024;
+inline constexpr int kMaxReadConnections = 64;
+inline constexpr int kMaxWorkerConcurrency = 64;
+inline constexpr int kMaxVisibilityTimeoutSeconds = 12 * 3600;  // SQS's ceiling
+inline constexpr int kMaxReceives = 100;
+inline constexpr int kMaxRetryBaseDelayMs = 600'000;
+inline constexpr double kMaxRequestsPerSecond = 1e9;  // rates and bursts alike
+
 struct ListenAddress {
   std::string host;
   std::uint16_t port = 0;
 };
 
-// Parses HOST:PORT (IPv6 as [addr]:port).
-Result<ListenAddress> ParseListenAddress(const std::string& text);
+// Parses HOST:PORT (IPv6 as [addr]:port); errors name `flag`.
+Result<ListenAddress> ParseListenAddress(std::string_view flag, const std::string& text);
+
+// What the textual flags of a valid ServeConfig mean, parsed once.
+struct ValidServeConfig {
+  ListenAddress listen;
+  std::optional<ListenAddress> metrics_listen;
+  obs::LogLevel log_level = obs::LogLevel::kInfo;
+};
+
+// Checks every flag of `serve` that can be judged without touching files or
+// the network, so that a misconfigured server stops before it creates
+// anything. The error (BadRequest) names the first offending flag, its
+// allowed values and what was given.
+Result<ValidServeConfig> ValidateServeConfig(const ServeConfig& config);
 
 }  // namespace wdrbe::app

@@ -1,14 +1,18 @@
 #include "wdrbe/app/dlq_command.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <iostream>
 
-#include "wdrbe/app/data_dir_layout.hpp"
+#include "wdrbe/app/backends.hpp"
 #include "wdrbe/base/clock.hpp"
+#include "wdrbe/base/random.hpp"
 #include "wdrbe/domain/timestamp.hpp"
-#include "wdrbe/queue/sqlite/dead_letter_admin.hpp"
+#include "wdrbe/queue/dead_letter_queue.hpp"
 
 namespace wdrbe::app {
 namespace {
@@ -47,21 +51,26 @@ boost::json::object Details(const DeadLetter& letter) {
   return object;
 }
 
+// The command is one request at a time: each port call runs to completion
+// on an io_context of its own before the next.
+template <typename T>
+T Await(Task<T> task) {
+  boost::asio::io_context io;
+  std::optional<T> result;
+  boost::asio::co_spawn(
+      io, [&]() -> Task<void> { result.emplace(co_await std::move(task)); }, boost::asio::detached);
+  io.run();
+  return std::move(*result);
+}
+
 int Fail(const Error& error) {
   std::cerr << "wdrbe dlq: " << error.message << std::endl;
   return error.code == ErrorCode::kNotFound ? kExitNotFound : 1;
 }
 
-}  // namespace
-
-int RunDlq(const DlqOptions& options) {
-  auto admin =
-      sqlite::DeadLetterAdmin::Open((std::filesystem::path(options.data_dir) / kDatabaseFile).string());
-  if (!admin.ok()) return Fail(admin.error());
-  const std::int64_t now = SystemClock().NowMillis();
-
+int RunAction(const DlqOptions& options, DeadLetterQueue& dead_letters) {
   if (options.action == "list") {
-    auto letters = (*admin)->List();
+    auto letters = Await(dead_letters.List());
     if (!letters.ok()) return Fail(letters.error());
     boost::json::array out;
     for (const DeadLetter& letter : *letters) out.push_back(Summary(letter));
@@ -70,7 +79,7 @@ int RunDlq(const DlqOptions& options) {
   }
   if (options.action == "show") {
     if (!options.event_id) return Fail(Error::BadRequest("usage: wdrbe dlq show EVENT_ID"));
-    auto letter = (*admin)->Get(*options.event_id);
+    auto letter = Await(dead_letters.Get(*options.event_id));
     if (!letter.ok()) return Fail(letter.error());
     if (!*letter) return Fail(Error::NotFound("no dead letter with event id " + *options.event_id));
     std::cout << boost::json::serialize(Details(**letter)) << std::endl;
@@ -82,12 +91,12 @@ int RunDlq(const DlqOptions& options) {
       return 2;
     }
     if (options.all) {
-      auto count = (*admin)->RedriveAll(now);
+      auto count = Await(dead_letters.RedriveAll());
       if (!count.ok()) return Fail(count.error());
       std::cout << boost::json::serialize(boost::json::object{{"redriven", *count}}) << std::endl;
       return 0;
     }
-    if (Status s = (*admin)->Redrive(*options.event_id, now); !s.ok()) return Fail(s.error());
+    if (Status s = Await(dead_letters.Redrive(*options.event_id)); !s.ok()) return Fail(s.error());
     std::cout << boost::json::serialize(boost::json::object{{"redriven", 1}, {"eventId", *options.event_id}})
               << std::endl;
     return 0;
@@ -96,4 +105,17 @@ int RunDlq(const DlqOptions& options) {
   return 2;
 }
 
+}  // namespace
+
+int RunDlq(const DlqOptions& options) {
+  SystemClock clock;
+  SecureRandom random;
+  auto backend = OpenBackendForAdmin(options.data_dir, BackendDependencies{clock, random, nullptr});
+  if (!backend.ok()) return Fail(backend.error());
+  const int code = RunAction(options, *backend->dead_letters);
+  backend->close();
+  return code;
+}
+
 }  // namespace wdrbe::app
+

@@ -8,14 +8,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "wdrbe/app/data_dir_layout.hpp"
 
 namespace wdrbe::app {
 namespace {
 
-constexpr std::size_t kCursorKeyBytes = 32;
+// The size of a generated <data_dir>/cursor.key.
+constexpr std::size_t kCursorKeyBytes = kMinCursorKeyBytes;
 
 std::string Errno() { return std::strerror(errno); }
 
@@ -29,17 +29,52 @@ Status WriteNewFile(const std::filesystem::path& path, std::string_view bytes) {
   return Status::Ok();
 }
 
+// The contents of an operator's key file named by `flag`, trailing newlines
+// dropped (editors and `echo` add them; they are never part of the key).
+Result<std::string> ReadKeyFile(std::string_view flag, const std::string& path) {
+  const std::string named = std::string(flag) + " " + path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::BadRequest("cannot read " + named + ": " + Errno());
+  std::string key(kMaxKeyFileBytes + 1, '\0');
+  in.read(key.data(), static_cast<std::streamsize>(key.size()));
+  if (in.bad()) return Error::BadRequest("cannot read " + named + ": " + Errno());
+  key.resize(static_cast<std::size_t>(in.gcount()));
+  if (key.size() > kMaxKeyFileBytes) {
+    return Error::BadRequest(named + " is larger than " + std::to_string(kMaxKeyFileBytes) +
+                             " bytes; it should hold only the key");
+  }
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  return key;
+}
+
+Result<std::string> LoadOrCreateDataDirCursorKey(const std::filesystem::path& data_dir,
+                                                 RandomSource& random) {
+  const auto path = data_dir / kCursorKeyFile;
+  if (!std::filesystem::exists(path)) {
+    std::array<std::uint8_t, kCursorKeyBytes> key{};
+    random.Fill(key);
+    const std::string bytes(reinterpret_cast<const char*>(key.data()), key.size());
+    Status created = WriteNewFile(path, bytes);
+    // Another process may have won the race to create it; then read theirs.
+    if (!created.ok() && !std::filesystem::exists(path)) return created.error();
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (key.size() != kCursorKeyBytes) {
+    return Error::Internal(path.string() + " is damaged (expected " + std::to_string(kCursorKeyBytes) +
+                           " bytes); delete it to make a new one (outstanding cursors become invalid)");
+  }
+  return key;
+}
+
 }  // namespace
 
 Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file) {
   std::string secret;
   if (secret_file) {
-    std::ifstream in(*secret_file, std::ios::binary);
-    if (!in) return Error::BadRequest("cannot read --jwt-secret-file " + *secret_file);
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    secret = contents.str();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    auto contents = ReadKeyFile("--jwt-secret-file", *secret_file);
+    if (!contents.ok()) return contents.error();
+    secret = std::move(*contents);
   } else if (const char* env = std::getenv("WDRBE_JWT_SECRET"); env != nullptr) {
     secret = env;
   } else {
@@ -67,21 +102,15 @@ Status PrepareDataDir(const std::filesystem::path& data_dir) {
   return Status::Ok();
 }
 
-Result<std::string> LoadOrCreateCursorKey(const std::filesystem::path& data_dir, RandomSource& random) {
-  const auto path = data_dir / kCursorKeyFile;
-  if (!std::filesystem::exists(path)) {
-    std::array<std::uint8_t, kCursorKeyBytes> key{};
-    random.Fill(key);
-    const std::string bytes(reinterpret_cast<const char*>(key.data()), key.size());
-    Status created = WriteNewFile(path, bytes);
-    // Another process may have won the race to create it; then read theirs.
-    if (!created.ok() && !std::filesystem::exists(path)) return created.error();
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (key.size() != kCursorKeyBytes) {
-    return Error::Internal(path.string() + " is damaged (expected " + std::to_string(kCursorKeyBytes) +
-                           " bytes); delete it to make a new one (outstanding cursors become invalid)");
+Result<std::string> LoadCursorKey(const std::optional<std::string>& key_file,
+                                  const std::filesystem::path& data_dir, RandomSource& random) {
+  if (!key_file) return LoadOrCreateDataDirCursorKey(data_dir, random);
+  auto key = ReadKeyFile("--cursor-key-file", *key_file);
+  if (!key.ok()) return key.error();
+  if (key->size() < kMinCursorKeyBytes) {
+    return Error::BadRequest("--cursor-key-file " + *key_file + " holds " + std::to_string(key->size()) +
+                             " bytes; at least " + std::to_string(kMinCursorKeyBytes) +
+                             " are required (try: openssl rand -hex 32 > " + *key_file + ")");
   }
   return key;
 }

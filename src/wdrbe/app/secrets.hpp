@@ -1,5 +1,5 @@
 // The service's secrets: the JWT signing secret (from the operator) and the
-// cursor key (made once, kept in the data directory).
+// cursor key (from the operator, or made once and kept in the data directory).
 #pragma once
 
 #include <filesystem>
@@ -15,6 +15,14 @@ namespace wdrbe::app {
 // long as the hash output.
 inline constexpr std::size_t kMinJwtSecretBytes = 32;
 
+// A --cursor-key-file must hold at least this many bytes: the strength of
+// the HMAC-SHA256 that signs cursors, and the size of a generated key.
+inline constexpr std::size_t kMinCursorKeyBytes = 32;
+
+// Key files are read whole; anything larger is the wrong file (a device, a
+// log), not a key.
+inline constexpr std::size_t kMaxKeyFileBytes = 4096;
+
 // From `secret_file` (trailing newlines dropped) or else the environment
 // variable WDRBE_JWT_SECRET. The error says how to set one.
 Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file);
@@ -22,8 +30,13 @@ Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file)
 // Creates the data directory if needed and checks that it is writable.
 Status PrepareDataDir(const std::filesystem::path& data_dir);
 
-// The key that signs list cursors: <data_dir>/cursor.key (32 random bytes,
-// mode 0600), created on first start. Cursors stay valid across restarts.
-Result<std::string> LoadOrCreateCursorKey(const std::filesystem::path& data_dir, RandomSource& random);
+// The key that signs list cursors. With `key_file` (--cursor-key-file): its
+// bytes, trailing newlines dropped, at least kMinCursorKeyBytes; a missing
+// file is an error and is never created, so that every process sharing the
+// file signs with the same key. Without it: <data_dir>/cursor.key (32 random
+// bytes, mode 0600), created on first start. Either way cursors stay valid
+// across restarts; a new key invalidates the cursors clients hold.
+Result<std::string> LoadCursorKey(const std::optional<std::string>& key_file,
+                                  const std::filesystem::path& data_dir, RandomSource& random);
 
 }  // namespace wdrbe::app

@@ -1,7 +1,9 @@
-// The share worker's use case: turns received share events into their
-// effect on the store and decides, per event, whether its delivery is done
-// (acknowledge: applied, already applied, or its item is gone) or must be
-// retried (the store failed). Thread-safe; every dependency is.
+// The share worker's use case: turns received share deliveries into their
+// effect on the store and decides, per delivery, whether it is done
+// (applied, already applied, or its item is gone: acknowledge it) or must
+// be retried (the store failed). Where the backend can apply and delete in
+// one commit (AtomicShareSettler) it does, and says the delivery is
+// deleted already. Thread-safe; every dependency is.
 #pragma once
 
 #include <optional>
@@ -12,6 +14,8 @@
 #include "wdrbe/base/task.hpp"
 #include "wdrbe/domain/share_rules.hpp"
 #include "wdrbe/domain/ulid.hpp"
+#include "wdrbe/queue/atomic_share_settler.hpp"
+#include "wdrbe/queue/share_queue.hpp"
 #include "wdrbe/storage/item_store.hpp"
 
 namespace wdrbe {
@@ -19,18 +23,24 @@ namespace wdrbe {
 struct HandledShare {
   std::optional<ShareApplication> application;  // set: done, acknowledge the delivery
   std::optional<std::string> error;             // set: retry the delivery
+  // Done and already acknowledged with its effect: kDeleted, or kLeaseLost
+  // when the delivery was stale (its effect still counts once).
+  std::optional<AckResult> acknowledged;
 };
 
 class ShareEventHandler {
  public:
-  ShareEventHandler(ItemStore& store, const Clock& clock, UlidGenerator& ids)
-      : store_(store), clock_(clock), ids_(ids) {}
+  // `settler` is optional (nullptr: apply, and let the caller delete).
+  ShareEventHandler(ItemStore& store, AtomicShareSettler* settler, const Clock& clock, UlidGenerator& ids)
+      : store_(store), settler_(settler), clock_(clock), ids_(ids) {}
 
-  // One result per event, in order; one event's failure never affects another's.
-  Task<std::vector<HandledShare>> Handle(std::vector<ShareEvent> events);
+  // One result per delivery, in order; one delivery's failure never
+  // affects another's.
+  Task<std::vector<HandledShare>> Handle(std::vector<ShareDelivery> deliveries);
 
  private:
   ItemStore& store_;
+  AtomicShareSettler* settler_;
   const Clock& clock_;
   UlidGenerator& ids_;
 };

@@ -5,19 +5,20 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <array>
 
 #include "wdrbe/observability/trace_context.hpp"
 
 namespace wdrbe {
 namespace asio = boost::asio;
 
-ShareWorker::ShareWorker(asio::io_context& io, ShareQueue& queue, const Clock& clock, UlidGenerator& ids,
-                         std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options,
-                         obs::WorkerMetrics& metrics, obs::Logger& logger)
+ShareWorker::ShareWorker(asio::io_context& io, ShareQueue& queue, ShareEventHandler& handler,
+                         RandomSource& random, std::shared_ptr<const FaultInjector> faults,
+                         ShareWorkerOptions options, obs::WorkerMetrics& metrics, obs::Logger& logger)
     : strand_(asio::make_strand(io)),
       queue_(queue),
-      clock_(clock),
-      ids_(ids),
+      handler_(handler),
+      random_(random),
       faults_(std::move(faults)),
       options_(options),
       metrics_(metrics),
@@ -64,8 +65,7 @@ void ShareWorker::Stop(std::function<void()> on_stopped) {
 Task<void> ShareWorker::Loop(std::size_t index) {
   auto idle_delay = std::chrono::milliseconds(kMinIdleDelay);
   while (!stopping_) {
-    auto batch =
-        co_await queue_.Receive(options_.batch_size, options_.visibility_timeout_ms, clock_.NowMillis());
+    auto batch = co_await queue_.Receive(options_.batch_size, options_.visibility_timeout_ms);
     if (batch.ok() && !batch->empty()) {
       idle_delay = kMinIdleDelay;
       // A full batch suggests a backlog: bring another loop in.
@@ -87,51 +87,108 @@ Task<void> ShareWorker::Loop(std::size_t index) {
   if (--running_loops_ == 0 && on_stopped_) on_stopped_();
 }
 
-Task<void> ShareWorker::ProcessBatch(std::vector<LeasedShareEvent> batch) {
+std::uint32_t ShareWorker::JitterBits() {
+  std::array<std::uint8_t, 4> bytes{};
+  random_.Fill(bytes);
+  return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) | (std::uint32_t{bytes[2]} << 8) |
+         bytes[3];
+}
+
+Task<void> ShareWorker::ProcessBatch(std::vector<ShareDelivery> batch) {
   metrics_.batch_size.Observe(static_cast<double>(batch.size()));
-  std::vector<ShareOutcome> outcomes;
-  outcomes.reserve(batch.size());
-  for (const LeasedShareEvent& lease : batch) {
-    ShareOutcome outcome;
-    // Processing an event is deciding its effect; the effect itself is
-    // applied when the batch is settled, in the same transaction as the
-    // acknowledgement. A fault here fails this event alone.
-    if (faults_ && faults_->ShouldFail(kFaultWorkerProcess, lease.event.item_id)) {
-      outcome.error = "injected fault: worker.process";
+  std::vector<HandledShare> handled = co_await HandleBatch(batch);
+  co_await AcknowledgeDone(batch, handled);
+  co_await RetryFailed(batch, handled);
+}
+
+Task<std::vector<HandledShare>> ShareWorker::HandleBatch(const std::vector<ShareDelivery>& batch) {
+  std::vector<HandledShare> handled(batch.size());
+  std::vector<ShareDelivery> to_handle;
+  std::vector<std::size_t> handled_index;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    // A fault here fails its event alone, before the store sees it.
+    if (faults_ && faults_->ShouldFail(kFaultWorkerProcess, batch[i].event.item_id)) {
+      handled[i].error = "injected fault: worker.process";
+      continue;
     }
-    outcome.activity_id = ids_.Next();
-    // Settle consumes the outcomes; `batch` keeps the leases for the log
-    // lines and for a release.
-    outcome.lease = lease;
-    outcomes.push_back(std::move(outcome));
+    to_handle.push_back(batch[i]);
+    handled_index.push_back(i);
   }
-  // The errors, for the log lines (Settle consumes them with the outcomes).
-  std::vector<std::optional<std::string>> errors;
-  errors.reserve(outcomes.size());
-  for (const ShareOutcome& outcome : outcomes) errors.push_back(outcome.error);
-  auto settled = co_await queue_.Settle(std::move(outcomes), clock_.NowMillis());
-  if (!settled.ok()) {
-    metrics_.settle_failures.Inc();
-    logger_.Log(obs::LogLevel::kError,
-                "share batch not settled; its events return after the visibility timeout",
-                {{"error", settled.error().message}, {"events", static_cast<std::int64_t>(batch.size())}});
-    // Nothing of the batch was settled. While running, the leases expire
-    // and the events come back; when stopping, hand them back at once.
-    if (stopping_) {
-      std::vector<std::string> lease_ids;
-      lease_ids.reserve(batch.size());
-      for (const LeasedShareEvent& lease : batch) lease_ids.push_back(lease.lease_id);
-      (void)co_await queue_.Release(std::move(lease_ids));
+  if (to_handle.empty()) co_return handled;
+  auto results = co_await handler_.Handle(std::move(to_handle));
+  for (std::size_t j = 0; j < results.size() && j < handled_index.size(); ++j) {
+    handled[handled_index[j]] = std::move(results[j]);
+  }
+  co_return handled;
+}
+
+Task<void> ShareWorker::AcknowledgeDone(const std::vector<ShareDelivery>& batch,
+                                        const std::vector<HandledShare>& handled) {
+  std::vector<std::string> to_delete;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (handled[i].application && !handled[i].acknowledged) to_delete.push_back(batch[i].receipt_handle);
+  }
+  if (!to_delete.empty()) {
+    const auto count = static_cast<std::int64_t>(to_delete.size());
+    auto deleted = co_await queue_.Delete(std::move(to_delete));
+    if (!deleted.ok()) {
+      // Their effect is in the store; the events come back after the
+      // visibility timeout and are acknowledged then as already applied.
+      metrics_.settle_failures.Inc();
+      logger_.Log(obs::LogLevel::kError, "applied share events not acknowledged; they return and are skipped",
+                  {{"error", deleted.error().message}, {"events", count}});
     }
-    co_return;
   }
-  for (std::size_t i = 0; i < settled->size() && i < batch.size(); ++i) {
-    Record(batch[i], (*settled)[i], errors[i]);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!handled[i].application) continue;
+    switch (*handled[i].application) {
+      case ShareApplication::kApplied:
+        Record(batch[i], ShareSettlement::kApplied, {});
+        break;
+      case ShareApplication::kAlreadyApplied:
+        Record(batch[i], ShareSettlement::kAlreadyApplied, {});
+        break;
+      case ShareApplication::kItemNotFound:
+        Record(batch[i], ShareSettlement::kItemNotFound, {});
+        break;
+    }
   }
 }
 
-void ShareWorker::Record(const LeasedShareEvent& lease, ShareSettlement settlement,
-                         const std::optional<std::string>& error) {
+Task<void> ShareWorker::RetryFailed(const std::vector<ShareDelivery>& batch,
+                                    const std::vector<HandledShare>& handled) {
+  std::vector<FailedDelivery> failures;
+  std::vector<std::size_t> failed_index;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (handled[i].application) continue;
+    const std::int64_t delay = RetryDelayMs(options_.backoff, batch[i].receive_count, JitterBits());
+    failures.push_back(FailedDelivery{batch[i].receipt_handle, *handled[i].error, delay});
+    failed_index.push_back(i);
+  }
+  if (failures.empty()) co_return;
+  std::vector<std::string> failed_handles;
+  for (const FailedDelivery& failure : failures) failed_handles.push_back(failure.receipt_handle);
+  auto retried = co_await queue_.Retry(std::move(failures));
+  if (!retried.ok()) {
+    metrics_.settle_failures.Inc();
+    logger_.Log(obs::LogLevel::kError,
+                "failed share events not settled; they return after the visibility timeout",
+                {{"error", retried.error().message}, {"events", static_cast<std::int64_t>(failed_index.size())}});
+    // While running, the leases expire and the events come back; when
+    // stopping, hand them back at once.
+    if (stopping_) (void)co_await queue_.Release(std::move(failed_handles));
+    co_return;
+  }
+  for (std::size_t j = 0; j < failed_index.size() && j < retried->size(); ++j) {
+    const std::size_t i = failed_index[j];
+    ShareSettlement settlement = ShareSettlement::kLeaseLost;
+    if ((*retried)[j] == RetryResult::kRetryScheduled) settlement = ShareSettlement::kRetryScheduled;
+    if ((*retried)[j] == RetryResult::kDeadLettered) settlement = ShareSettlement::kDeadLettered;
+    Record(batch[i], settlement, *handled[i].error);
+  }
+}
+
+void ShareWorker::Record(const ShareDelivery& delivery, ShareSettlement settlement, std::string_view error) {
   std::string_view message;
   obs::LogLevel level = obs::LogLevel::kInfo;
   switch (settlement) {
@@ -163,21 +220,22 @@ void ShareWorker::Record(const LeasedShareEvent& lease, ShareSettlement settleme
       break;
     case ShareSettlement::kLeaseLost:
       level = obs::LogLevel::kWarn;
-      message = "share event lease expired before settling; another delivery owns it";
+      message = "share event failed and its lease expired before the retry was set; another delivery owns it";
       break;
   }
   if (!logger_.Enabled(level)) return;
   // The event carries the traceparent of the request that shared it.
-  const auto parent = obs::ParseTraceparent(lease.event.trace_context);
+  const ShareEvent& event = delivery.event;
+  const auto parent = obs::ParseTraceparent(event.trace_context);
   logger_.Log(level, message,
-              {{"eventId", lease.event.event_id},
-               {"itemId", lease.event.item_id},
-               {"userId", lease.event.user_id},
-               {"requestId", lease.event.request_id},
+              {{"eventId", event.event_id},
+               {"itemId", event.item_id},
+               {"userId", event.user_id},
+               {"requestId", event.request_id},
                {"traceId", parent ? std::string_view(parent->trace_id) : std::string_view()},
                {"parentSpanId", parent ? std::string_view(parent->parent_id) : std::string_view()},
-               {"attempt", std::int64_t{lease.receive_count}},
-               {"error", error ? std::string_view(*error) : std::string_view()}});
+               {"attempt", std::int64_t{delivery.receive_count}},
+               {"error", error}});
 }
 
 }  // namespace wdrbe

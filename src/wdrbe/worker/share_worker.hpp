@@ -1,7 +1,9 @@
 // The share worker: `concurrency` loops that each receive a batch of share
-// events, process every event on its own (one failure never fails its
-// batch-mates) and settle the batch: applied events are acknowledged with
-// their effect, failed ones retried with backoff or dead-lettered.
+// events from the queue, hand them to the domain's ShareEventHandler (which
+// applies them to the store, idempotently by event id), then tell the queue
+// what became of each: done ones are deleted, failed ones retried after an
+// exponential backoff (or dead-lettered by the queue's own policy). One
+// event's failure never fails its batch-mates.
 //
 // No busy polling: an idle loop sleeps with a growing delay (up to
 // kMaxIdleDelay) and is woken early by Notify() when an event is enqueued.
@@ -17,11 +19,12 @@
 #include <memory>
 #include <vector>
 
-#include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/faults.hpp"
-#include "wdrbe/domain/ulid.hpp"
+#include "wdrbe/base/random.hpp"
+#include "wdrbe/domain/share_event_handler.hpp"
 #include "wdrbe/observability/log.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
+#include "wdrbe/queue/retry_backoff.hpp"
 #include "wdrbe/queue/share_queue.hpp"
 
 namespace wdrbe {
@@ -29,18 +32,32 @@ namespace wdrbe {
 inline constexpr int kMaxShareBatchSize = 10;
 inline constexpr auto kMinIdleDelay = std::chrono::milliseconds(20);
 inline constexpr auto kMaxIdleDelay = std::chrono::milliseconds(1000);
+// The longest a failed share event waits before its retry.
+inline constexpr std::int64_t kMaxShareRetryDelayMs = 60'000;
 
 struct ShareWorkerOptions {
   int concurrency = 10;                         // loops (concurrent batches)
   int batch_size = kMaxShareBatchSize;          // 1..10
   std::int64_t visibility_timeout_ms = 30'000;  // lease length
+  RetryBackoff backoff = {};                    // the delay before a failed event's retry
+};
+
+// What became of one delivery, for metrics and the log.
+enum class ShareSettlement {
+  kApplied,         // sharedCount + 1, isPublic, ItemShared activity
+  kAlreadyApplied,  // a redelivery: nothing changed
+  kItemNotFound,    // the item was deleted: acknowledged, nothing changed
+  kRetryScheduled,  // failed; visible again after a backoff
+  kDeadLettered,    // failed for the last allowed time: moved to the DLQ
+  kLeaseLost,       // failed, and the lease expired before the retry was set
 };
 
 class ShareWorker {
  public:
-  // `metrics` and `logger` outlive the worker. Each settled event is
-  // logged with the trace id of the request that shared it.
-  ShareWorker(boost::asio::io_context& io, ShareQueue& queue, const Clock& clock, UlidGenerator& ids,
+  // Every reference outlives the worker; `random` draws backoff jitter.
+  // Each settled event is logged with the trace id of the request that
+  // shared it.
+  ShareWorker(boost::asio::io_context& io, ShareQueue& queue, ShareEventHandler& handler, RandomSource& random,
               std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options,
               obs::WorkerMetrics& metrics, obs::Logger& logger);
 
@@ -55,15 +72,21 @@ class ShareWorker {
 
  private:
   Task<void> Loop(std::size_t index);
-  Task<void> ProcessBatch(std::vector<LeasedShareEvent> batch);
+  Task<void> ProcessBatch(std::vector<ShareDelivery> batch);
+  // One result per delivery: handled by the domain, or failed by a fault.
+  Task<std::vector<HandledShare>> HandleBatch(const std::vector<ShareDelivery>& batch);
+  // Deletes the done deliveries not deleted yet, and records them.
+  Task<void> AcknowledgeDone(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled);
+  // Retries the failed ones after a backoff (the queue may dead-letter them).
+  Task<void> RetryFailed(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled);
   void WakeOne();
-  void Record(const LeasedShareEvent& lease, ShareSettlement settlement,
-              const std::optional<std::string>& error);
+  std::uint32_t JitterBits();
+  void Record(const ShareDelivery& delivery, ShareSettlement settlement, std::string_view error);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   ShareQueue& queue_;
-  const Clock& clock_;
-  UlidGenerator& ids_;
+  ShareEventHandler& handler_;
+  RandomSource& random_;
   std::shared_ptr<const FaultInjector> faults_;
   ShareWorkerOptions options_;
   obs::WorkerMetrics& metrics_;

@@ -90,11 +90,15 @@ Status SaveItem(Connection& db, const Item& item) {
   return (*stmt)->Run();
 }
 
-Status RecordShare(Connection& db, const std::string& item_id, std::int64_t now_ms) {
+Status SaveShareCounters(Connection& db, const Item& item) {
   auto stmt = db.Prepare(
-      "UPDATE items SET shared_count = shared_count + 1, is_public = 1, updated_at = ?2 WHERE item_id = ?1");
+      "UPDATE items SET shared_count = ?2, is_public = ?3, updated_at = ?4 WHERE item_id = ?1");
   if (!stmt.ok()) return stmt.error();
-  (*stmt)->Bind(1, item_id).Bind(2, now_ms);
+  (*stmt)
+      ->Bind(1, item.item_id)
+      .Bind(2, item.shared_count)
+      .Bind(3, std::int64_t{item.is_public ? 1 : 0})
+      .Bind(4, item.updated_at_ms);
   return (*stmt)->Run();
 }
 
@@ -118,43 +122,6 @@ Status InsertActivity(Connection& db, const Activity& activity) {
       .Bind(5, activity.item_name)
       .Bind(6, activity.timestamp_ms)
       .Bind(7, activity.metadata_json);
-  return (*stmt)->Run();
-}
-
-Result<std::optional<IdempotencyRecord>> LoadIdempotencyRecord(Connection& db, const std::string& user_id,
-                                                               const std::string& key) {
-  auto stmt = db.Prepare(
-      "SELECT fingerprint, item_id, created_at FROM idempotency_keys WHERE user_id = ?1 AND idem_key = ?2");
-  if (!stmt.ok()) return stmt.error();
-  (*stmt)->Bind(1, user_id).Bind(2, key);
-  auto step = (*stmt)->Step();
-  if (!step.ok()) return step.error();
-  if (*step == Statement::StepResult::kDone) return std::optional<IdempotencyRecord>();
-  return std::optional<IdempotencyRecord>(
-      IdempotencyRecord{(*stmt)->ColumnText(0), (*stmt)->ColumnText(1), (*stmt)->ColumnInt(2)});
-}
-
-Status SaveIdempotencyRecord(Connection& db, const std::string& user_id, const std::string& key,
-                             const IdempotencyRecord& record) {
-  auto stmt = db.Prepare(
-      "INSERT OR REPLACE INTO idempotency_keys (user_id, idem_key, fingerprint, item_id, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!stmt.ok()) return stmt.error();
-  (*stmt)
-      ->Bind(1, user_id)
-      .Bind(2, key)
-      .Bind(3, record.fingerprint)
-      .Bind(4, record.item_id)
-      .Bind(5, record.created_at_ms);
-  return (*stmt)->Run();
-}
-
-Status DeleteExpiredIdempotencyRecords(Connection& db, std::int64_t cutoff_ms, int max_rows) {
-  auto stmt = db.Prepare(
-      "DELETE FROM idempotency_keys WHERE (user_id, idem_key) IN "
-      "(SELECT user_id, idem_key FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)");
-  if (!stmt.ok()) return stmt.error();
-  (*stmt)->Bind(1, cutoff_ms).Bind(2, std::int64_t{max_rows});
   return (*stmt)->Run();
 }
 

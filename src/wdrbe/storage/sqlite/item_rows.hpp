@@ -20,24 +20,11 @@ Status InsertItem(Connection& db, const Item& item);
 // Writes every editable field, the counters and updated_at of `item`.
 Status SaveItem(Connection& db, const Item& item);
 Status DeleteItemRow(Connection& db, const std::string& item_id);
-// sharedCount + 1, isPublic, updatedAt. Sets no indexed column, so SQLite
-// rewrites no index entry (SaveItem would rewrite all four).
-Status RecordShare(Connection& db, const std::string& item_id, std::int64_t now_ms);
+// Writes sharedCount, isPublic and updatedAt of `item`. Sets no indexed
+// column, so SQLite rewrites no index entry (SaveItem would rewrite all four).
+Status SaveShareCounters(Connection& db, const Item& item);
 
 Status InsertActivity(Connection& db, const Activity& activity);
-
-struct IdempotencyRecord {
-  std::string fingerprint;
-  std::string item_id;
-  std::int64_t created_at_ms = 0;
-};
-Result<std::optional<IdempotencyRecord>> LoadIdempotencyRecord(Connection& db, const std::string& user_id,
-                                                               const std::string& key);
-// Inserts or overwrites (an expired record is replaced by a new one).
-Status SaveIdempotencyRecord(Connection& db, const std::string& user_id, const std::string& key,
-                             const IdempotencyRecord& record);
-// Deletes up to `max_rows` records created before `cutoff_ms`.
-Status DeleteExpiredIdempotencyRecords(Connection& db, std::int64_t cutoff_ms, int max_rows);
 
 Result<ItemPage> QueryItems(Connection& db, const ListItemsQuery& query);
 Result<ActivityPage> QueryActivities(Connection& db, const ListActivitiesQuery& query);

@@ -107,6 +107,28 @@ CREATE TABLE share_idempotency_keys (
 ) WITHOUT ROWID;
 CREATE INDEX share_idempotency_keys_by_age ON share_idempotency_keys (created_at);
 )sql"},
+    // One idempotency model for creates and shares (domain/idempotency): the
+    // two key tables become one, keyed by operation too. A share's record is
+    // completed once its event is on the queue; records carried over were.
+    Migration{3, R"sql(
+CREATE TABLE idempotency_records (
+  user_id     TEXT NOT NULL,
+  operation   TEXT NOT NULL,
+  idem_key    TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  outcome_id  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  completed   INTEGER NOT NULL,
+  PRIMARY KEY (user_id, operation, idem_key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_records_by_age ON idempotency_records (created_at);
+INSERT INTO idempotency_records
+  SELECT user_id, 'create', idem_key, fingerprint, item_id, created_at, 1 FROM idempotency_keys;
+INSERT INTO idempotency_records
+  SELECT user_id, 'share', idem_key, item_id, event_id, created_at, 1 FROM share_idempotency_keys;
+DROP TABLE idempotency_keys;
+DROP TABLE share_idempotency_keys;
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& connection) {

@@ -1,7 +1,12 @@
 #include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
 
 #include "wdrbe/domain/item_access.hpp"
+#include "wdrbe/domain/item_create.hpp"
+#include "wdrbe/domain/share_rules.hpp"
+#include "wdrbe/storage/sqlite/idempotency_rows.hpp"
 #include "wdrbe/storage/sqlite/item_rows.hpp"
+#include "wdrbe/storage/sqlite/savepoint.hpp"
+#include "wdrbe/storage/sqlite/share_application.hpp"
 
 namespace wdrbe::sqlite {
 namespace {
@@ -10,62 +15,76 @@ namespace {
 // so the table stays bounded without a pause for a big delete.
 constexpr int kIdempotencySweepRows = 16;
 
-constexpr char kCreatedMetadata[] = R"({"action":"create"})";
+// Saves a new key record, and sweeps a few expired ones on the way.
+Status RememberKey(Connection& db, const std::string& user_id, IdempotentOperation operation,
+                   const std::string& key, const IdempotencyRecord& record) {
+  if (Status s = SaveIdempotencyRecord(db, user_id, operation, key, record); !s.ok()) return s;
+  return DeleteExpiredIdempotencyRecords(db, IdempotencyExpiryCutoff(record.created_at_ms),
+                                         kIdempotencySweepRows);
+}
 
+// On the writer thread, so nothing changes between the loads and the writes.
 Result<CreateItemResult> CreateInTransaction(Connection& db, const CreateItemCommand& command) {
+  CreateState state;
   if (command.idempotency_key) {
-    auto record = LoadIdempotencyRecord(db, command.user_id, *command.idempotency_key);
+    auto record = LoadIdempotencyRecord(db, command.user_id, IdempotentOperation::kCreateItem,
+                                        *command.idempotency_key);
     if (!record.ok()) return record.error();
-    const bool live = *record && (*record)->created_at_ms > command.now_ms - kIdempotencyWindowMs;
-    if (live) {
-      if ((*record)->fingerprint != command.payload_fingerprint) {
-        return Error{
-            ErrorCode::kIdempotencyKeyReused, "this Idempotency-Key was used with a different payload", {}};
-      }
-      auto item = LoadItem(db, (*record)->item_id);
+    state.key_record = std::move(*record);
+    if (KeyRecordNeedsItem(command, state.key_record)) {
+      auto item = LoadItem(db, state.key_record->outcome_id);
       if (!item.ok()) return item.error();
-      // The id may since have been deleted and taken by another user.
-      if (!*item || (*item)->user_id != command.user_id) {
-        return Error::NotFound("the item created with this Idempotency-Key has been deleted");
-      }
-      return CreateItemResult{std::move(**item), CreateOutcome::kReplayed};
+      state.key_item = std::move(*item);
     }
   }
-
-  auto existing = LoadItem(db, command.item_id);
-  if (!existing.ok()) return existing.error();
-  CreateItemResult result;
-  if (*existing) {
-    if ((*existing)->user_id != command.user_id) {
-      return Error{ErrorCode::kConflict, "an item with this itemId belongs to another user", {}};
-    }
-    result.item = std::move(**existing);
-    result.item.fields = command.fields;
-    result.item.updated_at_ms = command.now_ms;
-    result.outcome = CreateOutcome::kReplaced;
-    if (Status s = SaveItem(db, result.item); !s.ok()) return s.error();
-  } else {
-    result.item =
-        Item{command.item_id, command.user_id, command.fields, 0, false, command.now_ms, command.now_ms};
-    result.outcome = CreateOutcome::kCreated;
-    if (Status s = InsertItem(db, result.item); !s.ok()) return s.error();
-    Activity activity{command.activity_id, command.user_id, kActivityItemCreated, command.item_id,
-                      command.fields.name, command.now_ms,  kCreatedMetadata};
-    if (Status s = InsertActivity(db, activity); !s.ok()) return s.error();
+  if (!state.key_item) {
+    auto existing = LoadItem(db, command.item_id);
+    if (!existing.ok()) return existing.error();
+    state.existing = std::move(*existing);
   }
-
-  if (command.idempotency_key) {
-    IdempotencyRecord record{command.payload_fingerprint, command.item_id, command.now_ms};
-    if (Status s = SaveIdempotencyRecord(db, command.user_id, *command.idempotency_key, record); !s.ok()) {
-      return s.error();
-    }
-    if (Status s =
-            DeleteExpiredIdempotencyRecords(db, command.now_ms - kIdempotencyWindowMs, kIdempotencySweepRows);
+  auto plan = DecideCreate(command, state);
+  if (!plan.ok()) return plan.error();
+  if (plan->insert_item) {
+    if (Status s = InsertItem(db, plan->result.item); !s.ok()) return s.error();
+    if (Status s = InsertActivity(db, command.created_activity); !s.ok()) return s.error();
+  }
+  if (plan->save_item) {
+    if (Status s = SaveItem(db, plan->result.item); !s.ok()) return s.error();
+  }
+  if (plan->remember_key) {
+    if (Status s = RememberKey(db, command.user_id, IdempotentOperation::kCreateItem,
+                               *command.idempotency_key, *plan->remember_key);
         !s.ok()) {
       return s.error();
     }
   }
-  return result;
+  return std::move(plan->result);
+}
+
+Result<ShareAdmission> AdmitInTransaction(Connection& db, const AdmitShareCommand& command) {
+  std::optional<IdempotencyRecord> record;
+  if (command.idempotency_key) {
+    auto loaded =
+        LoadIdempotencyRecord(db, command.user_id, IdempotentOperation::kShareItem, *command.idempotency_key);
+    if (!loaded.ok()) return loaded.error();
+    record = std::move(*loaded);
+  }
+  std::optional<Item> item;
+  if (!ShareKeyDecidesAlone(command, record)) {
+    auto loaded = LoadItem(db, command.item_id);
+    if (!loaded.ok()) return loaded.error();
+    item = std::move(*loaded);
+  }
+  auto plan = DecideShareAdmission(command, record, item);
+  if (!plan.ok()) return plan.error();
+  if (plan->remember_key) {
+    if (Status s = RememberKey(db, command.user_id, IdempotentOperation::kShareItem, *command.idempotency_key,
+                               *plan->remember_key);
+        !s.ok()) {
+      return s.error();
+    }
+  }
+  return std::move(plan->admission);
 }
 
 }  // namespace
@@ -131,6 +150,45 @@ Task<Result<ItemPage>> SqliteItemStore::ListItems(ListItemsQuery query) {
 Task<Result<ActivityPage>> SqliteItemStore::ListActivities(ListActivitiesQuery query) {
   return readers().Submit<Result<ActivityPage>>(
       [query = std::move(query)](Connection& db) { return QueryActivities(db, query); });
+}
+
+Task<Result<ShareAdmission>> SqliteItemStore::AdmitShare(AdmitShareCommand command) {
+  if (!command.idempotency_key) {
+    // Nothing to write: a reader decides, and the writer stays free.
+    return readers().Submit<Result<ShareAdmission>>(
+        [command = std::move(command)](Connection& db) { return AdmitInTransaction(db, command); });
+  }
+  return writer().Submit<Result<ShareAdmission>>(
+      [command = std::move(command)](Connection& db) { return AdmitInTransaction(db, command); });
+}
+
+Task<Status> SqliteItemStore::CompleteShareKey(std::string user_id, std::string idempotency_key) {
+  return writer().Submit<Status>(
+      [user_id = std::move(user_id), key = std::move(idempotency_key)](Connection& db) {
+        return CompleteIdempotencyRecord(db, user_id, IdempotentOperation::kShareItem, key);
+      });
+}
+
+Task<std::vector<Result<ShareApplication>>> SqliteItemStore::ApplyShares(
+    std::vector<ApplyShareCommand> commands) {
+  const std::size_t count = commands.size();
+  // One job for the batch (one trip to the writer), a savepoint per event.
+  // The work is a named object, not a temporary in the co_await operand:
+  // GCC 12 destroys such temporaries twice.
+  DbWork<Result<std::vector<Result<ShareApplication>>>> work =
+      [commands = std::move(commands)](Connection& db) -> Result<std::vector<Result<ShareApplication>>> {
+    std::vector<Result<ShareApplication>> results;
+    results.reserve(commands.size());
+    for (const ApplyShareCommand& command : commands) {
+      auto result = InSavepoint<ShareApplication>(db, [&] { return ApplyShareInTransaction(db, command); });
+      results.push_back(std::move(result));
+    }
+    return results;
+  };
+  auto applied = co_await writer().Submit(std::move(work));
+  if (applied.ok()) co_return std::move(*applied);
+  // The transaction failed as a whole (commit, fsync, injected fault).
+  co_return std::vector<Result<ShareApplication>>(count, Result<ShareApplication>(applied.error()));
 }
 
 Task<Status> SqliteItemStore::Ping() {

@@ -31,6 +31,9 @@ class SqliteItemStore final : public ItemStore {
   Task<Status> DeleteItem(std::string user_id, std::string item_id) override;
   Task<Result<ItemPage>> ListItems(ListItemsQuery query) override;
   Task<Result<ActivityPage>> ListActivities(ListActivitiesQuery query) override;
+  Task<Result<ShareAdmission>> AdmitShare(AdmitShareCommand command) override;
+  Task<Status> CompleteShareKey(std::string user_id, std::string idempotency_key) override;
+  Task<std::vector<Result<ShareApplication>>> ApplyShares(std::vector<ApplyShareCommand> commands) override;
   Task<Status> Ping() override;
 
   // Completes queued work and stops the threads; later calls fail with

@@ -1,0 +1,161 @@
+// ValidateServeConfig: which `serve` configurations start, and what the
+// refusal of each bad flag says.
+#include "wdrbe/app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace wdrbe::app {
+namespace {
+
+bool Contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// One bad setting and what its error must mention.
+struct BadFlag {
+  std::string label;
+  std::function<void(ServeConfig&)> spoil;
+  std::vector<std::string> mentions;  // the flag first, then the allowed values and what was given
+};
+
+TEST(ValidateServeConfigTest, TheDefaultsAreValid) {
+  auto valid = ValidateServeConfig(ServeConfig{});
+  ASSERT_TRUE(valid.ok()) << valid.error().message;
+  EXPECT_EQ(valid->listen.host, "127.0.0.1");
+  EXPECT_EQ(valid->listen.port, 8080);
+  EXPECT_FALSE(valid->metrics_listen.has_value());
+  EXPECT_EQ(valid->log_level, obs::LogLevel::kInfo);
+}
+
+TEST(ValidateServeConfigTest, ItParsesTheTextualFlags) {
+  ServeConfig config;
+  config.listen = "[::1]:0";
+  config.metrics_listen = "0.0.0.0:9464";
+  config.log_level = "warn";
+  auto valid = ValidateServeConfig(config);
+  ASSERT_TRUE(valid.ok()) << valid.error().message;
+  EXPECT_EQ(valid->listen.host, "::1");
+  EXPECT_EQ(valid->listen.port, 0);
+  ASSERT_TRUE(valid->metrics_listen.has_value());
+  EXPECT_EQ(valid->metrics_listen->host, "0.0.0.0");
+  EXPECT_EQ(valid->metrics_listen->port, 9464);
+  EXPECT_EQ(valid->log_level, obs::LogLevel::kWarn);
+}
+
+TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
+  ServeConfig lowest;
+  lowest.threads = 0;
+  lowest.read_connections = 1;
+  lowest.rate_limit = 0;
+  lowest.burst = 1;
+  lowest.user_rate_limit = 0;
+  lowest.user_burst = 1;
+  lowest.worker_concurrency = 0;
+  lowest.worker_batch_size = 1;
+  lowest.visibility_timeout_s = 1;
+  lowest.max_receives = 1;
+  lowest.retry_base_delay_ms = 1;
+  lowest.durability = "normal";
+  auto low = ValidateServeConfig(lowest);
+  EXPECT_TRUE(low.ok()) << low.error().message;
+
+  ServeConfig highest;
+  highest.threads = kMaxThreads;
+  highest.read_connections = kMaxReadConnections;
+  highest.rate_limit = kMaxRequestsPerSecond;
+  highest.burst = kMaxRequestsPerSecond;
+  highest.user_rate_limit = kMaxRequestsPerSecond;
+  highest.user_burst = kMaxRequestsPerSecond;
+  highest.worker_concurrency = kMaxWorkerConcurrency;
+  highest.worker_batch_size = 10;
+  highest.visibility_timeout_s = kMaxVisibilityTimeoutSeconds;
+  highest.max_receives = kMaxReceives;
+  highest.retry_base_delay_ms = kMaxRetryBaseDelayMs;
+  auto high = ValidateServeConfig(highest);
+  EXPECT_TRUE(high.ok()) << high.error().message;
+}
+
+TEST(ValidateServeConfigTest, EachBadFlagIsRefusedByName) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<BadFlag> cases = {
+      {"jwks", [](ServeConfig& c) { c.jwt.jwks_file = "keys.json"; }, {"--jwks-file", "not supported"}},
+      {"empty issuer", [](ServeConfig& c) { c.jwt.issuer = ""; }, {"--jwt-issuer", "must not be empty"}},
+      {"empty audience",
+       [](ServeConfig& c) { c.jwt.audience = ""; },
+       {"--jwt-audience", "must not be empty"}},
+      {"empty data dir", [](ServeConfig& c) { c.data_dir = ""; }, {"--data-dir", "must not be empty"}},
+      {"durability",
+       [](ServeConfig& c) { c.durability = "fast"; },
+       {"--durability", "'full' or 'normal'", "'fast'"}},
+      {"negative threads", [](ServeConfig& c) { c.threads = -1; }, {"--threads", "0-1024", "got -1"}},
+      {"too many threads", [](ServeConfig& c) { c.threads = kMaxThreads + 1; }, {"--threads", "got 1025"}},
+      {"no readers", [](ServeConfig& c) { c.read_connections = 0; }, {"--read-connections", "1-64", "got 0"}},
+      {"too many readers", [](ServeConfig& c) { c.read_connections = 65; }, {"--read-connections", "got 65"}},
+      {"negative rate", [](ServeConfig& c) { c.rate_limit = -5; }, {"--rate-limit", "0: off", "got -5"}},
+      {"NaN rate", [nan](ServeConfig& c) { c.rate_limit = nan; }, {"--rate-limit", "got nan"}},
+      {"infinite rate",
+       [](ServeConfig& c) { c.rate_limit = std::numeric_limits<double>::infinity(); },
+       {"--rate-limit", "got inf"}},
+      {"empty burst", [](ServeConfig& c) { c.burst = 0.5; }, {"--burst", "got 0.5"}},
+      {"negative user rate", [](ServeConfig& c) { c.user_rate_limit = -1; }, {"--user-rate-limit", "got -1"}},
+      {"empty user burst", [](ServeConfig& c) { c.user_burst = 0; }, {"--user-burst", "got 0"}},
+      {"negative worker concurrency",
+       [](ServeConfig& c) { c.worker_concurrency = -1; },
+       {"--worker-concurrency", "0-64", "got -1"}},
+      {"too much worker concurrency",
+       [](ServeConfig& c) { c.worker_concurrency = 65; },
+       {"--worker-concurrency", "got 65"}},
+      {"empty batches",
+       [](ServeConfig& c) { c.worker_batch_size = 0; },
+       {"--worker-batch-size", "1-10", "got 0"}},
+      {"oversized batches",
+       [](ServeConfig& c) { c.worker_batch_size = 11; },
+       {"--worker-batch-size", "got 11"}},
+      {"no lease",
+       [](ServeConfig& c) { c.visibility_timeout_s = 0; },
+       {"--visibility-timeout", "1-43200", "got 0"}},
+      {"negative lease",
+       [](ServeConfig& c) { c.visibility_timeout_s = -30; },
+       {"--visibility-timeout", "got -30"}},
+      {"no deliveries", [](ServeConfig& c) { c.max_receives = 0; }, {"--max-receives", "1-100", "got 0"}},
+      {"negative backoff",
+       [](ServeConfig& c) { c.retry_base_delay_ms = -1; },
+       {"--retry-base-delay-ms", "1-600000", "got -1"}},
+      {"log level",
+       [](ServeConfig& c) { c.log_level = "verbose"; },
+       {"--log-level", "debug, info", "'verbose'"}},
+      {"listen without port", [](ServeConfig& c) { c.listen = "localhost"; }, {"--listen", "HOST:PORT"}},
+      {"listen port too big", [](ServeConfig& c) { c.listen = "127.0.0.1:65536"; }, {"--listen", "0-65535"}},
+      {"metrics listen",
+       [](ServeConfig& c) { c.metrics_listen = "127.0.0.1:port"; },
+       {"--metrics-listen", "0-65535", "'port'"}},
+  };
+  for (const BadFlag& bad : cases) {
+    SCOPED_TRACE(bad.label);
+    ServeConfig config;
+    bad.spoil(config);
+    auto valid = ValidateServeConfig(config);
+    ASSERT_FALSE(valid.ok());
+    EXPECT_EQ(valid.error().code, ErrorCode::kBadRequest);
+    const std::string& message = valid.error().message;
+    EXPECT_EQ(message.rfind(bad.mentions.front(), 0), 0u) << "the error starts with the flag: " << message;
+    for (const std::string& mention : bad.mentions) EXPECT_TRUE(Contains(message, mention)) << message;
+  }
+}
+
+TEST(ParseListenAddressTest, ErrorsNameTheFlagTheyWereGiven) {
+  auto parsed = ParseListenAddress("--metrics-listen", "9464");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message, "--metrics-listen must be HOST:PORT, got '9464'");
+  parsed = ParseListenAddress("--listen", "127.0.0.1:-1");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().message, "--listen port must be 0-65535, got '-1'");
+}
+
+}  // namespace
+}  // namespace wdrbe::app

@@ -1,0 +1,86 @@
+#include "wdrbe/storage/sqlite/idempotency_rows.hpp"
+
+namespace wdrbe::sqlite {
+namespace {
+
+const char* OperationName(IdempotentOperation operation) {
+  switch (operation) {
+    case IdempotentOperation::kCreateItem:
+      return "create";
+    case IdempotentOperation::kShareItem:
+      return "share";
+  }
+  return "?";
+}
+
+}  // namespace
+
+Result<std::optional<IdempotencyRecord>> LoadIdempotencyRecord(Connection& db, const std::string& user_id,
+                                                               IdempotentOperation operation,
+                                                               const std::string& key) {
+  auto stmt = db.Prepare(
+      "SELECT fingerprint, outcome_id, created_at, completed FROM idempotency_records "
+      "WHERE user_id = ?1 AND operation = ?2 AND idem_key = ?3");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, user_id).Bind(2, OperationName(operation)).Bind(3, key);
+  auto step = (*stmt)->Step();
+  if (!step.ok()) return step.error();
+  if (*step == Statement::StepResult::kDone) return std::optional<IdempotencyRecord>();
+  const Statement& row = **stmt;
+  return std::optional<IdempotencyRecord>(
+      IdempotencyRecord{row.ColumnText(0), row.ColumnText(1), row.ColumnInt(2), row.ColumnInt(3) != 0});
+}
+
+Status SaveIdempotencyRecord(Connection& db, const std::string& user_id, IdempotentOperation operation,
+                             const std::string& key, const IdempotencyRecord& record) {
+  auto stmt = db.Prepare(
+      "INSERT OR REPLACE INTO idempotency_records "
+      "(user_id, operation, idem_key, fingerprint, outcome_id, created_at, completed) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)
+      ->Bind(1, user_id)
+      .Bind(2, OperationName(operation))
+      .Bind(3, key)
+      .Bind(4, record.fingerprint)
+      .Bind(5, record.outcome_id)
+      .Bind(6, record.created_at_ms)
+      .Bind(7, std::int64_t{record.completed ? 1 : 0});
+  return (*stmt)->Run();
+}
+
+Status CompleteIdempotencyRecord(Connection& db, const std::string& user_id, IdempotentOperation operation,
+                                 const std::string& key) {
+  auto stmt = db.Prepare(
+      "UPDATE idempotency_records SET completed = 1 WHERE user_id = ?1 AND operation = ?2 AND idem_key = ?3");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, user_id).Bind(2, OperationName(operation)).Bind(3, key);
+  return (*stmt)->Run();
+}
+
+Status DeleteExpiredIdempotencyRecords(Connection& db, std::int64_t cutoff_ms, int max_rows) {
+  auto stmt = db.Prepare(
+      "DELETE FROM idempotency_records WHERE (user_id, operation, idem_key) IN "
+      "(SELECT user_id, operation, idem_key FROM idempotency_records WHERE created_at < ?1 LIMIT ?2)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, cutoff_ms).Bind(2, std::int64_t{max_rows});
+  return (*stmt)->Run();
+}
+
+Result<bool> IsShareApplied(Connection& db, const std::string& event_id) {
+  auto stmt = db.Prepare("SELECT 1 FROM applied_share_events WHERE event_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, event_id);
+  auto step = (*stmt)->Step();
+  if (!step.ok()) return step.error();
+  return *step == Statement::StepResult::kRow;
+}
+
+Status MarkShareApplied(Connection& db, const std::string& event_id, std::int64_t now_ms) {
+  auto stmt = db.Prepare("INSERT INTO applied_share_events (event_id, applied_at) VALUES (?1, ?2)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, event_id).Bind(2, now_ms);
+  return (*stmt)->Run();
+}
+
+}  // namespace wdrbe::sqlite
