@@ -143,13 +143,13 @@ TEST_P(DeadLetterQueueTest, RedriveAllMovesEveryDeadLetterBackAndSaysHowMany) {
 TEST_P(DeadLetterQueueTest, ARedriveOfAnEventThatWasAppliedChangesNothingWhenHandledAgain) {
   MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
   UlidGenerator ids(clock_, random_);
-  ShareEventHandler handler(store(), clock_, ids);
+  ShareEventHandler handler(store(), nullptr, clock_, ids);
   const ShareEvent event = MustSendNew(kAlice, "itm_a");
   // Applied on its first delivery, but no delivery of it was ever acknowledged.
   for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
     const std::vector<ShareDelivery> received = Receive();
     ASSERT_EQ(received.size(), 1u);
-    ASSERT_EQ(RunTask(handler.Handle({received[0].event})).size(), 1u);
+    ASSERT_EQ(RunTask(handler.Handle(received)).size(), 1u);
     ASSERT_EQ(Fail(received, "acknowledgement lost").size(), 1u);
   }
   ASSERT_EQ(MustListDeadLetters().size(), 1u);
@@ -157,7 +157,7 @@ TEST_P(DeadLetterQueueTest, ARedriveOfAnEventThatWasAppliedChangesNothingWhenHan
   ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(event.event_id))));
   const std::vector<ShareDelivery> redriven = Receive();
   ASSERT_EQ(redriven.size(), 1u);
-  const std::vector<HandledShare> handled = RunTask(handler.Handle({redriven[0].event}));
+  const std::vector<HandledShare> handled = RunTask(handler.Handle(redriven));
 
   ASSERT_EQ(handled.size(), 1u);
   EXPECT_EQ(handled[0].application, ShareApplication::kAlreadyApplied);

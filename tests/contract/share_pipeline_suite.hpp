@@ -14,18 +14,10 @@
 
 namespace wdrbe::contract {
 
-// What the worker does with received deliveries: hand their events to the handler.
-inline std::vector<HandledShare> Handle(ShareEventHandler& handler,
-                                        const std::vector<ShareDelivery>& deliveries) {
-  std::vector<ShareEvent> events;
-  for (const ShareDelivery& delivery : deliveries) events.push_back(delivery.event);
-  return RunTask(handler.Handle(std::move(events)));
-}
-
 TEST_P(SharePipelineTest, AnEventDeliveredAgainAfterItWasAppliedChangesNothing) {
   MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
   UlidGenerator ids(clock_, random_);
-  ShareEventHandler handler(store(), clock_, ids);
+  ShareEventHandler handler(store(), nullptr, clock_, ids);  // the generic path: the caller deletes
   Result<ShareAdmission> admitted = Admit(kAlice, "itm_a");
   ASSERT_TRUE(Succeeded(admitted));
   const ShareEvent event{admitted->event_id,           kAlice,  "itm_a",
@@ -34,9 +26,10 @@ TEST_P(SharePipelineTest, AnEventDeliveredAgainAfterItWasAppliedChangesNothing) 
 
   const std::vector<ShareDelivery> first = Receive();
   ASSERT_EQ(first.size(), 1u);
-  const std::vector<HandledShare> applied = Handle(handler, first);
+  const std::vector<HandledShare> applied = RunTask(handler.Handle(first));
   ASSERT_EQ(applied.size(), 1u);
   EXPECT_EQ(applied[0].application, ShareApplication::kApplied);
+  EXPECT_EQ(applied[0].acknowledged, std::nullopt) << "deleting is the worker's";
   EXPECT_EQ(Delete(first), std::vector<AckResult>{AckResult::kDeleted});
 
   // The same event once more, as an operator's redrive would send it.
@@ -44,7 +37,7 @@ TEST_P(SharePipelineTest, AnEventDeliveredAgainAfterItWasAppliedChangesNothing) 
   const std::vector<ShareDelivery> second = Receive();
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].event, event);
-  const std::vector<HandledShare> again = Handle(handler, second);
+  const std::vector<HandledShare> again = RunTask(handler.Handle(second));
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].application, ShareApplication::kAlreadyApplied)
       << "done: acknowledge it, change nothing";
@@ -61,7 +54,7 @@ TEST_P(SharePipelineTest, AnEventDeliveredAgainAfterItWasAppliedChangesNothing) 
 TEST_P(SharePipelineTest, AnEventWhoseItemWasDeletedIsDoneAndNotDeliveredAgain) {
   MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
   UlidGenerator ids(clock_, random_);
-  ShareEventHandler handler(store(), clock_, ids);
+  ShareEventHandler handler(store(), nullptr, clock_, ids);  // the generic path: the caller deletes
   Result<ShareAdmission> admitted = Admit(kAlice, "itm_a");
   ASSERT_TRUE(Succeeded(admitted));
   MustSend(ShareEvent{admitted->event_id, kAlice, "itm_a", admitted->event_timestamp_ms, "req_1", ""});
@@ -69,7 +62,7 @@ TEST_P(SharePipelineTest, AnEventWhoseItemWasDeletedIsDoneAndNotDeliveredAgain) 
 
   const std::vector<ShareDelivery> received = Receive();
   ASSERT_EQ(received.size(), 1u);
-  const std::vector<HandledShare> handled = Handle(handler, received);
+  const std::vector<HandledShare> handled = RunTask(handler.Handle(received));
 
   ASSERT_EQ(handled.size(), 1u);
   EXPECT_EQ(handled[0].application, ShareApplication::kItemNotFound) << "done: nothing to retry";
@@ -84,7 +77,7 @@ TEST_P(SharePipelineTest, AKeyedShareRequestedTwiceThroughTheServiceReachesItsIt
   UlidGenerator ids(clock_, random_);
   int sent = 0;
   ShareService service(store(), queue(), clock_, ids, [&sent] { ++sent; });
-  ShareEventHandler handler(store(), clock_, ids);
+  ShareEventHandler handler(store(), nullptr, clock_, ids);  // the generic path: the caller deletes
 
   Result<AcceptedShare> first =
       RunTask(service.Share(ShareRequest{kAlice, "itm_a", "k1", "req_1", kTraceContext}));
@@ -101,7 +94,7 @@ TEST_P(SharePipelineTest, AKeyedShareRequestedTwiceThroughTheServiceReachesItsIt
   EXPECT_EQ(received[0].event.event_id, first->event_id);
   EXPECT_EQ(received[0].event.request_id, "req_1");
   EXPECT_EQ(received[0].event.trace_context, kTraceContext);
-  const std::vector<HandledShare> handled = Handle(handler, received);
+  const std::vector<HandledShare> handled = RunTask(handler.Handle(received));
   ASSERT_EQ(handled.size(), 1u);
   EXPECT_EQ(handled[0].application, ShareApplication::kApplied);
   EXPECT_EQ(MustGet("itm_a").shared_count, 1);
