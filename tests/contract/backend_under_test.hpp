@@ -16,6 +16,7 @@
 #include "testing/fake_clock.hpp"
 #include "testing/temp_dir.hpp"
 #include "wdrbe/base/random.hpp"
+#include "wdrbe/queue/atomic_share_settler.hpp"
 #include "wdrbe/queue/dead_letter_queue.hpp"
 #include "wdrbe/queue/share_queue.hpp"
 #include "wdrbe/storage/item_store.hpp"
@@ -26,6 +27,9 @@ struct OpenedBackend {
   ItemStore* store = nullptr;
   ShareQueue* queue = nullptr;
   DeadLetterQueue* dead_letters = nullptr;
+  // Set when the store and the queue commit in one transaction (the
+  // embedded backend): applies a delivery's event and deletes it at once.
+  AtomicShareSettler* settler = nullptr;
   std::shared_ptr<void> keep_alive;  // owns the ports; dropping it closes them
 };
 
@@ -44,6 +48,8 @@ struct BackendUnderTest {
   // The reopen hook: `open` again over the same directory, once the last
   // ports' keep-alive is gone, finds everything they wrote.
   bool survives_reopen = false;
+  // `open` sets OpenedBackend::settler.
+  bool atomic_share_settler = false;
 };
 
 inline void PrintTo(const BackendUnderTest& backend, std::ostream* os) { *os << backend.name; }
@@ -57,6 +63,7 @@ inline bool AnyBackend(const BackendUnderTest&) { return true; }
 inline bool HasExactDepth(const BackendUnderTest& b) { return b.queue_capabilities.exact_depth; }
 inline bool HasInjectedClock(const BackendUnderTest& b) { return b.queue_capabilities.injected_clock; }
 inline bool SurvivesReopen(const BackendUnderTest& b) { return b.survives_reopen; }
+inline bool HasAtomicShareSettler(const BackendUnderTest& b) { return b.atomic_share_settler; }
 
 inline std::vector<BackendUnderTest> BackendsWhere(const std::vector<BackendUnderTest>& backends,
                                                    bool (*declares)(const BackendUnderTest&)) {

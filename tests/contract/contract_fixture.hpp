@@ -41,6 +41,7 @@ class ContractTest : public ::testing::TestWithParam<BackendUnderTest> {
   ItemStore& store() { return *opened_.store; }
   ShareQueue& queue() { return *opened_.queue; }
   DeadLetterQueue& dead_letters() { return *opened_.dead_letters; }
+  AtomicShareSettler* settler() { return opened_.settler; }  // nullptr unless the backend declares one
 
   // Closes the ports and opens new ones over the same data.
   void Reopen() {

@@ -53,6 +53,9 @@ class QueueDepthTest : public ContractTest {};
 // Run only where data survives closing and reopening (durability_suite.hpp).
 class DurabilityTest : public ContractTest {};
 
+// Run only where the backend has an AtomicShareSettler (atomic_share_settler_suite.hpp).
+class AtomicShareSettlerTest : public ContractTest {};
+
 #define WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, suite, needs, backends)                          \
   INSTANTIATE_TEST_SUITE_P(                                                                       \
       prefix, suite,                                                                              \
@@ -73,6 +76,7 @@ class DurabilityTest : public ContractTest {};
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTimingTest, HasInjectedClock, backends); \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterTimingTest, HasInjectedClock, backends); \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, QueueDepthTest, HasExactDepth, backends);          \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DurabilityTest, SurvivesReopen, backends)
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DurabilityTest, SurvivesReopen, backends);         \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, AtomicShareSettlerTest, HasAtomicShareSettler, backends)
 
 }  // namespace wdrbe::contract

@@ -20,14 +20,15 @@ OpenedBackend OpenInMemory(const testing::TempDir&, testing::FakeClock& clock, R
     testing::InMemoryDeadLetterQueue dead_letters;
   };
   auto ports = std::make_shared<Ports>(clock, max_receives);
-  return OpenedBackend{&ports->store, &ports->queue, &ports->dead_letters, ports};
+  return OpenedBackend{&ports->store, &ports->queue, &ports->dead_letters, nullptr, ports};
 }
 
 std::vector<BackendUnderTest> InMemoryBackends() {
   return {BackendUnderTest{.name = "Fakes",
                            .open = OpenInMemory,
                            .queue_capabilities = {.exact_depth = true, .injected_clock = true},
-                           .survives_reopen = false}};
+                           .survives_reopen = false,
+                           .atomic_share_settler = false}};
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "contract/contract_suites.hpp"
+#include "wdrbe/queue/sqlite/sqlite_atomic_share_settler.hpp"
 #include "wdrbe/queue/sqlite/sqlite_dead_letter_queue.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
 #include "wdrbe/storage/sqlite/database.hpp"
@@ -18,10 +19,12 @@ struct SqlitePorts {
               int max_receives)
       : store(database),
         queue(database, sqlite::ShareQueueOptions{max_receives}, clock, random),
-        dead_letters(database, clock) {}
+        dead_letters(database, clock),
+        settler(database) {}
   sqlite::SqliteItemStore store;
   sqlite::SqliteShareQueue queue;
   sqlite::SqliteDeadLetterQueue dead_letters;
+  sqlite::SqliteAtomicShareSettler settler;
 };
 
 // The ports over the database file in `dir` (created if absent); the
@@ -37,14 +40,15 @@ std::shared_ptr<SqlitePorts> OpenSqlitePorts(const testing::TempDir& dir, const 
 OpenedBackend OpenSqlite(const testing::TempDir& dir, testing::FakeClock& clock, RandomSource& random,
                          int max_receives) {
   std::shared_ptr<SqlitePorts> ports = OpenSqlitePorts(dir, clock, random, max_receives);
-  return OpenedBackend{&ports->store, &ports->queue, &ports->dead_letters, ports};
+  return OpenedBackend{&ports->store, &ports->queue, &ports->dead_letters, &ports->settler, ports};
 }
 
 std::vector<BackendUnderTest> SqliteBackends() {
   return {BackendUnderTest{.name = "NormalSync",
                            .open = OpenSqlite,
                            .queue_capabilities = {.exact_depth = true, .injected_clock = true},
-                           .survives_reopen = true}};
+                           .survives_reopen = true,
+                           .atomic_share_settler = true}};
 }
 
 }  // namespace
