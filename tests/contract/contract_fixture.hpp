@@ -176,6 +176,13 @@ class ContractTest : public ::testing::TestWithParam<BackendUnderTest> {
     return ShareEvent{NextId("evt"), user_id, item_id, clock_.NowMillis(), NextId("req"), kTraceContext};
   }
 
+  // The event ShareService sends for an admission of `user_id`'s share of `item_id`.
+  ShareEvent EventOf(const ShareAdmission& admission, const std::string& user_id,
+                     const std::string& item_id) {
+    return ShareEvent{admission.event_id,           user_id,       item_id,
+                      admission.event_timestamp_ms, NextId("req"), kTraceContext};
+  }
+
   ApplyShareCommand ApplyCommand(ShareEvent event) {
     return ApplyShareCommand{std::move(event), NextId("act"), clock_.NowMillis()};
   }

@@ -88,8 +88,7 @@ TEST_P(ItemStoreShareTest, AKeyStillReplaysItsEventOnceAppliedOrAfterTheItemIsGo
   Result<ShareAdmission> first = Admit(kAlice, "itm_a", "k1");
   ASSERT_TRUE(Succeeded(first));
   ASSERT_TRUE(Succeeded(RunTask(store().CompleteShareKey(kAlice, "k1"))));
-  ASSERT_EQ(MustApply(ShareEvent{first->event_id, kAlice, "itm_a", first->event_timestamp_ms, "req", ""}),
-            ShareApplication::kApplied);
+  ASSERT_EQ(MustApply(EventOf(*first, kAlice, "itm_a")), ShareApplication::kApplied);
 
   Result<ShareAdmission> once_applied = Admit(kAlice, "itm_a", "k1");
   ASSERT_TRUE(Succeeded(RunTask(store().DeleteItem(kAlice, "itm_a"))));

@@ -20,8 +20,7 @@ TEST_P(SharePipelineTest, AnEventDeliveredAgainAfterItWasAppliedChangesNothing) 
   ShareEventHandler handler(store(), nullptr, clock_, ids);  // the generic path: the caller deletes
   Result<ShareAdmission> admitted = Admit(kAlice, "itm_a");
   ASSERT_TRUE(Succeeded(admitted));
-  const ShareEvent event{admitted->event_id,           kAlice,  "itm_a",
-                         admitted->event_timestamp_ms, "req_1", kTraceContext};
+  const ShareEvent event = EventOf(*admitted, kAlice, "itm_a");
   MustSend(event);
 
   const std::vector<ShareDelivery> first = Receive();
@@ -57,7 +56,7 @@ TEST_P(SharePipelineTest, AnEventWhoseItemWasDeletedIsDoneAndNotDeliveredAgain) 
   ShareEventHandler handler(store(), nullptr, clock_, ids);  // the generic path: the caller deletes
   Result<ShareAdmission> admitted = Admit(kAlice, "itm_a");
   ASSERT_TRUE(Succeeded(admitted));
-  MustSend(ShareEvent{admitted->event_id, kAlice, "itm_a", admitted->event_timestamp_ms, "req_1", ""});
+  MustSend(EventOf(*admitted, kAlice, "itm_a"));
   ASSERT_TRUE(Succeeded(RunTask(store().DeleteItem(kAlice, "itm_a"))));
 
   const std::vector<ShareDelivery> received = Receive();
