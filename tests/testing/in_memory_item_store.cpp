@@ -7,20 +7,22 @@
 namespace wdrbe::testing {
 namespace {
 
-// Newest first by (sort key, id), and "strictly after" a position in that order.
+// The first `count` of `rows` newest first by `key` (a (sort key, id)
+// tuple), strictly after `after` in that order.
 template <typename Row, typename Key>
-std::vector<Row> PageOf(std::vector<Row> rows, Key key, const std::optional<CursorPosition>& after, int limit,
-                        bool& has_more) {
+std::vector<Row> NewestAfter(std::vector<Row> rows, Key key, const std::optional<CursorPosition>& after,
+                             std::size_t count) {
   std::sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) > key(b); });
   if (after) {
     const auto position = std::tie(after->sort_ms, after->id);
     std::erase_if(rows, [&](const Row& row) { return !(key(row) < position); });
   }
-  const std::size_t size = static_cast<std::size_t>(std::max(limit, 0));
-  has_more = rows.size() > size;
-  if (has_more) rows.resize(size);
+  if (rows.size() > count) rows.resize(count);
   return rows;
 }
+
+// A page's rows: one more than it holds tells whether more exist.
+std::size_t RowsToLoad(int limit) { return static_cast<std::size_t>(std::max(limit, 0)) + 1; }
 
 }  // namespace
 
@@ -127,9 +129,11 @@ ItemPage InMemoryItemStore::List(const ListItemsQuery& query) {
     matching.push_back(item);
   }
   ItemPage page;
-  page.items = PageOf(
+  page.items = NewestAfter(
       std::move(matching), [](const Item& item) { return std::tie(item.created_at_ms, item.item_id); },
-      query.after, query.limit, page.has_more);
+      query.after, RowsToLoad(query.limit));
+  page.has_more = page.items.size() == RowsToLoad(query.limit);
+  if (page.has_more) page.items.pop_back();
   return page;
 }
 
@@ -140,10 +144,12 @@ ActivityPage InMemoryItemStore::List(const ListActivitiesQuery& query) {
     if (activity.user_id == query.user_id) matching.push_back(activity);
   }
   ActivityPage page;
-  page.activities = PageOf(
+  page.activities = NewestAfter(
       std::move(matching),
       [](const Activity& activity) { return std::tie(activity.timestamp_ms, activity.activity_id); },
-      query.after, query.limit, page.has_more);
+      query.after, RowsToLoad(query.limit));
+  page.has_more = page.activities.size() == RowsToLoad(query.limit);
+  if (page.has_more) page.activities.pop_back();
   return page;
 }
 
