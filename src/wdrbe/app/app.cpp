@@ -140,7 +140,7 @@ void App::Parts::WireServices(const ServeConfig& config, std::shared_ptr<const F
   worker = std::make_unique<ShareWorker>(io, queue, *share_handler, random, std::move(faults), worker_options,
                                          metrics->worker, *logger);
   item_service = std::make_unique<ItemService>(store, clock, *ids, *cursors);
-  share_service = std::make_unique<ShareService>(store, queue, clock, *ids,
+  share_service = std::make_unique<ShareService>(store, queue, backend.atomic_sender, clock, *ids,
                                                  [worker = worker.get()] { worker->Notify(); });
   activity_feed = std::make_unique<ActivityFeed>(store, *cursors);
 }

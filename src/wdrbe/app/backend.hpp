@@ -11,6 +11,7 @@
 #include "wdrbe/base/random.hpp"
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/base/task.hpp"
+#include "wdrbe/queue/atomic_share_sender.hpp"
 #include "wdrbe/queue/atomic_share_settler.hpp"
 #include "wdrbe/queue/dead_letter_queue.hpp"
 #include "wdrbe/queue/share_queue.hpp"
@@ -30,6 +31,7 @@ struct Backend {
   ShareQueue* queue = nullptr;
   DeadLetterQueue* dead_letters = nullptr;
   // Set where the store and the queue share transactions (optional).
+  AtomicShareSender* atomic_sender = nullptr;
   AtomicShareSettler* atomic_settler = nullptr;
   // Runs once before this process's share worker starts.
   std::function<Task<Status>()> before_worker_starts;

@@ -6,6 +6,7 @@
 
 #include "wdrbe/app/data_dir_layout.hpp"
 #include "wdrbe/app/secrets.hpp"
+#include "wdrbe/queue/sqlite/sqlite_atomic_share_sender.hpp"
 #include "wdrbe/queue/sqlite/sqlite_atomic_share_settler.hpp"
 #include "wdrbe/queue/sqlite/sqlite_dead_letter_queue.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
@@ -46,12 +47,14 @@ struct EmbeddedAdapters {
         store(db),
         queue(db, sqlite::ShareQueueOptions{max_receives}, deps.clock, deps.random),
         dead_letters(db, deps.clock),
+        sender(db, deps.clock),
         settler(db) {}
   std::unique_ptr<DataDirLock> lock;
   std::shared_ptr<sqlite::Database> database;
   sqlite::SqliteItemStore store;
   sqlite::SqliteShareQueue queue;
   sqlite::SqliteDeadLetterQueue dead_letters;
+  sqlite::SqliteAtomicShareSender sender;
   sqlite::SqliteAtomicShareSettler settler;
 };
 
@@ -71,8 +74,8 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
 
   sqlite::DatabaseOptions database_options;
   database_options.path = database_path.string();
-  database_options.durability =
-      options.full_durability ? sqlite::Connection::Durability::kFull : sqlite::Connection::Durability::kNormal;
+  database_options.durability = options.full_durability ? sqlite::Connection::Durability::kFull
+                                                        : sqlite::Connection::Durability::kNormal;
   database_options.read_connections = options.read_connections;
   database_options.faults = deps.faults;
   auto database = sqlite::Database::Open(database_options);
@@ -84,17 +87,20 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
   backend.store = &adapters->store;
   backend.queue = &adapters->queue;
   backend.dead_letters = &adapters->dead_letters;
+  backend.atomic_sender = &adapters->sender;
   backend.atomic_settler = &adapters->settler;
   // One server owns the directory, so deliveries still in flight belong to
   // a process that died: they return now, not after their timeout.
-  backend.before_worker_starts = [queue = &adapters->queue] { return queue->RecoverDeliveriesAfterRestart(); };
+  backend.before_worker_starts = [queue = &adapters->queue] {
+    return queue->RecoverDeliveriesAfterRestart();
+  };
   backend.close = [database = adapters->database] { database->Close(); };
   backend.adapters = std::move(adapters);
   return backend;
 }
 
 Result<int> BackupEmbeddedDatabase(const std::filesystem::path& data_dir,
-                                            const std::filesystem::path& destination) {
+                                   const std::filesystem::path& destination) {
   return sqlite::BackupDatabase((data_dir / kDatabaseFile).string(), (destination / kDatabaseFile).string());
 }
 

@@ -16,6 +16,7 @@
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/base/task.hpp"
 #include "wdrbe/domain/ulid.hpp"
+#include "wdrbe/queue/atomic_share_sender.hpp"
 #include "wdrbe/queue/share_queue.hpp"
 #include "wdrbe/storage/item_store.hpp"
 
@@ -38,15 +39,22 @@ struct ShareRequest {
 class ShareService {
  public:
   // `on_sent` runs after each event is on the queue (wakes the worker).
-  ShareService(ItemStore& store, ShareQueue& queue, const Clock& clock, UlidGenerator& ids,
-               std::function<void()> on_sent)
-      : store_(store), queue_(queue), clock_(clock), ids_(ids), on_sent_(std::move(on_sent)) {}
+  // `sender` is optional: where set, admission and send are one commit.
+  ShareService(ItemStore& store, ShareQueue& queue, AtomicShareSender* sender, const Clock& clock,
+               UlidGenerator& ids, std::function<void()> on_sent)
+      : store_(store),
+        queue_(queue),
+        sender_(sender),
+        clock_(clock),
+        ids_(ids),
+        on_sent_(std::move(on_sent)) {}
 
   Task<Result<AcceptedShare>> Share(ShareRequest request);
 
  private:
   ItemStore& store_;
   ShareQueue& queue_;
+  AtomicShareSender* sender_;
   const Clock& clock_;
   UlidGenerator& ids_;
   std::function<void()> on_sent_;

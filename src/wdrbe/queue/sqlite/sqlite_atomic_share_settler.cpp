@@ -2,12 +2,12 @@
 
 #include "wdrbe/queue/sqlite/share_rows.hpp"
 #include "wdrbe/storage/sqlite/savepoint.hpp"
-#include "wdrbe/storage/sqlite/share_application.hpp"
+#include "wdrbe/storage/sqlite/share_transactions.hpp"
 
 namespace wdrbe::sqlite {
 
-Task<std::vector<SettledShare>> SqliteAtomicShareSettler::ApplyAndDelete(std::vector<ApplyShareCommand> commands,
-                                                                         std::vector<std::string> receipt_handles) {
+Task<std::vector<SettledShare>> SqliteAtomicShareSettler::ApplyAndDelete(
+    std::vector<ApplyShareCommand> commands, std::vector<std::string> receipt_handles) {
   const std::size_t count = commands.size();
   // A named object, not a temporary in the co_await operand: GCC 12
   // destroys such temporaries twice.

@@ -3,6 +3,9 @@
 namespace wdrbe::sqlite {
 namespace {
 
+// Expired records deleted per new record.
+constexpr int kIdempotencySweepRows = 16;
+
 const char* OperationName(IdempotentOperation operation) {
   switch (operation) {
     case IdempotentOperation::kCreateItem:
@@ -67,20 +70,21 @@ Status DeleteExpiredIdempotencyRecords(Connection& db, std::int64_t cutoff_ms, i
   return (*stmt)->Run();
 }
 
-Result<bool> IsShareApplied(Connection& db, const std::string& event_id) {
-  auto stmt = db.Prepare("SELECT 1 FROM applied_share_events WHERE event_id = ?1");
-  if (!stmt.ok()) return stmt.error();
-  (*stmt)->Bind(1, event_id);
-  auto step = (*stmt)->Step();
-  if (!step.ok()) return step.error();
-  return *step == Statement::StepResult::kRow;
+Status RememberKey(Connection& db, const std::string& user_id, IdempotentOperation operation,
+                   const std::string& key, const IdempotencyRecord& record) {
+  if (Status s = SaveIdempotencyRecord(db, user_id, operation, key, record); !s.ok()) return s;
+  return DeleteExpiredIdempotencyRecords(db, IdempotencyExpiryCutoff(record.created_at_ms),
+                                         kIdempotencySweepRows);
 }
 
-Status MarkShareApplied(Connection& db, const std::string& event_id, std::int64_t now_ms) {
-  auto stmt = db.Prepare("INSERT INTO applied_share_events (event_id, applied_at) VALUES (?1, ?2)");
+Result<bool> ClaimShareApplication(Connection& db, const std::string& event_id, std::int64_t now_ms) {
+  auto stmt = db.Prepare(
+      "INSERT INTO applied_share_events (event_id, applied_at) VALUES (?1, ?2) ON CONFLICT (event_id) DO "
+      "NOTHING");
   if (!stmt.ok()) return stmt.error();
   (*stmt)->Bind(1, event_id).Bind(2, now_ms);
-  return (*stmt)->Run();
+  if (Status s = (*stmt)->Run(); !s.ok()) return s.error();
+  return db.Changes() == 1;
 }
 
 }  // namespace wdrbe::sqlite

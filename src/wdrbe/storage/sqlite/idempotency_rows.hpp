@@ -22,8 +22,12 @@ Status CompleteIdempotencyRecord(Connection& db, const std::string& user_id, Ide
                                  const std::string& key);
 // Deletes up to `max_rows` records created before `cutoff_ms`.
 Status DeleteExpiredIdempotencyRecords(Connection& db, std::int64_t cutoff_ms, int max_rows);
+// Saves a new key record, and deletes a few expired ones on the way, so the
+// table stays bounded without a pause for a big delete.
+Status RememberKey(Connection& db, const std::string& user_id, IdempotentOperation operation,
+                   const std::string& key, const IdempotencyRecord& record);
 
-Result<bool> IsShareApplied(Connection& db, const std::string& event_id);
-Status MarkShareApplied(Connection& db, const std::string& event_id, std::int64_t now_ms);
+// Records `event_id` as applied; false when it already was (nothing written).
+Result<bool> ClaimShareApplication(Connection& db, const std::string& event_id, std::int64_t now_ms);
 
 }  // namespace wdrbe::sqlite

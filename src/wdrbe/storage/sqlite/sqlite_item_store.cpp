@@ -6,22 +6,10 @@
 #include "wdrbe/storage/sqlite/idempotency_rows.hpp"
 #include "wdrbe/storage/sqlite/item_rows.hpp"
 #include "wdrbe/storage/sqlite/savepoint.hpp"
-#include "wdrbe/storage/sqlite/share_application.hpp"
+#include "wdrbe/storage/sqlite/share_transactions.hpp"
 
 namespace wdrbe::sqlite {
 namespace {
-
-// Expired idempotency records are swept a few at a time on the write path,
-// so the table stays bounded without a pause for a big delete.
-constexpr int kIdempotencySweepRows = 16;
-
-// Saves a new key record, and sweeps a few expired ones on the way.
-Status RememberKey(Connection& db, const std::string& user_id, IdempotentOperation operation,
-                   const std::string& key, const IdempotencyRecord& record) {
-  if (Status s = SaveIdempotencyRecord(db, user_id, operation, key, record); !s.ok()) return s;
-  return DeleteExpiredIdempotencyRecords(db, IdempotencyExpiryCutoff(record.created_at_ms),
-                                         kIdempotencySweepRows);
-}
 
 // On the writer thread, so nothing changes between the loads and the writes.
 Result<CreateItemResult> CreateInTransaction(Connection& db, const CreateItemCommand& command) {
@@ -59,32 +47,6 @@ Result<CreateItemResult> CreateInTransaction(Connection& db, const CreateItemCom
     }
   }
   return std::move(plan->result);
-}
-
-Result<ShareAdmission> AdmitInTransaction(Connection& db, const AdmitShareCommand& command) {
-  std::optional<IdempotencyRecord> record;
-  if (command.idempotency_key) {
-    auto loaded =
-        LoadIdempotencyRecord(db, command.user_id, IdempotentOperation::kShareItem, *command.idempotency_key);
-    if (!loaded.ok()) return loaded.error();
-    record = std::move(*loaded);
-  }
-  std::optional<Item> item;
-  if (!ShareKeyDecidesAlone(command, record)) {
-    auto loaded = LoadItem(db, command.item_id);
-    if (!loaded.ok()) return loaded.error();
-    item = std::move(*loaded);
-  }
-  auto plan = DecideShareAdmission(command, record, item);
-  if (!plan.ok()) return plan.error();
-  if (plan->remember_key) {
-    if (Status s = RememberKey(db, command.user_id, IdempotentOperation::kShareItem, *command.idempotency_key,
-                               *plan->remember_key);
-        !s.ok()) {
-      return s.error();
-    }
-  }
-  return std::move(plan->admission);
 }
 
 }  // namespace
@@ -155,11 +117,13 @@ Task<Result<ActivityPage>> SqliteItemStore::ListActivities(ListActivitiesQuery q
 Task<Result<ShareAdmission>> SqliteItemStore::AdmitShare(AdmitShareCommand command) {
   if (!command.idempotency_key) {
     // Nothing to write: a reader decides, and the writer stays free.
-    return readers().Submit<Result<ShareAdmission>>(
-        [command = std::move(command)](Connection& db) { return AdmitInTransaction(db, command); });
+    return readers().Submit<Result<ShareAdmission>>([command = std::move(command)](Connection& db) {
+      return AdmitShareInTransaction(db, command, /*sent_in_this_transaction=*/false);
+    });
   }
-  return writer().Submit<Result<ShareAdmission>>(
-      [command = std::move(command)](Connection& db) { return AdmitInTransaction(db, command); });
+  return writer().Submit<Result<ShareAdmission>>([command = std::move(command)](Connection& db) {
+    return AdmitShareInTransaction(db, command, /*sent_in_this_transaction=*/false);
+  });
 }
 
 Task<Status> SqliteItemStore::CompleteShareKey(std::string user_id, std::string idempotency_key) {
