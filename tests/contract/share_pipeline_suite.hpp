@@ -75,7 +75,7 @@ TEST_P(SharePipelineTest, AKeyedShareRequestedTwiceThroughTheServiceReachesItsIt
   MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
   UlidGenerator ids(clock_, random_);
   int sent = 0;
-  ShareService service(store(), queue(), clock_, ids, [&sent] { ++sent; });
+  ShareService service(store(), queue(), nullptr, clock_, ids, [&sent] { ++sent; });
   ShareEventHandler handler(store(), nullptr, clock_, ids);  // the generic path: the caller deletes
 
   Result<AcceptedShare> first =

@@ -55,7 +55,7 @@ class ShareServiceTest : public ::testing::Test {
   testing::InMemoryItemStore store_;
   testing::InMemoryShareQueue queue_{clock_, 3};
   int sent_ = 0;
-  ShareService service_{store_, queue_, clock_, ids_, [this] { ++sent_; }};
+  ShareService service_{store_, queue_, nullptr, clock_, ids_, [this] { ++sent_; }};  // the generic path
 };
 
 TEST_F(ShareServiceTest, ANewShareSendsItsEventWholeAndWakesTheWorkerOnce) {
