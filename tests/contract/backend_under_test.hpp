@@ -16,6 +16,7 @@
 #include "testing/fake_clock.hpp"
 #include "testing/temp_dir.hpp"
 #include "wdrbe/base/random.hpp"
+#include "wdrbe/queue/atomic_share_sender.hpp"
 #include "wdrbe/queue/atomic_share_settler.hpp"
 #include "wdrbe/queue/dead_letter_queue.hpp"
 #include "wdrbe/queue/share_queue.hpp"
@@ -27,8 +28,10 @@ struct OpenedBackend {
   ItemStore* store = nullptr;
   ShareQueue* queue = nullptr;
   DeadLetterQueue* dead_letters = nullptr;
-  // Set when the store and the queue commit in one transaction (the
-  // embedded backend): applies a delivery's event and deletes it at once.
+  // Set where the store and the queue commit in one transaction (the
+  // embedded backend): the fast paths that admit and send a share, and
+  // apply and delete a delivery, in one commit each.
+  AtomicShareSender* sender = nullptr;
   AtomicShareSettler* settler = nullptr;
   std::shared_ptr<void> keep_alive;  // owns the ports; dropping it closes them
 };
@@ -48,7 +51,8 @@ struct BackendUnderTest {
   // The reopen hook: `open` again over the same directory, once the last
   // ports' keep-alive is gone, finds everything they wrote.
   bool survives_reopen = false;
-  // `open` sets OpenedBackend::settler.
+  // `open` sets OpenedBackend::sender and OpenedBackend::settler.
+  bool atomic_share_sender = false;
   bool atomic_share_settler = false;
 };
 
@@ -63,6 +67,7 @@ inline bool AnyBackend(const BackendUnderTest&) { return true; }
 inline bool HasExactDepth(const BackendUnderTest& b) { return b.queue_capabilities.exact_depth; }
 inline bool HasInjectedClock(const BackendUnderTest& b) { return b.queue_capabilities.injected_clock; }
 inline bool SurvivesReopen(const BackendUnderTest& b) { return b.survives_reopen; }
+inline bool HasAtomicShareSender(const BackendUnderTest& b) { return b.atomic_share_sender; }
 inline bool HasAtomicShareSettler(const BackendUnderTest& b) { return b.atomic_share_settler; }
 
 inline std::vector<BackendUnderTest> BackendsWhere(const std::vector<BackendUnderTest>& backends,

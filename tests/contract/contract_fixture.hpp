@@ -41,7 +41,9 @@ class ContractTest : public ::testing::TestWithParam<BackendUnderTest> {
   ItemStore& store() { return *opened_.store; }
   ShareQueue& queue() { return *opened_.queue; }
   DeadLetterQueue& dead_letters() { return *opened_.dead_letters; }
-  AtomicShareSettler* settler() { return opened_.settler; }  // nullptr unless the backend declares one
+  // nullptr unless the backend declares them.
+  AtomicShareSender* sender() { return opened_.sender; }
+  AtomicShareSettler* settler() { return opened_.settler; }
 
   // Closes the ports and opens new ones over the same data.
   void Reopen() {

@@ -53,7 +53,9 @@ class QueueDepthTest : public ContractTest {};
 // Run only where data survives closing and reopening (durability_suite.hpp).
 class DurabilityTest : public ContractTest {};
 
-// Run only where the backend has an AtomicShareSettler (atomic_share_settler_suite.hpp).
+// Run only where the backend has the fast paths of one commit
+// (atomic_share_sender_suite.hpp, atomic_share_settler_suite.hpp).
+class AtomicShareSenderTest : public ContractTest {};
 class AtomicShareSettlerTest : public ContractTest {};
 
 #define WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, suite, needs, backends)                          \
@@ -64,19 +66,20 @@ class AtomicShareSettlerTest : public ContractTest {};
 
 // Instantiates every suite for each of `backends` that declares what the
 // suite needs. Use inside namespace wdrbe::contract.
-#define WDRBE_INSTANTIATE_CONTRACT_SUITES(prefix, backends)                                   \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreCreateTest, AnyBackend, backends);        \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreEditTest, AnyBackend, backends);          \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreListTest, AnyBackend, backends);          \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreFilterTest, AnyBackend, backends);        \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreShareTest, AnyBackend, backends);         \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTest, AnyBackend, backends);             \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterQueueTest, AnyBackend, backends);        \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, SharePipelineTest, AnyBackend, backends);          \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTimingTest, HasInjectedClock, backends); \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterTimingTest, HasInjectedClock, backends); \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, QueueDepthTest, HasExactDepth, backends);          \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DurabilityTest, SurvivesReopen, backends);         \
+#define WDRBE_INSTANTIATE_CONTRACT_SUITES(prefix, backends)                                        \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreCreateTest, AnyBackend, backends);             \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreEditTest, AnyBackend, backends);               \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreListTest, AnyBackend, backends);               \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreFilterTest, AnyBackend, backends);             \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreShareTest, AnyBackend, backends);              \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTest, AnyBackend, backends);                  \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterQueueTest, AnyBackend, backends);             \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, SharePipelineTest, AnyBackend, backends);               \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTimingTest, HasInjectedClock, backends);      \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterTimingTest, HasInjectedClock, backends);      \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, QueueDepthTest, HasExactDepth, backends);               \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DurabilityTest, SurvivesReopen, backends);              \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, AtomicShareSenderTest, HasAtomicShareSender, backends); \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, AtomicShareSettlerTest, HasAtomicShareSettler, backends)
 
 }  // namespace wdrbe::contract

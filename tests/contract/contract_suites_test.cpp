@@ -1,5 +1,6 @@
 // The tests of every contract suite, compiled once; each adapter's
 // instantiation file runs them on its backends (contract_suites.hpp).
+#include "contract/atomic_share_sender_suite.hpp"
 #include "contract/atomic_share_settler_suite.hpp"
 #include "contract/dead_letter_suite.hpp"
 #include "contract/durability_suite.hpp"

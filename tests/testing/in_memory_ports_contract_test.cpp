@@ -20,7 +20,10 @@ OpenedBackend OpenInMemory(const testing::TempDir&, testing::FakeClock& clock, R
     testing::InMemoryDeadLetterQueue dead_letters;
   };
   auto ports = std::make_shared<Ports>(clock, max_receives);
-  return OpenedBackend{&ports->store, &ports->queue, &ports->dead_letters, nullptr, ports};
+  return OpenedBackend{.store = &ports->store,
+                       .queue = &ports->queue,
+                       .dead_letters = &ports->dead_letters,
+                       .keep_alive = ports};
 }
 
 std::vector<BackendUnderTest> InMemoryBackends() {
@@ -28,6 +31,7 @@ std::vector<BackendUnderTest> InMemoryBackends() {
                            .open = OpenInMemory,
                            .queue_capabilities = {.exact_depth = true, .injected_clock = true},
                            .survives_reopen = false,
+                           .atomic_share_sender = false,
                            .atomic_share_settler = false}};
 }
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "contract/contract_suites.hpp"
+#include "wdrbe/queue/sqlite/sqlite_atomic_share_sender.hpp"
 #include "wdrbe/queue/sqlite/sqlite_atomic_share_settler.hpp"
 #include "wdrbe/queue/sqlite/sqlite_dead_letter_queue.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
@@ -20,10 +21,12 @@ struct SqlitePorts {
       : store(database),
         queue(database, sqlite::ShareQueueOptions{max_receives}, clock, random),
         dead_letters(database, clock),
+        sender(database, clock),
         settler(database) {}
   sqlite::SqliteItemStore store;
   sqlite::SqliteShareQueue queue;
   sqlite::SqliteDeadLetterQueue dead_letters;
+  sqlite::SqliteAtomicShareSender sender;
   sqlite::SqliteAtomicShareSettler settler;
 };
 
@@ -40,7 +43,12 @@ std::shared_ptr<SqlitePorts> OpenSqlitePorts(const testing::TempDir& dir, const 
 OpenedBackend OpenSqlite(const testing::TempDir& dir, testing::FakeClock& clock, RandomSource& random,
                          int max_receives) {
   std::shared_ptr<SqlitePorts> ports = OpenSqlitePorts(dir, clock, random, max_receives);
-  return OpenedBackend{&ports->store, &ports->queue, &ports->dead_letters, &ports->settler, ports};
+  return OpenedBackend{.store = &ports->store,
+                       .queue = &ports->queue,
+                       .dead_letters = &ports->dead_letters,
+                       .sender = &ports->sender,
+                       .settler = &ports->settler,
+                       .keep_alive = ports};
 }
 
 std::vector<BackendUnderTest> SqliteBackends() {
@@ -48,6 +56,7 @@ std::vector<BackendUnderTest> SqliteBackends() {
                            .open = OpenSqlite,
                            .queue_capabilities = {.exact_depth = true, .injected_clock = true},
                            .survives_reopen = true,
+                           .atomic_share_sender = true,
                            .atomic_share_settler = true}};
 }
 
