@@ -124,7 +124,10 @@ TEST_P(DeadLetterQueueTest, RedrivingAnUnknownAQueuedOrAnAlreadyRedrivenEventIsN
 
 TEST_P(DeadLetterQueueTest, RedriveAllMovesEveryDeadLetterBackAndSaysHowMany) {
   std::set<std::string> dead;
-  for (const char* item : {"itm_a", "itm_b", "itm_c"}) dead.insert(MustDeadLetterNew(kAlice, item).event_id);
+  for (const char* item : {"itm_a", "itm_b", "itm_c"}) {
+    MustCreate(NewItem(kAlice, item, EveryField(), kT0));
+    dead.insert(MustDeadLetterNew(kAlice, item).event_id);
+  }
 
   Result<std::int64_t> moved = RunTask(dead_letters().RedriveAll());
 
@@ -134,7 +137,11 @@ TEST_P(DeadLetterQueueTest, RedriveAllMovesEveryDeadLetterBackAndSaysHowMany) {
   const std::vector<ShareDelivery> received = Receive();
   const std::vector<std::string> ids = EventIdsOf(received);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), dead);
-  for (const ShareDelivery& delivery : received) EXPECT_EQ(delivery.receive_count, 1);
+  for (const ShareDelivery& delivery : received) {
+    EXPECT_EQ(delivery.receive_count, 1);
+    EXPECT_EQ(MustApply(delivery.event), ShareApplication::kApplied) << "never applied before its redrive";
+  }
+  for (const char* item : {"itm_a", "itm_b", "itm_c"}) EXPECT_EQ(MustGet(item).shared_count, 1) << item;
   Result<std::int64_t> none = RunTask(dead_letters().RedriveAll());
   ASSERT_TRUE(Succeeded(none));
   EXPECT_EQ(*none, 0);
