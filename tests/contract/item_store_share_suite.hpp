@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/parse.hpp>
+#include <set>
 
 #include "contract/contract_suites.hpp"
 
@@ -100,6 +101,24 @@ TEST_P(ItemStoreShareTest, AKeyStillReplaysItsEventOnceAppliedOrAfterTheItemIsGo
     EXPECT_TRUE((*replay)->replayed);
     EXPECT_FALSE((*replay)->needs_send);
   }
+}
+
+TEST_P(ItemStoreShareTest, ConcurrentSharesWithOneKeyAdmitExactlyOneEvent) {
+  MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
+  std::vector<Task<Result<ShareAdmission>>> admissions;
+  for (int i = 0; i < 20; ++i) admissions.push_back(store().AdmitShare(AdmitCommand(kAlice, "itm_a", "k1")));
+
+  const std::vector<Result<ShareAdmission>> results = RunAll(std::move(admissions));
+
+  int new_events = 0;
+  std::set<std::string> event_ids;
+  for (const Result<ShareAdmission>& result : results) {
+    ASSERT_TRUE(Succeeded(result));
+    new_events += result->replayed ? 0 : 1;
+    event_ids.insert(result->event_id);
+  }
+  EXPECT_EQ(new_events, 1);
+  EXPECT_EQ(event_ids.size(), 1u) << "every request answers with the one event";
 }
 
 TEST_P(ItemStoreShareTest, AKeyUsedForAnotherItemIsReusedAndKeepsItsFirstItem) {
