@@ -147,6 +147,34 @@ TEST_P(DeadLetterQueueTest, RedriveAllMovesEveryDeadLetterBackAndSaysHowMany) {
   EXPECT_EQ(*none, 0);
 }
 
+// A replay whose key was never completed sends its event again, even after
+// the first copy was dead-lettered: the event is then queued and a dead
+// letter at once. Redriving that dead letter leaves the event queued once.
+TEST_P(DeadLetterQueueTest, ADeadLetterWhoseEventWasSentAgainIsRedrivenAndQueuedOnce) {
+  const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
+  MustSend(dead);
+
+  EXPECT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id)))) << "it is a dead letter";
+
+  EXPECT_TRUE(MustListDeadLetters().empty());
+  EXPECT_EQ(EventIdsOf(Receive()), std::vector<std::string>{dead.event_id});
+}
+
+TEST_P(DeadLetterQueueTest, RedriveAllCountsADeadLetterWhoseEventWasSentAgain) {
+  const ShareEvent sent_again = MustDeadLetterNew(kAlice, "itm_a");
+  const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_b");
+  MustSend(sent_again);
+
+  Result<std::int64_t> moved = RunTask(dead_letters().RedriveAll());
+
+  ASSERT_TRUE(Succeeded(moved));
+  EXPECT_EQ(*moved, 2) << "every dead letter was redriven";
+  EXPECT_TRUE(MustListDeadLetters().empty());
+  std::vector<std::string> ids = EventIdsOf(Receive());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{sent_again.event_id, dead.event_id})) << "each queued once";
+}
+
 TEST_P(DeadLetterQueueTest, ARedriveOfAnEventThatWasAppliedChangesNothingWhenHandledAgain) {
   MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
   UlidGenerator ids(clock_, random_);
