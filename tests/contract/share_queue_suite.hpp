@@ -155,12 +155,16 @@ TEST_P(ShareQueueTest, AHandleNobodyHoldsChangesNothing) {
   MustSendNew(kAlice, "itm_a");
   const std::vector<ShareDelivery> held = Receive();
   ASSERT_EQ(held.size(), 1u);
-  ShareDelivery forged = held[0];
-  forged.receipt_handle = "a-receipt-handle-nobody-holds";
+  ShareDelivery made_up = held[0];
+  made_up.receipt_handle = "a-receipt-handle-nobody-holds";
+  ShareDelivery tampered = held[0];
+  tampered.receipt_handle += "x";
 
-  EXPECT_EQ(Delete({forged}), std::vector<AckResult>{AckResult::kLeaseLost});
-  EXPECT_EQ(Fail({forged}), std::vector<RetryResult>{RetryResult::kLeaseLost});
-  Release({forged});
+  EXPECT_EQ(Delete({made_up, tampered}),
+            (std::vector<AckResult>{AckResult::kLeaseLost, AckResult::kLeaseLost}));
+  EXPECT_EQ(Fail({made_up, tampered}),
+            (std::vector<RetryResult>{RetryResult::kLeaseLost, RetryResult::kLeaseLost}));
+  Release({made_up, tampered});
 
   EXPECT_TRUE(Receive().empty()) << "the event is still its holder's";
   EXPECT_EQ(Delete(held), std::vector<AckResult>{AckResult::kDeleted});
