@@ -21,13 +21,13 @@
 
 #include "testing/run_task.hpp"
 #include "testing/temp_dir.hpp"
+#include "wdrbe/app/embedded_backend.hpp"
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
+#include "wdrbe/domain/share_event_handler.hpp"
 #include "wdrbe/domain/ulid.hpp"
 #include "wdrbe/observability/log.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
-#include "wdrbe/app/embedded_backend.hpp"
-#include "wdrbe/domain/share_event_handler.hpp"
 #include "wdrbe/worker/share_worker.hpp"
 
 namespace wdrbe::api {

@@ -14,8 +14,8 @@ Result<Backend> OpenBackend(const ServeConfig& config, const BackendDependencies
 }
 
 Result<Backend> OpenBackendForAdmin(const std::string& data_dir, const BackendDependencies& deps) {
-  return OpenEmbeddedBackend(EmbeddedBackendOptions{.data_dir = data_dir, .read_connections = 1, .serve = false},
-                             deps);
+  return OpenEmbeddedBackend(
+      EmbeddedBackendOptions{.data_dir = data_dir, .read_connections = 1, .serve = false}, deps);
 }
 
 }  // namespace wdrbe::app

@@ -118,4 +118,3 @@ int RunDlq(const DlqOptions& options) {
 }
 
 }  // namespace wdrbe::app
-

@@ -27,6 +27,6 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
 // consistently, beside a running server (`wdrbe backup`). Returns the pages
 // copied.
 Result<int> BackupEmbeddedDatabase(const std::filesystem::path& data_dir,
-                                            const std::filesystem::path& destination);
+                                   const std::filesystem::path& destination);
 
 }  // namespace wdrbe::app

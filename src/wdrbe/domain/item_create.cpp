@@ -3,8 +3,8 @@
 namespace wdrbe {
 
 bool KeyRecordNeedsItem(const CreateItemCommand& command, const std::optional<IdempotencyRecord>& record) {
-  return command.idempotency_key &&
-         JudgeIdempotencyKey(record, command.payload_fingerprint, command.now_ms) == IdempotencyVerdict::kReplay;
+  return command.idempotency_key && JudgeIdempotencyKey(record, command.payload_fingerprint,
+                                                        command.now_ms) == IdempotencyVerdict::kReplay;
 }
 
 Result<CreatePlan> DecideCreate(const CreateItemCommand& command, const CreateState& state) {

@@ -51,7 +51,7 @@ struct CreateState {
 bool KeyRecordNeedsItem(const CreateItemCommand& command, const std::optional<IdempotencyRecord>& record);
 
 struct CreatePlan {
-  CreateItemResult result;  // the item as it will be, and what happened
+  CreateItemResult result;   // the item as it will be, and what happened
   bool insert_item = false;  // kCreated: insert result.item and command.created_activity
   bool save_item = false;    // kReplaced: overwrite the fields of result.item
   // Save this record for (user, kCreateItem, key); absent for a replay or

@@ -38,7 +38,8 @@ Task<std::vector<HandledShare>> ShareEventHandler::Handle(std::vector<ShareDeliv
     for (std::size_t i = 0; i < count && i < applied.size(); ++i) handled[i] = FromApplication(applied[i]);
   }
   for (HandledShare& share : handled) {
-    if (!share.application && !share.error) share.error = "the store answered for fewer events than it was given";
+    if (!share.application && !share.error)
+      share.error = "the store answered for fewer events than it was given";
   }
   co_return handled;
 }

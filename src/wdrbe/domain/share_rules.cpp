@@ -4,7 +4,8 @@
 
 namespace wdrbe {
 
-bool ShareKeyDecidesAlone(const AdmitShareCommand& command, const std::optional<IdempotencyRecord>& key_record) {
+bool ShareKeyDecidesAlone(const AdmitShareCommand& command,
+                          const std::optional<IdempotencyRecord>& key_record) {
   return command.idempotency_key &&
          JudgeIdempotencyKey(key_record, command.item_id, command.now_ms) != IdempotencyVerdict::kNew;
 }

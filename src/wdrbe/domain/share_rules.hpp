@@ -52,7 +52,8 @@ Result<ShareAdmissionPlan> DecideShareAdmission(const AdmitShareCommand& command
                                                 const std::optional<Item>& item);
 
 // True when the key decides alone (replay or reuse): the item need not be loaded.
-bool ShareKeyDecidesAlone(const AdmitShareCommand& command, const std::optional<IdempotencyRecord>& key_record);
+bool ShareKeyDecidesAlone(const AdmitShareCommand& command,
+                          const std::optional<IdempotencyRecord>& key_record);
 
 // --- Applying a received share event ------------------------------------------
 

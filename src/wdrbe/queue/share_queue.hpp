@@ -25,6 +25,9 @@
 
 namespace wdrbe {
 
+// The most events one Receive returns (SQS's own limit).
+inline constexpr int kMaxReceiveBatch = 10;
+
 // One delivery of an event to one consumer: until its visibility timeout
 // ends no other consumer receives the event; then it is visible again.
 struct ShareDelivery {
@@ -36,7 +39,7 @@ struct ShareDelivery {
 
 struct FailedDelivery {
   std::string receipt_handle;
-  std::string error;              // why processing failed (kept with a dead letter)
+  std::string error;                // why processing failed (kept with a dead letter)
   std::int64_t retry_delay_ms = 0;  // visible again after this long (RetryDelayMs)
 };
 
@@ -71,7 +74,7 @@ class ShareQueue {
   // Sending an event id that is still queued may be a no-op.
   virtual Task<Status> Send(ShareEvent event, std::int64_t delay_ms = 0) = 0;
 
-  // Receives up to `max` (1-10) visible events, oldest first, each hidden
+  // Receives up to `max` (1-kMaxReceiveBatch) visible events, oldest first, each hidden
   // from other receivers for `visibility_ms`. Empty when none is visible.
   virtual Task<Result<std::vector<ShareDelivery>>> Receive(int max, std::int64_t visibility_ms) = 0;
 

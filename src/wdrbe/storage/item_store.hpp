@@ -89,7 +89,8 @@ class ItemStore {
   // changes nothing and answers kAlreadyApplied. Each command is atomic on
   // its own and independent of the others (one's failure leaves the
   // others applied); the results are in the commands' order.
-  virtual Task<std::vector<Result<ShareApplication>>> ApplyShares(std::vector<ApplyShareCommand> commands) = 0;
+  virtual Task<std::vector<Result<ShareApplication>>> ApplyShares(
+      std::vector<ApplyShareCommand> commands) = 0;
 
   // Answers when the store can serve reads (for readiness checks).
   virtual Task<Status> Ping() = 0;

@@ -1,11 +1,11 @@
 #include "wdrbe/worker/share_worker.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <array>
 
 #include "wdrbe/observability/trace_context.hpp"
 
@@ -171,9 +171,9 @@ Task<void> ShareWorker::RetryFailed(const std::vector<ShareDelivery>& batch,
   auto retried = co_await queue_.Retry(std::move(failures));
   if (!retried.ok()) {
     metrics_.settle_failures.Inc();
-    logger_.Log(obs::LogLevel::kError,
-                "failed share events not settled; they return after the visibility timeout",
-                {{"error", retried.error().message}, {"events", static_cast<std::int64_t>(failed_index.size())}});
+    logger_.Log(
+        obs::LogLevel::kError, "failed share events not settled; they return after the visibility timeout",
+        {{"error", retried.error().message}, {"events", static_cast<std::int64_t>(failed_index.size())}});
     // While running, the leases expire and the events come back; when
     // stopping, hand them back at once.
     if (stopping_) (void)co_await queue_.Release(std::move(failed_handles));

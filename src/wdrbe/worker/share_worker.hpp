@@ -57,8 +57,8 @@ class ShareWorker {
   // Every reference outlives the worker; `random` draws backoff jitter.
   // Each settled event is logged with the trace id of the request that
   // shared it.
-  ShareWorker(boost::asio::io_context& io, ShareQueue& queue, ShareEventHandler& handler, RandomSource& random,
-              std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options,
+  ShareWorker(boost::asio::io_context& io, ShareQueue& queue, ShareEventHandler& handler,
+              RandomSource& random, std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options,
               obs::WorkerMetrics& metrics, obs::Logger& logger);
 
   void Start();
@@ -76,7 +76,8 @@ class ShareWorker {
   // One result per delivery: handled by the domain, or failed by a fault.
   Task<std::vector<HandledShare>> HandleBatch(const std::vector<ShareDelivery>& batch);
   // Deletes the done deliveries not deleted yet, and records them.
-  Task<void> AcknowledgeDone(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled);
+  Task<void> AcknowledgeDone(const std::vector<ShareDelivery>& batch,
+                             const std::vector<HandledShare>& handled);
   // Retries the failed ones after a backoff (the queue may dead-letter them).
   Task<void> RetryFailed(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled);
   void WakeOne();

@@ -78,7 +78,8 @@ Result<std::optional<QueueState>> LoadQueueState(Connection& db, const std::stri
       QueueState{(*stmt)->ColumnOptionalText(0), static_cast<int>((*stmt)->ColumnInt(1))});
 }
 
-Result<std::optional<QueueState>> LoadCurrentDelivery(Connection& db, const std::optional<ParsedReceipt>& receipt) {
+Result<std::optional<QueueState>> LoadCurrentDelivery(Connection& db,
+                                                      const std::optional<ParsedReceipt>& receipt) {
   if (!receipt) return std::optional<QueueState>();
   auto state = LoadQueueState(db, receipt->event_id);
   if (!state.ok()) return state.error();
@@ -182,8 +183,8 @@ Result<std::vector<DeadLetter>> LoadDeadLetters(Connection& db) {
 }
 
 Result<std::optional<DeadLetter>> LoadDeadLetter(Connection& db, const std::string& event_id) {
-  auto stmt =
-      db.Prepare(std::string("SELECT ") + kDeadLetterColumns + " FROM share_dead_letters WHERE event_id = ?1");
+  auto stmt = db.Prepare(std::string("SELECT ") + kDeadLetterColumns +
+                         " FROM share_dead_letters WHERE event_id = ?1");
   if (!stmt.ok()) return stmt.error();
   (*stmt)->Bind(1, event_id);
   auto step = (*stmt)->Step();
@@ -204,12 +205,13 @@ Result<std::int64_t> RedriveDeadLetters(Connection& db, const std::optional<std:
   (*insert)->Bind(1, now_ms);
   if (event_id) (*insert)->Bind(2, *event_id);
   if (Status s = (*insert)->Run(); !s.ok()) return s.error();
-  const std::int64_t moved = db.Changes();
+  // A dead letter whose event id is queued again (sent once more by a
+  // replay) is redriven all the same: its event is on the queue, once.
   auto remove = db.Prepare("DELETE FROM share_dead_letters" + where);
   if (!remove.ok()) return remove.error();
   if (event_id) (*remove)->Bind(2, *event_id);
   if (Status s = (*remove)->Run(); !s.ok()) return s.error();
-  return moved;
+  return std::int64_t{db.Changes()};
 }
 
 Result<std::int64_t> CountRows(Connection& db, const std::string& table) {

@@ -43,7 +43,8 @@ Result<std::optional<QueueState>> LoadQueueState(Connection& db, const std::stri
 
 // The queue state of the event a receipt handle names, when that handle's
 // lease is the event's current one; nullopt for a stale or malformed handle.
-Result<std::optional<QueueState>> LoadCurrentDelivery(Connection& db, const std::optional<ParsedReceipt>& receipt);
+Result<std::optional<QueueState>> LoadCurrentDelivery(Connection& db,
+                                                      const std::optional<ParsedReceipt>& receipt);
 
 Status DeleteQueued(Connection& db, const std::string& event_id);
 // Deletes the delivery's event if the handle is current.

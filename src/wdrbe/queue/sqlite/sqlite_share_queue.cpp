@@ -30,8 +30,10 @@ Task<Status> SqliteShareQueue::Send(ShareEvent event, std::int64_t delay_ms) {
 }
 
 Task<Result<std::vector<ShareDelivery>>> SqliteShareQueue::Receive(int max, std::int64_t visibility_ms) {
+  // The port's (and SQS's) bound on a batch.
+  max = std::clamp(max, 1, kMaxReceiveBatch);
   // Lease ids are drawn here, off the writer thread.
-  std::vector<std::string> lease_ids(static_cast<std::size_t>(std::max(max, 0)));
+  std::vector<std::string> lease_ids(static_cast<std::size_t>(max));
   for (auto& id : lease_ids) {
     std::array<std::uint8_t, 12> bytes{};
     random_.Fill(bytes);

@@ -91,8 +91,8 @@ Status SaveItem(Connection& db, const Item& item) {
 }
 
 Status SaveShareCounters(Connection& db, const Item& item) {
-  auto stmt = db.Prepare(
-      "UPDATE items SET shared_count = ?2, is_public = ?3, updated_at = ?4 WHERE item_id = ?1");
+  auto stmt =
+      db.Prepare("UPDATE items SET shared_count = ?2, is_public = ?3, updated_at = ?4 WHERE item_id = ?1");
   if (!stmt.ok()) return stmt.error();
   (*stmt)
       ->Bind(1, item.item_id)
