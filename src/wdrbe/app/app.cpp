@@ -156,9 +156,8 @@ void App::Parts::WireHttp(const ServeConfig& config, const ValidServeConfig& fla
         return std::string(worker->running() ? "running" : "stopped");
       },
       *metrics);
-  limiter = std::make_unique<http::RateLimiter>(
-      clock, http::RateLimit{config.rate_limit, std::max(1.0, config.burst)},
-      http::RateLimit{config.user_rate_limit, std::max(1.0, config.user_burst)});
+  limiter = std::make_unique<http::RateLimiter>(clock, http::RateLimit{config.rate_limit, config.burst},
+                                                http::RateLimit{config.user_rate_limit, config.user_burst});
   http::Router routes = api::BuildRoutes(*items_api, *shares_api, *activities_api, *ops_api,
                                          /*with_metrics=*/!flags.metrics_listen);
   std::vector<obs::RouteName> route_names;
