@@ -245,6 +245,41 @@ TEST(MetricsListenerTest, MetricsMoveToTheirOwnListener) {
   EXPECT_TRUE(server->Stop().ExitedWith(0)) << server->Output();
 }
 
+TEST(MetricsListenerTest, MetricsPublicAndMetricsListenExcludeEachOther) {
+  const ProcessOutcome outcome =
+      RunToExit({"serve", "--metrics-public", "--metrics-listen", "127.0.0.1:0", "--data-dir", "unused"},
+                std::string(kTestJwtSecret));
+  EXPECT_FALSE(outcome.status.ExitedWith(0)) << outcome.output;
+  EXPECT_NE(outcome.output.find("--metrics-public and --metrics-listen"), std::string::npos)
+      << outcome.output;
+}
+
+// A scrape costs the store two counts; a client that asks for /metrics in a
+// loop gets the figures of at most one count per refresh interval.
+TEST(MetricsListenerTest, QueueDepthsAreCountedAtMostOncePerInterval) {
+  ServerOptions options;
+  options.extra_args = {"--worker-concurrency", "0"};  // shares stay queued
+  auto server = TestServer::Start(options);
+  ApiClient owner(server->port(), "depth-owner");
+  const std::string first =
+      std::string(owner.MustCreate(ItemBody("Coat", "Outerwear")).at("itemId").as_string());
+  const std::string second =
+      std::string(owner.MustCreate(ItemBody("Scarf", "Accessories")).at("itemId").as_string());
+  ASSERT_EQ(owner.ShareItem(first).status, 202);
+  const auto depth = [&] {
+    return Sample(ParseSamples(owner.http().Get("/metrics").body), "wdrbe_share_queue_depth");
+  };
+  const auto counted = std::chrono::steady_clock::now();
+  ASSERT_EQ(depth(), 1);
+  ASSERT_EQ(owner.ShareItem(second).status, 202);
+  const double cached = depth();
+  if (std::chrono::steady_clock::now() - counted < std::chrono::milliseconds(1500)) {
+    EXPECT_EQ(cached, 1) << "counted again within the interval";
+  }
+  std::this_thread::sleep_until(counted + std::chrono::milliseconds(2100));
+  EXPECT_EQ(depth(), 2) << "counted again once the interval passed";
+}
+
 TEST(LogLevelTest, WarnLeavesOutAccessLinesButKeepsStartAndStop) {
   ServerOptions options;
   options.extra_args = {"--log-level", "warn"};

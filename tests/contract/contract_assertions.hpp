@@ -44,6 +44,8 @@ inline const char* CodeName(ErrorCode code) {
       return "kUnsupportedMediaType";
     case ErrorCode::kIdempotencyKeyReused:
       return "kIdempotencyKeyReused";
+    case ErrorCode::kExpectationFailed:
+      return "kExpectationFailed";
     case ErrorCode::kTooManyRequests:
       return "kTooManyRequests";
     case ErrorCode::kInternal:

@@ -1,6 +1,6 @@
 // The contract suites: one fixture per topic, each instantiated for every
 // backend that declares what the topic needs. The tests themselves are in
-// the *_suite.hpp headers, compiled once (contract_suites_test.cpp), since a
+// the *_suite.hpp headers, compiled once (the *_suites_test.cpp files), since a
 // value-parameterised test may be defined in only one place of a binary;
 // an adapter's instantiation file includes this header only:
 //

@@ -131,9 +131,12 @@ struct StreamConnection {
   }
 
   // Reads one response; `got_some` tells whether any byte of it arrived.
-  error_code ReadMessage(http::response<http::string_body>& message, bool& got_some) {
+  // `head`: the response to a HEAD request, which has no body whatever its
+  // Content-Length says.
+  error_code ReadMessage(http::response<http::string_body>& message, bool& got_some, bool head = false) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBody);
+    parser.skip(head);
     const error_code ec = WithStream([&](auto& stream) {
       return Run([&](auto handler) { http::async_read(stream, buffer, parser, std::move(handler)); });
     });
@@ -297,7 +300,7 @@ Response HttpClient::Send(const Request& request) {
     http::response<http::string_body> reply;
     bool got_some = false;
     error_code ec = connection_->WriteBytes(bytes);
-    if (!ec) ec = connection_->ReadMessage(reply, got_some);
+    if (!ec) ec = connection_->ReadMessage(reply, got_some, request.method == "HEAD");
     if (ec) {
       connection_.reset();
       if (reused && !got_some && attempt == 0 && ec != beast::error::timeout) continue;
@@ -361,10 +364,10 @@ bool RawConnection::Send(std::string_view bytes) {
   return !ec;
 }
 
-std::optional<Response> RawConnection::ReadResponse() {
+std::optional<Response> RawConnection::ReadResponse(bool to_head) {
   http::response<http::string_body> reply;
   bool got_some = false;
-  const error_code ec = connection_->ReadMessage(reply, got_some);
+  const error_code ec = connection_->ReadMessage(reply, got_some, to_head);
   if (!ec) return ToResponse(reply);
   if (IsEndOfConnection(ec) && !got_some) return std::nullopt;
   throw std::runtime_error("raw read: " + Describe(ec) + (got_some ? " (a response was cut short)" : ""));

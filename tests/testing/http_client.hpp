@@ -130,8 +130,9 @@ class RawConnection {
 
   // Reads the next complete response (responses already received and
   // buffered, as with pipelining, come first). nullopt when the connection
-  // ends before one arrives.
-  std::optional<Response> ReadResponse();
+  // ends before one arrives. `to_head`: the response to a HEAD request (no
+  // body, whatever Content-Length says).
+  std::optional<Response> ReadResponse(bool to_head = false);
 
   // True when the server ends the connection (EOF or reset) without sending
   // anything more; false when more bytes arrive.

@@ -43,7 +43,7 @@ std::vector<std::string> ChildEnvironment(const std::optional<std::string>& jwt_
   if (jwt_secret) wanted.emplace_back("WDRBE_JWT_SECRET", *jwt_secret);
   // Tests send bursts far beyond the production throttling defaults; a test
   // of throttling sets its own limits (an extra, or a flag, wins).
-  for (const char* limit : {"WDRBE_RATE_LIMIT", "WDRBE_USER_RATE_LIMIT"}) {
+  for (const char* limit : {"WDRBE_RATE_LIMIT", "WDRBE_USER_RATE_LIMIT", "WDRBE_ANONYMOUS_RATE_LIMIT"}) {
     const bool overridden =
         std::any_of(extra.begin(), extra.end(), [&](const auto& entry) { return entry.first == limit; });
     if (!overridden) wanted.emplace_back(limit, "0");

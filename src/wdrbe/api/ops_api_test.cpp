@@ -59,7 +59,8 @@ class ReadinessTest : public ::testing::Test {
 
   // GET /readyz of an OpsApi over the store and queue, with `worker_state`.
   http::HttpResponse Readyz(std::function<std::string()> worker_state) {
-    OpsApi ops(*backend_.store, *backend_.queue, *backend_.dead_letters, std::move(worker_state), metrics_);
+    OpsApi ops(*backend_.store, *backend_.queue, *backend_.dead_letters, std::move(worker_state), metrics_,
+               clock_);
     const http::HttpRequest request{http::Verb::get, "/readyz", 11};
     http::RequestContext context(request, "readyz-test", boost::urls::url_view("/readyz"), {});
     return RunTask(ops.Readyz(context));

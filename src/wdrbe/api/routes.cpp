@@ -11,7 +11,7 @@ auto Bind(auto* api, auto method) {
 }  // namespace
 
 http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops,
-                         bool with_metrics) {
+                         MetricsOnMainListener metrics) {
   using http::Access;
   using http::Verb;
   http::Router router;
@@ -27,7 +27,10 @@ http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& acti
   router.Add(Verb::delete_, "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Delete));
   router.Add(Verb::post,    "/items/{itemId}/share",         Access::kAuthenticated, bind(&shares, &SharesApi::Share));
   // clang-format on
-  if (with_metrics) router.Add(Verb::get, "/metrics", Access::kPublic, bind(&ops, &OpsApi::Metrics));
+  if (metrics != MetricsOnMainListener::kNone) {
+    const Access access = metrics == MetricsOnMainListener::kPublic ? Access::kPublic : Access::kLoopback;
+    router.Add(Verb::get, "/metrics", access, bind(&ops, &OpsApi::Metrics));
+  }
   return router;
 }
 

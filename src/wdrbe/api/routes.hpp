@@ -9,10 +9,16 @@
 
 namespace wdrbe::api {
 
-// The APIs must outlive the router. `with_metrics`: serve GET /metrics here
-// (false when it has a listener of its own).
+// Whether the main listener serves GET /metrics, and to whom.
+enum class MetricsOnMainListener {
+  kNone,          // it has a listener of its own (--metrics-listen)
+  kLoopbackOnly,  // the default: other clients get 403
+  kPublic,        // --metrics-public
+};
+
+// The APIs must outlive the router.
 http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops,
-                         bool with_metrics);
+                         MetricsOnMainListener metrics);
 
 // The routes of a separate metrics listener: GET /metrics and /healthz.
 http::Router BuildMetricsRoutes(OpsApi& ops);

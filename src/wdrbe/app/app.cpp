@@ -155,11 +155,16 @@ void App::Parts::WireHttp(const ServeConfig& config, const ValidServeConfig& fla
         if (!enabled) return std::string("disabled");
         return std::string(worker->running() ? "running" : "stopped");
       },
-      *metrics);
-  limiter = std::make_unique<http::RateLimiter>(clock, http::RateLimit{config.rate_limit, config.burst},
-                                                http::RateLimit{config.user_rate_limit, config.user_burst});
-  http::Router routes = api::BuildRoutes(*items_api, *shares_api, *activities_api, *ops_api,
-                                         /*with_metrics=*/!flags.metrics_listen);
+      *metrics, clock);
+  limiter = std::make_unique<http::RateLimiter>(
+      clock, http::RateLimits{{config.rate_limit, config.burst},
+                              {config.user_rate_limit, config.user_burst},
+                              {config.anonymous_rate_limit, config.anonymous_burst}});
+  using api::MetricsOnMainListener;
+  const MetricsOnMainListener metrics_here = flags.metrics_listen    ? MetricsOnMainListener::kNone
+                                             : config.metrics_public ? MetricsOnMainListener::kPublic
+                                                                     : MetricsOnMainListener::kLoopbackOnly;
+  http::Router routes = api::BuildRoutes(*items_api, *shares_api, *activities_api, *ops_api, metrics_here);
   std::vector<obs::RouteName> route_names;
   for (const http::Route& route : routes.routes()) {
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});
@@ -184,10 +189,19 @@ Status App::Parts::Bind(const ServeConfig& config, const ValidServeConfig& flags
   server_options.host = flags.listen.host;
   server_options.port = flags.listen.port;
   server_options.tls = {config.tls_cert_file, config.tls_key_file};
+  server_options.max_connections = static_cast<std::size_t>(config.max_connections);
   auto bound =
       http::HttpServer::Bind(io, server_options, *dispatcher, [ids = ids.get()] { return ids->Next(); });
   if (!bound.ok()) return bound.error();
   server = std::move(*bound);
+  obs::Registry& registry = metrics->registry();
+  registry.AddGaugeFunction("wdrbe_http_connections_open", "Connections open on the main listener",
+                            [s = server.get()] { return static_cast<double>(s->open_connections()); });
+  registry.AddGaugeFunction("wdrbe_http_connections_max", "The cap on open connections (--max-connections)",
+                            [s = server.get()] { return static_cast<double>(s->max_connections()); });
+  registry.AddCounterFunction("wdrbe_http_connections_refused_total",
+                              "Connections closed at once for being over --max-connections",
+                              [s = server.get()] { return static_cast<double>(s->refused_connections()); });
   if (!flags.metrics_listen) return Status::Ok();
   http::ServerOptions metrics_options;
   metrics_options.host = flags.metrics_listen->host;

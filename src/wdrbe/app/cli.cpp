@@ -117,6 +117,22 @@ int RunCli(int argc, char** argv) {
       ->envname("WDRBE_USER_BURST")
       ->capture_default_str();
   serve_cmd
+      ->add_option("--anonymous-rate-limit", serve.anonymous_rate_limit,
+                   "Requests/s per client address for requests without a valid token (0: off)")
+      ->envname("WDRBE_ANONYMOUS_RATE_LIMIT")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--anonymous-burst", serve.anonymous_burst,
+                   "Bucket size of each client address's limit (>= 1)")
+      ->envname("WDRBE_ANONYMOUS_BURST")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-connections", serve.max_connections,
+                   "Connections open at once on --listen, 1-" + std::to_string(kMaxConnectionsLimit) +
+                       "; over it new ones are closed at once")
+      ->envname("WDRBE_MAX_CONNECTIONS")
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--cors-origins", serve.cors_origins,
                    "Origins allowed by CORS: * or a comma-separated list (a list echoes the matching origin)")
       ->envname("WDRBE_CORS_ORIGINS")
@@ -135,6 +151,10 @@ int RunCli(int argc, char** argv) {
       ->add_option("--metrics-listen", serve.metrics_listen,
                    "HOST:PORT of a separate listener for /metrics (else /metrics is served on --listen)")
       ->envname("WDRBE_METRICS_LISTEN");
+  serve_cmd
+      ->add_flag("--metrics-public", serve.metrics_public,
+                 "Serve /metrics on --listen to every client (else only to loopback clients)")
+      ->envname("WDRBE_METRICS_PUBLIC");
   serve_cmd
       ->add_option("--worker-concurrency", serve.worker_concurrency,
                    "Share batches processed concurrently, 0-" + std::to_string(kMaxWorkerConcurrency) +

@@ -50,6 +50,10 @@ Status CheckNumbers(const ServeConfig& config) {
       NumberInRange("--user-rate-limit", config.user_rate_limit, 0, kMaxRequestsPerSecond,
                     "requests/s; 0: off"),
       NumberInRange("--user-burst", config.user_burst, 1, kMaxRequestsPerSecond),
+      NumberInRange("--anonymous-rate-limit", config.anonymous_rate_limit, 0, kMaxRequestsPerSecond,
+                    "requests/s per client address; 0: off"),
+      NumberInRange("--anonymous-burst", config.anonymous_burst, 1, kMaxRequestsPerSecond),
+      IntInRange("--max-connections", config.max_connections, 1, kMaxConnectionsLimit),
       IntInRange("--worker-concurrency", config.worker_concurrency, 0, kMaxWorkerConcurrency,
                  "0: no worker in this process"),
       IntInRange("--worker-batch-size", config.worker_batch_size, 1, kMaxShareBatchSize),
@@ -111,6 +115,11 @@ Result<ValidServeConfig> ValidateServeConfig(const ServeConfig& config) {
   auto listen = ParseListenAddress("--listen", config.listen);
   if (!listen.ok()) return listen.error();
   valid.listen = std::move(*listen);
+  if (config.metrics_listen && config.metrics_public) {
+    return Error::BadRequest(
+        "--metrics-public and --metrics-listen exclude each other: with --metrics-listen, /metrics is served "
+        "only on its own listener");
+  }
   if (config.metrics_listen) {
     auto metrics_listen = ParseListenAddress("--metrics-listen", *config.metrics_listen);
     if (!metrics_listen.ok()) return metrics_listen.error();

@@ -36,11 +36,16 @@ struct ServeConfig {
   // Observability.
   std::string log_level = "info";             // debug | info | warn | error | off; access lines are info
   std::optional<std::string> metrics_listen;  // HOST:PORT for /metrics alone; else on --listen
+  bool metrics_public = false;                // /metrics on --listen for every client, not only loopback ones
+  // Connections open at once on --listen; over it new ones are closed.
+  int max_connections = 10000;
   // Throttling (requests per second, bucket size); 0 turns a limit off.
   double rate_limit = 500;
   double burst = 1000;
   double user_rate_limit = 50;
   double user_burst = 100;
+  double anonymous_rate_limit = 20;  // per client address, for requests without a valid token
+  double anonymous_burst = 40;
   // The in-process share worker.
   int worker_concurrency = 10;     // concurrent batches
   int worker_batch_size = 10;      // events per batch, 1-10
@@ -58,6 +63,7 @@ inline constexpr int kMaxVisibilityTimeoutSeconds = 12 * 3600;  // SQS's ceiling
 inline constexpr int kMaxReceives = 100;
 inline constexpr int kMaxRetryBaseDelayMs = 600'000;
 inline constexpr double kMaxRequestsPerSecond = 1e9;  // rates and bursts alike
+inline constexpr int kMaxConnectionsLimit = 1'000'000;
 
 struct ListenAddress {
   std::string host;

@@ -71,6 +71,9 @@ TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
   highest.burst = kMaxRequestsPerSecond;
   highest.user_rate_limit = kMaxRequestsPerSecond;
   highest.user_burst = kMaxRequestsPerSecond;
+  highest.anonymous_rate_limit = kMaxRequestsPerSecond;
+  highest.anonymous_burst = kMaxRequestsPerSecond;
+  highest.max_connections = kMaxConnectionsLimit;
   highest.worker_concurrency = kMaxWorkerConcurrency;
   highest.worker_batch_size = 10;
   highest.visibility_timeout_s = kMaxVisibilityTimeoutSeconds;
@@ -104,6 +107,24 @@ TEST(ValidateServeConfigTest, EachBadFlagIsRefusedByName) {
       {"empty burst", [](ServeConfig& c) { c.burst = 0.5; }, {"--burst", "got 0.5"}},
       {"negative user rate", [](ServeConfig& c) { c.user_rate_limit = -1; }, {"--user-rate-limit", "got -1"}},
       {"empty user burst", [](ServeConfig& c) { c.user_burst = 0; }, {"--user-burst", "got 0"}},
+      {"negative anonymous rate",
+       [](ServeConfig& c) { c.anonymous_rate_limit = -1; },
+       {"--anonymous-rate-limit", "per client address", "got -1"}},
+      {"empty anonymous burst",
+       [](ServeConfig& c) { c.anonymous_burst = 0; },
+       {"--anonymous-burst", "got 0"}},
+      {"no connections",
+       [](ServeConfig& c) { c.max_connections = 0; },
+       {"--max-connections", "1-1000000", "got 0"}},
+      {"too many connections",
+       [](ServeConfig& c) { c.max_connections = kMaxConnectionsLimit + 1; },
+       {"--max-connections", "got 1000001"}},
+      {"metrics public and on a listener of their own",
+       [](ServeConfig& c) {
+         c.metrics_public = true;
+         c.metrics_listen = "127.0.0.1:9464";
+       },
+       {"--metrics-public and --metrics-listen"}},
       {"negative worker concurrency",
        [](ServeConfig& c) { c.worker_concurrency = -1; },
        {"--worker-concurrency", "0-64", "got -1"}},

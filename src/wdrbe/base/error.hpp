@@ -22,6 +22,7 @@ enum class ErrorCode {
   kPayloadTooLarge,       // body over the limit
   kUnsupportedMediaType,  // body without application/json
   kIdempotencyKeyReused,  // same key, different payload
+  kExpectationFailed,     // an Expect header the server does not meet
   kTooManyRequests,       // throttled
   kInternal,              // a bug or an unexpected failure; no details leak
   kUnavailable,           // temporarily unable (store down, shutting down)

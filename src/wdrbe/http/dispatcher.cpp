@@ -21,14 +21,24 @@ HttpResponse TooManyRequests(std::int64_t wait_ms, std::string_view request_id) 
   return response;
 }
 
+// Loopback also as an IPv4-mapped IPv6 address (a listener on [::] sees
+// IPv4 clients that way).
+bool IsLoopback(const ClientAddress& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
+}
+
 }  // namespace
 
-Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id) {
+Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id,
+                                      const ClientAddress& client) {
   const auto started = std::chrono::steady_clock::now();
   const obs::TraceContext trace = obs::ContinueOrStartTrace(FindHeader(request, "traceparent"),
                                                             FindHeader(request, "X-Amzn-Trace-Id"), random_);
   Routed routed;
-  HttpResponse response = co_await Route(request, request_id, trace, routed);
+  HttpResponse response = co_await Route(request, request_id, client, trace, routed);
   cors_.Apply(request, response);
   response.set("traceparent", trace.Traceparent());
   if (observer_ != nullptr) {
@@ -49,6 +59,18 @@ Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_vi
   co_return response;
 }
 
+std::optional<HttpResponse> Dispatcher::Precheck(const HttpRequest& header, std::string_view request_id,
+                                                 const ClientAddress& client) {
+  auto url = boost::urls::parse_origin_form(header.target());
+  if (!url) return ErrorResponse(Error::BadRequest("malformed request target"), request_id);
+  Routed routed;
+  auto admitted = Admit(header, *url, request_id, client, /*throttle=*/false, routed);
+  // The server passes a refusal to OnTransportError, which adds CORS.
+  auto* refused = std::get_if<HttpResponse>(&admitted);
+  if (refused == nullptr) return std::nullopt;
+  return std::move(*refused);
+}
+
 void Dispatcher::OnTransportError(const HttpRequest* header, HttpResponse& response,
                                   std::string_view request_id) {
   if (header != nullptr) cors_.Apply(*header, response);
@@ -66,63 +88,95 @@ void Dispatcher::OnTransportError(const HttpRequest* header, HttpResponse& respo
   observer_->OnRequest(record);
 }
 
-Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_view request_id,
-                                     const obs::TraceContext& trace, Routed& routed) {
-  auto url = boost::urls::parse_origin_form(request.target());
-  if (!url) co_return ErrorResponse(Error::BadRequest("malformed request target"), request_id);
+std::variant<Dispatcher::Admitted, HttpResponse> Dispatcher::Admit(const HttpRequest& request,
+                                                                   boost::urls::url_view url,
+                                                                   std::string_view request_id,
+                                                                   const ClientAddress& client, bool throttle,
+                                                                   Routed& routed) {
+  // A request that shows no valid token draws from its address's bucket.
+  const auto throttled_anonymous = [&]() -> std::optional<HttpResponse> {
+    if (!throttle || limiter_ == nullptr) return std::nullopt;
+    if (std::int64_t wait = limiter_->AdmitAnonymous(client); wait > 0)
+      return TooManyRequests(wait, request_id);
+    return std::nullopt;
+  };
 
   std::vector<std::string> segments;
-  for (auto segment : url->segments()) segments.emplace_back(segment);
-
+  for (auto segment : url.segments()) segments.emplace_back(segment);
   auto match = router_.Find(request.method(), segments);
-  const auto* found_route = std::get_if<Router::Found>(&match);
-  const bool exempt = found_route != nullptr && found_route->route->access == Access::kPublic;
-  if (limiter_ != nullptr && !exempt) {
-    if (std::int64_t wait = limiter_->AdmitRequest(); wait > 0) co_return TooManyRequests(wait, request_id);
-  }
   if (std::holds_alternative<Router::NotFound>(match)) {
-    co_return ErrorResponse(Error::NotFound("no such route"), request_id);
+    if (auto refused = throttled_anonymous()) return std::move(*refused);
+    return ErrorResponse(Error::NotFound("no such route"), request_id);
   }
   if (auto* not_allowed = std::get_if<Router::MethodNotAllowed>(&match)) {
+    if (auto refused = throttled_anonymous()) return std::move(*refused);
     // Preflights need no token: browsers never send credentials with them.
-    if (request.method() == Verb::options) co_return cors_.Preflight(request, not_allowed->allow);
+    if (request.method() == Verb::options) return cors_.Preflight(request, not_allowed->allow);
     HttpResponse response = ErrorResponse(MethodNotAllowedError(), request_id);
     response.set(beast_http::field::allow, not_allowed->allow + ", OPTIONS");
-    co_return response;
+    return response;
   }
 
   auto& found = std::get<Router::Found>(match);
   routed.route_index = static_cast<int>(found.route - router_.routes().data());
-  RequestContext context(request, request_id, *url, std::move(found.params));
+  Admitted admitted{found.route, std::move(found.params), {}};
+  switch (found.route->access) {
+    case Access::kPublic:
+      return admitted;
+    case Access::kLoopback:
+      if (IsLoopback(client)) return admitted;
+      return ErrorResponse(
+          Error{ErrorCode::kForbidden,
+                found.route->pattern + " is served only to loopback clients on this listener (operators: see "
+                                       "--metrics-public and --metrics-listen)",
+                {}},
+          request_id);
+    case Access::kAuthenticated:
+      break;
+  }
+  auto principal = authenticate_(request);
+  if (!principal.ok()) {
+    if (auto refused = throttled_anonymous()) return std::move(*refused);
+    HttpResponse response = ErrorResponse(principal.error(), request_id);
+    if (request.find(beast_http::field::authorization) != request.end()) {
+      response.set(beast_http::field::www_authenticate, R"(Bearer error="invalid_token")");
+    }
+    return response;
+  }
+  if (throttle && limiter_ != nullptr) {
+    if (std::int64_t wait = limiter_->AdmitUser(principal->user_id); wait > 0) {
+      return TooManyRequests(wait, request_id);
+    }
+  }
+  routed.user_id = principal->user_id;
+  admitted.principal = std::move(*principal);
+  return admitted;
+}
+
+Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_view request_id,
+                                     const ClientAddress& client, const obs::TraceContext& trace,
+                                     Routed& routed) {
+  auto url = boost::urls::parse_origin_form(request.target());
+  if (!url) co_return ErrorResponse(Error::BadRequest("malformed request target"), request_id);
+  auto decision = Admit(request, *url, request_id, client, /*throttle=*/true, routed);
+  if (auto* refused = std::get_if<HttpResponse>(&decision)) co_return std::move(*refused);
+  auto& admitted = std::get<Admitted>(decision);
+
+  RequestContext context(request, request_id, *url, std::move(admitted.params));
   context.set_trace(&trace);
   routed.item_id = std::string(context.PathParam("itemId"));
-  if (found.route->access == Access::kAuthenticated) {
-    auto principal = authenticate_(request);
-    if (!principal.ok()) {
-      HttpResponse response = ErrorResponse(principal.error(), request_id);
-      if (request.find(beast_http::field::authorization) != request.end()) {
-        response.set(beast_http::field::www_authenticate, R"(Bearer error="invalid_token")");
-      }
-      co_return response;
-    }
-    if (limiter_ != nullptr) {
-      if (std::int64_t wait = limiter_->AdmitUser(principal->user_id); wait > 0) {
-        co_return TooManyRequests(wait, request_id);
-      }
-    }
-    routed.user_id = principal->user_id;
-    context.set_principal(std::move(*principal));
-  }
+  if (admitted.route->access == Access::kAuthenticated) context.set_principal(std::move(admitted.principal));
 
   // Handlers report failures as values; an exception here is a bug, and
   // it must not take the connection (or the process) down with it.
+  const http::Route& route = *admitted.route;
   try {
-    co_return co_await found.route->handler(context);
+    co_return co_await route.handler(context);
   } catch (const std::exception& e) {
-    std::cerr << "wdrbe: unhandled exception in " << found.route->pattern << " (request " << request_id
+    std::cerr << "wdrbe: unhandled exception in " << route.pattern << " (request " << request_id
               << "): " << e.what() << std::endl;
   } catch (...) {
-    std::cerr << "wdrbe: unhandled non-standard exception in " << found.route->pattern << std::endl;
+    std::cerr << "wdrbe: unhandled non-standard exception in " << route.pattern << std::endl;
   }
   co_return ErrorResponse(Error::Internal("unhandled exception"), request_id);
 }

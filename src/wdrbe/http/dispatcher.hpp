@@ -1,11 +1,16 @@
 // The request pipeline: continue or start the request's trace, parse the
-// target, answer CORS preflights, route (404/405), authenticate routes that
-// need it (401), run the handler, turn anything unexpected into a 500
-// without details, add CORS and traceparent headers, and report the request
-// to the observer (access log, metrics).
+// target, answer CORS preflights, route (404/405), keep loopback-only
+// routes to loopback clients (403), authenticate routes that need it (401),
+// throttle in the contract's order (see rate_limiter.hpp), run the handler,
+// turn anything unexpected into a 500 without details, add CORS and
+// traceparent headers, and report the request to the observer (access log,
+// metrics).
 #pragma once
 
+#include <boost/url/url_view.hpp>
 #include <functional>
+#include <optional>
+#include <variant>
 
 #include "wdrbe/base/random.hpp"
 #include "wdrbe/base/result.hpp"
@@ -23,8 +28,9 @@ using Authenticator = std::function<Result<Principal>(const HttpRequest&)>;
 class Dispatcher final : public RequestHandler {
  public:
   // `limiter` (optional, outlives the dispatcher) throttles every request
-  // but those of public routes (health checks): globally before the token
-  // is verified, then per user. `random` makes span and trace ids;
+  // but those of public and loopback-only routes (health checks, metrics):
+  // by client address when it has no valid token (or no route), else by
+  // user and then server-wide. `random` makes span and trace ids;
   // `observer` (optional) hears of every answered request. Both outlive the
   // dispatcher.
   Dispatcher(Router router, Authenticator authenticate, CorsPolicy cors, RateLimiter* limiter,
@@ -38,7 +44,11 @@ class Dispatcher final : public RequestHandler {
 
   const Router& router() const { return router_; }
 
-  Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id) override;
+  Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id,
+                            const ClientAddress& client) override;
+  // Routing, the loopback rule and authentication, without throttling.
+  std::optional<HttpResponse> Precheck(const HttpRequest& header, std::string_view request_id,
+                                       const ClientAddress& client) override;
   // Adds the CORS headers when the request's header is known.
   void OnTransportError(const HttpRequest* header, HttpResponse& response,
                         std::string_view request_id) override;
@@ -50,8 +60,19 @@ class Dispatcher final : public RequestHandler {
     std::string user_id;
     std::string item_id;
   };
+  // A request that may reach its handler, or the answer it gets instead.
+  struct Admitted {
+    const Route* route = nullptr;
+    PathParams params;
+    Principal principal;
+  };
+  // Everything before the handler; `throttle` false for Precheck, which
+  // must not charge any bucket (Handle runs in full afterwards).
+  std::variant<Admitted, HttpResponse> Admit(const HttpRequest& request, boost::urls::url_view url,
+                                             std::string_view request_id, const ClientAddress& client,
+                                             bool throttle, Routed& routed);
   Task<HttpResponse> Route(const HttpRequest& request, std::string_view request_id,
-                           const obs::TraceContext& trace, Routed& routed);
+                           const ClientAddress& client, const obs::TraceContext& trace, Routed& routed);
   Router router_;
   Authenticator authenticate_;
   CorsPolicy cors_;

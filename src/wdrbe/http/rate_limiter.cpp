@@ -8,6 +8,7 @@ namespace wdrbe::http {
 namespace {
 
 constexpr std::int64_t kSweepIntervalMs = 10'000;
+constexpr std::int64_t kForcedSweepIntervalMs = 1'000;
 
 }  // namespace
 
@@ -34,45 +35,81 @@ bool TokenBucket::IsFull(const RateLimit& limit, std::int64_t now_ms) const {
   return refilled >= limit.burst;
 }
 
-RateLimiter::RateLimiter(const Clock& clock, RateLimit global, RateLimit per_user)
-    : clock_(clock), global_(global), per_user_(per_user), global_bucket_(global, clock.NowMillis()) {}
-
-std::int64_t RateLimiter::AdmitRequest() {
-  if (global_.per_second <= 0) return 0;
-  const std::int64_t now = clock_.NowMillis();
-  std::lock_guard lock(global_mutex_);
-  return global_bucket_.TryTake(global_, now);
+KeyedBuckets::KeyedBuckets(const Clock& clock, RateLimit limit) : clock_(clock), limit_(limit) {
+  const std::int64_t now = clock.NowMillis();
+  for (Shard& shard : shards_) shard.overflow = TokenBucket(limit, now);
 }
 
-std::int64_t RateLimiter::AdmitUser(std::string_view user_id) {
-  if (per_user_.per_second <= 0) return 0;
+std::int64_t KeyedBuckets::Admit(std::string_view key) {
+  if (!enabled()) return 0;
   const std::int64_t now = clock_.NowMillis();
-  Shard& shard = shards_[UserIdHash{}(user_id) % kShards];
+  Shard& shard = shards_[KeyHash{}(key) % kShards];
   std::lock_guard lock(shard.mutex);
   if (now >= shard.next_sweep_ms) Sweep(shard, now);
-  auto it = shard.buckets.find(user_id);
+  auto it = shard.buckets.find(key);
   if (it == shard.buckets.end()) {
-    // Still full of recently active users: forget one, in O(1) so that a
-    // flood of new users cannot turn this lock into a bottleneck. It gets a
-    // full bucket back if it returns, the price of bounded memory.
-    if (shard.buckets.size() >= kMaxBucketsPerShard) shard.buckets.erase(shard.buckets.begin());
-    it = shard.buckets.emplace(std::string(user_id), TokenBucket(per_user_, now)).first;
+    if (shard.buckets.size() >= kMaxBucketsPerShard && now >= shard.next_forced_sweep_ms) {
+      shard.next_forced_sweep_ms = now + kForcedSweepIntervalMs;
+      Sweep(shard, now);
+    }
+    // Still full of active buckets: none may be forgotten (that would reset
+    // a throttled client), so the newcomer shares the overflow bucket.
+    if (shard.buckets.size() >= kMaxBucketsPerShard) return shard.overflow.TryTake(limit_, now);
+    it = shard.buckets.emplace(std::string(key), TokenBucket(limit_, now)).first;
   }
-  return it->second.TryTake(per_user_, now);
+  return it->second.TryTake(limit_, now);
 }
 
-void RateLimiter::Sweep(Shard& shard, std::int64_t now_ms) {
+void KeyedBuckets::Sweep(Shard& shard, std::int64_t now_ms) {
   shard.next_sweep_ms = now_ms + kSweepIntervalMs;
-  std::erase_if(shard.buckets, [&](const auto& entry) { return entry.second.IsFull(per_user_, now_ms); });
+  std::erase_if(shard.buckets, [&](const auto& entry) { return entry.second.IsFull(limit_, now_ms); });
 }
 
-std::size_t RateLimiter::UserBucketCount() {
+std::size_t KeyedBuckets::BucketCount() {
   std::size_t count = 0;
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mutex);
     count += shard.buckets.size();
   }
   return count;
+}
+
+std::string AddressBucketKey(const ClientAddress& address) {
+  if (address.is_v4()) {
+    const auto bytes = address.to_v4().to_bytes();
+    return std::string(bytes.begin(), bytes.end());
+  }
+  const auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) {
+    const auto bytes = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6).to_bytes();
+    return std::string(bytes.begin(), bytes.end());
+  }
+  const auto bytes = v6.to_bytes();
+  return std::string(bytes.begin(), bytes.begin() + 8);
+}
+
+RateLimiter::RateLimiter(const Clock& clock, RateLimits limits)
+    : clock_(clock),
+      server_(limits.server),
+      server_bucket_(limits.server, clock.NowMillis()),
+      users_(clock, limits.per_user),
+      addresses_(clock, limits.anonymous) {}
+
+std::int64_t RateLimiter::AdmitAnonymous(const ClientAddress& address) {
+  if (!addresses_.enabled()) return 0;
+  return addresses_.Admit(AddressBucketKey(address));
+}
+
+std::int64_t RateLimiter::AdmitUser(std::string_view user_id) {
+  if (std::int64_t wait = users_.Admit(user_id); wait > 0) return wait;
+  return AdmitServerWide();
+}
+
+std::int64_t RateLimiter::AdmitServerWide() {
+  if (server_.per_second <= 0) return 0;
+  const std::int64_t now = clock_.NowMillis();
+  std::lock_guard lock(server_mutex_);
+  return server_bucket_.TryTake(server_, now);
 }
 
 }  // namespace wdrbe::http

@@ -1,8 +1,9 @@
-// What the server calls for each complete request. The server owns
-// transport concerns (limits, timeouts, keep-alive, X-Request-Id); the
-// handler turns a request into a response and must not throw.
+// What the server calls for each request. The server owns transport
+// concerns (limits, timeouts, keep-alive, X-Request-Id); the handler turns a
+// request into a response and must not throw.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "wdrbe/base/task.hpp"
@@ -14,10 +15,21 @@ class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   // Runs on the connection's strand. `request_id` outlives the call.
-  virtual Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id) = 0;
+  virtual Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id,
+                                    const ClientAddress& client) = 0;
+
+  // Called with the header of a request that asks `Expect: 100-continue`,
+  // before the server invites its body: the answer to send instead (the
+  // body is then never read), or nullopt to go on. Must be cheap, must not
+  // change state (Handle still runs in full once the body is in), and must
+  // not throw. Runs on the connection's strand.
+  virtual std::optional<HttpResponse> Precheck(const HttpRequest& /*header*/, std::string_view /*request_id*/,
+                                               const ClientAddress& /*client*/) {
+    return std::nullopt;
+  }
 
   // Called before the server sends an error of its own for a request it
-  // could not take in (400 malformed, 413, 431), which never reaches
+  // could not take in (400 malformed, 413, 417, 431), which never reaches
   // Handle, so that such responses get the headers every response carries
   // (CORS). `header` is the request's parsed header, or nullptr when the
   // header itself could not be read. X-Request-Id and Connection are set

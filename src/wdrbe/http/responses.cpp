@@ -36,6 +36,8 @@ StatusCode StatusFor(ErrorCode code) {
       return StatusCode::unsupported_media_type;
     case ErrorCode::kIdempotencyKeyReused:
       return StatusCode::unprocessable_entity;
+    case ErrorCode::kExpectationFailed:
+      return StatusCode::expectation_failed;
     case ErrorCode::kTooManyRequests:
       return StatusCode::too_many_requests;
     case ErrorCode::kUnavailable:
@@ -72,6 +74,8 @@ std::string_view WireCode(ErrorCode code) {
       return "unsupported_media_type";
     case ErrorCode::kIdempotencyKeyReused:
       return "idempotency_key_reused";
+    case ErrorCode::kExpectationFailed:
+      return "expectation_failed";
     case ErrorCode::kTooManyRequests:
       return "too_many_requests";
     case ErrorCode::kUnavailable:

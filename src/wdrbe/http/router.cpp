@@ -42,13 +42,15 @@ Router::Match Router::Find(Verb method, const std::vector<std::string>& segments
   std::string allow;
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     if (!Matches(compiled_[i].parts, segments, nullptr)) continue;
-    if (routes_[i].method == method) {
+    const Verb route_method = routes_[i].method;
+    if (route_method == method || (method == Verb::head && route_method == Verb::get)) {
       Found found{&routes_[i], {}};
       (void)Matches(compiled_[i].parts, segments, &found.params);
       return found;
     }
     if (!allow.empty()) allow += ", ";
-    allow += std::string(beast_http::to_string(routes_[i].method));
+    allow += std::string(beast_http::to_string(route_method));
+    if (route_method == Verb::get) allow += ", HEAD";
   }
   if (!allow.empty()) return MethodNotAllowed{std::move(allow)};
   return NotFound{};

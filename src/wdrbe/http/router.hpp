@@ -1,6 +1,8 @@
 // Route table: method + path pattern ("/users/{userId}/items") -> handler.
 // Matching is by decoded path segments; `{name}` matches one non-empty
-// segment. Built once at start, then read-only (safe across threads).
+// segment. HEAD finds the GET route of a path (the server sends the
+// headers without the body). Built once at start, then read-only (safe
+// across threads).
 #pragma once
 
 #include <functional>
@@ -16,7 +18,9 @@ namespace wdrbe::http {
 
 using Handler = std::function<Task<HttpResponse>(RequestContext&)>;
 
-enum class Access { kPublic, kAuthenticated };
+// Who may call a route: anyone; only clients on a loopback address (others
+// get 403); or holders of a valid token.
+enum class Access { kPublic, kLoopback, kAuthenticated };
 
 struct Route {
   Verb method;
@@ -34,7 +38,7 @@ class Router {
     PathParams params;
   };
   struct MethodNotAllowed {
-    std::string allow;  // e.g. "GET, POST"
+    std::string allow;  // e.g. "GET, HEAD, POST"
   };
   struct NotFound {};
   using Match = std::variant<Found, MethodNotAllowed, NotFound>;

@@ -104,9 +104,9 @@ TEST(RouterTest, FoundRouteIsTheRegisteredOne) {
 
 TEST(RouterTest, KnownPathWithOtherMethodIs405AllowingEveryMethodInRegistrationOrder) {
   const Router router = ServiceRoutes();
-  EXPECT_EQ(AllowOf(router.Find(Verb::post, {"items", "itm_1"})), "GET, PATCH, DELETE");
-  EXPECT_EQ(AllowOf(router.Find(Verb::put, {"users", "usr_1", "items"})), "POST, GET");
-  EXPECT_EQ(AllowOf(router.Find(Verb::delete_, {"healthz"})), "GET");
+  EXPECT_EQ(AllowOf(router.Find(Verb::post, {"items", "itm_1"})), "GET, HEAD, PATCH, DELETE");
+  EXPECT_EQ(AllowOf(router.Find(Verb::put, {"users", "usr_1", "items"})), "POST, GET, HEAD");
+  EXPECT_EQ(AllowOf(router.Find(Verb::delete_, {"healthz"})), "GET, HEAD");
   EXPECT_EQ(AllowOf(router.Find(Verb::get, {"items", "itm_1", "share"})), "POST");
 }
 
@@ -115,7 +115,16 @@ TEST(RouterTest, AllowFollowsRegistrationOrderNotAnyFixedOrder) {
   router.Add(Verb::delete_, "/things/{id}", Access::kPublic, Unused);
   router.Add(Verb::put, "/things/{id}", Access::kPublic, Unused);
   router.Add(Verb::get, "/things/{id}", Access::kPublic, Unused);
-  EXPECT_EQ(AllowOf(router.Find(Verb::post, {"things", "t1"})), "DELETE, PUT, GET");
+  EXPECT_EQ(AllowOf(router.Find(Verb::post, {"things", "t1"})), "DELETE, PUT, GET, HEAD");
+}
+
+TEST(RouterTest, HeadFindsTheGetRouteAndNothingElse) {
+  const Router router = ServiceRoutes();
+  const Router::Match match = router.Find(Verb::head, {"items", "itm_1"});
+  const Router::Found* found = AsFound(match);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->route->method, Verb::get);
+  EXPECT_EQ(AllowOf(router.Find(Verb::head, {"items", "itm_1", "share"})), "POST");
 }
 
 TEST(RouterTest, AllowListsOnlyMethodsOfTheMatchingPath) {
@@ -123,7 +132,7 @@ TEST(RouterTest, AllowListsOnlyMethodsOfTheMatchingPath) {
   router.Add(Verb::get, "/a/{id}", Access::kPublic, Unused);
   router.Add(Verb::put, "/b/{id}", Access::kPublic, Unused);
   router.Add(Verb::delete_, "/a/{id}", Access::kPublic, Unused);
-  EXPECT_EQ(AllowOf(router.Find(Verb::post, {"a", "1"})), "GET, DELETE");
+  EXPECT_EQ(AllowOf(router.Find(Verb::post, {"a", "1"})), "GET, HEAD, DELETE");
   EXPECT_EQ(AllowOf(router.Find(Verb::post, {"b", "1"})), "PUT");
 }
 

@@ -20,6 +20,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <utility>
 
+#include "wdrbe/http/request_framing.hpp"
 #include "wdrbe/http/responses.hpp"
 
 namespace wdrbe::http {
@@ -117,6 +118,7 @@ Task<void> EndTransport(TlsStream& stream, bool started, bool, std::chrono::seco
 // waits for a TLS handshake or for the first byte of a request.
 struct HttpServer::Session {
   virtual ~Session() = default;
+  ClientAddress client;  // the TCP peer; set before the session starts
   // The TCP stream under any TLS layer: where timeouts, cancel and close act.
   virtual beast::tcp_stream& transport() = 0;
   bool idle = true;  // read and written on the connection's strand only
@@ -184,8 +186,20 @@ Task<void> HttpServer::AcceptLoop() {
       co_await pause.async_wait(kNoThrow);
       continue;
     }
+    if (open_connections_.load(std::memory_order_relaxed) >= options_.max_connections) {
+      // Over the cap: closed at once (a reset, not a lingering close), so
+      // that the connections already open keep their descriptors and memory.
+      refused_connections_.fetch_add(1, std::memory_order_relaxed);
+      socket.set_option(asio::socket_base::linger(true, 0), ec);
+      socket.close(ec);
+      continue;
+    }
     socket.set_option(tcp::no_delay(true), ec);
-    const auto launch = [this](auto connection) {
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    if (ec) continue;  // the client left already
+    const auto launch = [this, &peer](auto connection) {
+      connection->client = peer.address();
+      open_connections_.fetch_add(1, std::memory_order_relaxed);
       {
         std::lock_guard lock(sessions_mutex_);
         sessions_.insert(connection);
@@ -213,6 +227,7 @@ Task<void> HttpServer::RunSession(std::shared_ptr<Connection<Stream>> connection
   bool input_unread = false;
   if (started) input_unread = co_await ServeRequests(*connection);
   co_await EndTransport(connection->stream, started, input_unread, options_.close_timeout);
+  open_connections_.fetch_sub(1, std::memory_order_relaxed);
   std::lock_guard lock(sessions_mutex_);
   sessions_.erase(connection);
 }
@@ -221,7 +236,14 @@ template <typename Stream>
 Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
   Stream& stream = connection.stream;
   beast::tcp_stream& transport = connection.transport();
-  beast::flat_buffer buffer;
+  // Bounded: Beast keeps a chunk-size line (extensions included) or a
+  // trailer whole in this buffer until it ends, so without a cap one
+  // connection could make the server hold any amount of memory.
+  beast::flat_buffer buffer(options_.max_unparsed_bytes);
+  const std::string body_limit_text = std::to_string(options_.max_body_bytes / 1024) + " KiB";
+  const auto too_large = [&] {
+    return Error{ErrorCode::kPayloadTooLarge, "request body is larger than " + body_limit_text, {}};
+  };
   for (;;) {
     if (draining_) break;
     beast_http::request_parser<beast_http::string_body> parser;
@@ -235,71 +257,96 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
     (void)header_bytes;
 
     std::optional<Error> transport_error;
+    // The answer to a request refused before its body was read.
+    std::optional<HttpResponse> refused_early;
+    std::string request_id;
     if (header_ec) {
       if (IsPeerGone(header_ec)) break;
-      if (header_ec == beast_http::error::header_limit) {
+      if (header_ec == beast_http::error::header_limit || header_ec == beast_http::error::buffer_overflow) {
         transport_error = Error::BadRequest("request header block is larger than 8 KiB");
       } else if (header_ec == beast_http::error::body_limit) {
         // Beast checks a declared Content-Length against the limit while
         // reading the header, before any of the body is read.
-        transport_error = Error{ErrorCode::kPayloadTooLarge, "request body is larger than 64 KiB", {}};
+        transport_error = too_large();
       } else {
         transport_error = Error::BadRequest("malformed HTTP request");
       }
     } else if (parser.content_length() && *parser.content_length() > options_.max_body_bytes) {
-      transport_error = Error{ErrorCode::kPayloadTooLarge, "request body is larger than 64 KiB", {}};
+      transport_error = too_large();
+    } else if (FramingVerdict framing = CheckFraming(parser.get()); framing.error) {
+      transport_error = std::move(framing.error);
     } else {
-      if (beast_http::field expect = beast_http::field::expect;
-          parser.get().count(expect) > 0 && beast::iequals(parser.get()[expect], "100-continue")) {
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        transport.expires_after(options_.write_timeout);
-        auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue), kNoThrow);
-        (void)n;
-        if (ec) break;
+      if (framing.expects_continue && !parser.is_done()) {
+        // The body is invited only once the header would be accepted.
+        request_id = RequestIdFor(parser.get());
+        refused_early = handler_.Precheck(parser.get(), request_id, connection.client);
+        if (!refused_early) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          transport.expires_after(options_.write_timeout);
+          auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue), kNoThrow);
+          (void)n;
+          if (ec) break;
+        }
       }
-      transport.expires_after(options_.body_timeout);
-      auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kNoThrow);
-      (void)body_bytes;
-      if (body_ec == beast_http::error::body_limit) {
-        transport_error = Error{ErrorCode::kPayloadTooLarge, "request body is larger than 64 KiB", {}};
-      } else if (body_ec) {
-        if (IsPeerGone(body_ec)) break;
-        transport_error = Error::BadRequest("malformed HTTP request body");
+      if (!refused_early) {
+        transport.expires_after(options_.body_timeout);
+        auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kNoThrow);
+        (void)body_bytes;
+        if (body_ec == beast_http::error::body_limit) {
+          transport_error = too_large();
+        } else if (body_ec == beast_http::error::buffer_overflow) {
+          transport_error = Error::BadRequest("chunk header or trailer is larger than " +
+                                              std::to_string(options_.max_unparsed_bytes / 1024) + " KiB");
+        } else if (body_ec) {
+          if (IsPeerGone(body_ec)) break;
+          transport_error = Error::BadRequest("malformed HTTP request body");
+        }
       }
     }
 
     HttpResponse response;
     bool keep_alive = false;
-    std::string request_id;
-    if (transport_error) {
+    bool head = false;
+    if (transport_error || refused_early) {
       // The rest of the stream cannot be trusted to frame the next request.
       // The header was parsed whole unless reading it failed; Beast reports
       // a declared body over the limit only after the last header field.
       const bool header_parsed = !header_ec || header_ec == beast_http::error::body_limit;
       const HttpRequest* header = header_parsed ? &parser.get() : nullptr;
-      request_id = header != nullptr ? RequestIdFor(*header) : new_request_id_();
-      response = ErrorResponse(*transport_error, request_id);
-      if (header_ec == beast_http::error::header_limit) {
-        response.result(StatusCode::request_header_fields_too_large);
+      if (request_id.empty()) request_id = header != nullptr ? RequestIdFor(*header) : new_request_id_();
+      if (refused_early) {
+        response = std::move(*refused_early);
+      } else {
+        response = ErrorResponse(*transport_error, request_id);
+        if (header_ec == beast_http::error::header_limit || header_ec == beast_http::error::buffer_overflow) {
+          response.result(StatusCode::request_header_fields_too_large);
+        }
       }
       handler_.OnTransportError(header, response, request_id);
     } else {
       HttpRequest request = parser.release();
       request_id = RequestIdFor(request);
       keep_alive = request.keep_alive();
-      response = co_await handler_.Handle(request, request_id);
+      head = request.method() == Verb::head;
+      response = co_await handler_.Handle(request, request_id, connection.client);
       response.version(request.version());
     }
     keep_alive = keep_alive && !draining_;
     response.set("X-Request-Id", request_id);
     response.keep_alive(keep_alive);
-    response.prepare_payload();
+    if (head) {
+      // Every header GET would send, Content-Length included, and no body.
+      response.content_length(response.body().size());
+      response.body().clear();
+    } else {
+      response.prepare_payload();
+    }
 
     transport.expires_after(options_.write_timeout);
     auto [write_ec, written] = co_await beast_http::async_write(stream, response, kNoThrow);
     (void)written;
-    // After a transport error the rest of the request was never read.
-    if (transport_error) co_return !write_ec;
+    // After a refusal the rest of the request was never read.
+    if (transport_error || refused_early) co_return !write_ec;
     if (write_ec || !keep_alive) break;
   }
   co_return false;

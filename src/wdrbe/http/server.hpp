@@ -1,8 +1,10 @@
 // The HTTP/1.1 server on Boost.Beast: one coroutine per connection, each on
 // its own strand of a shared io_context run by N threads. Transport rules
-// live here: header and body limits enforced before any work is done,
-// timeouts for slow or idle clients, keep-alive (pipelined requests are
-// answered in order), X-Request-Id on every response, graceful shutdown.
+// live here: every part of a request bounded before it is buffered, framing
+// rules (request_framing.hpp) checked before any of the body is read,
+// `Expect: 100-continue`, HEAD, a cap on open connections, timeouts for slow
+// or idle clients, keep-alive (pipelined requests are answered in order),
+// X-Request-Id on every response, graceful shutdown.
 // A listener speaks plain HTTP, or HTTPS (TLS 1.2+) when given a certificate
 // and key; the request loop is the same code for both.
 #pragma once
@@ -30,12 +32,21 @@ namespace wdrbe::http {
 // Transport limits; each is documented in docs/api.md.
 inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 inline constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
+// What a connection may hold of bytes not yet parsed: a chunk-size line
+// with its extensions, a trailer, or pipelined requests beyond this is
+// refused (400) rather than buffered.
+inline constexpr std::size_t kMaxUnparsedBytes = 16 * 1024;
+inline constexpr std::size_t kDefaultMaxConnections = 10000;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::size_t max_body_bytes = kMaxBodyBytes;
   std::size_t max_header_bytes = kMaxHeaderBytes;
+  std::size_t max_unparsed_bytes = kMaxUnparsedBytes;
+  // Connections open at once; one over it is closed as soon as it is
+  // accepted, and the ones open keep being served.
+  std::size_t max_connections = kDefaultMaxConnections;
   // A connection waiting longer than this for a request's header (idle
   // keep-alive included) is closed; so is one that takes longer to send a
   // body or to read a response.
@@ -68,6 +79,11 @@ class HttpServer {
   boost::asio::ip::tcp::endpoint local_endpoint() const { return endpoint_; }
   // True when the listener speaks HTTPS.
   bool serves_tls() const { return tls_context_.has_value(); }
+  // For /metrics: connections open now, the cap, and how many were closed
+  // at once for being over it. Thread-safe.
+  std::size_t open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
+  std::size_t max_connections() const { return options_.max_connections; }
+  std::uint64_t refused_connections() const { return refused_connections_.load(std::memory_order_relaxed); }
 
   // Starts accepting connections on the io_context.
   void Start();
@@ -103,6 +119,8 @@ class HttpServer {
   boost::asio::ip::tcp::acceptor acceptor_;  // used on acceptor_strand_ only
   boost::asio::ip::tcp::endpoint endpoint_;
   std::atomic<bool> draining_{false};
+  std::atomic<std::size_t> open_connections_{0};
+  std::atomic<std::uint64_t> refused_connections_{0};
   std::mutex sessions_mutex_;
   std::unordered_set<std::shared_ptr<Session>> sessions_;  // guarded by sessions_mutex_
 };

@@ -122,6 +122,10 @@ class Registry {
   Gauge& AddGauge(std::string name, std::string help);
   // A gauge read when /metrics is rendered (process figures).
   void AddGaugeFunction(std::string name, std::string help, std::function<double()> read);
+  // A counter kept by someone else (the kernel's CPU time, the server's
+  // connection figures), read when /metrics is rendered; `read` must never
+  // decrease.
+  void AddCounterFunction(std::string name, std::string help, std::function<double()> read);
   Histogram& AddHistogram(std::string name, std::string help, std::vector<double> upper_bounds);
   CounterFamily& AddCounterFamily(std::string name, std::string help, std::vector<std::string> label_names,
                                   std::size_t max_series = 1000);
@@ -140,11 +144,6 @@ class Registry {
   struct Entry;
   // Checks the entry's name (and the sample names it implies) and keeps it.
   void Add(std::unique_ptr<Entry> entry);
-
-  // A counter kept by someone else (the kernel's CPU time), read at render.
-  // Private because only AddProcessMetrics needs one.
-  void AddCounterFunction(std::string name, std::string help, std::function<double()> read);
-  friend void AddProcessMetrics(Registry& registry);
 
   // Registration normally happens before serving, but the lock keeps a late
   // registration from racing a scrape.
