@@ -270,6 +270,43 @@ TEST_F(ItemsApiTest, CreateReportsEveryProblemAtOnce) {
   }
 }
 
+// The escapes are sent as JSON text, as a client would: the server decodes
+// "\u200b" to a zero-width space and "\u0000" to a NUL, and refuses both.
+TEST_F(ItemsApiTest, InvisibleNamesAndControlCharactersAreRefused) {
+  ApiClient api(port(), UniqueUserId());
+  const auto send = [&](std::string method, std::string target, std::string body) {
+    return api.http().Send(
+        Request{std::move(method),
+                std::move(target),
+                {{"Authorization", Bearer(api.token())}, {"Content-Type", "application/json"}},
+                std::move(body)});
+  };
+  const std::string items = "/users/" + api.user_id() + "/items";
+  const Response zero_width = send("POST", items, R"({"name":"\u200b","category":"tops"})");
+  EXPECT_EQ(zero_width.status, 400) << zero_width;
+  EXPECT_EQ(zero_width.ErrorCode(), "validation_failed") << zero_width;
+  EXPECT_EQ(zero_width.ErrorFields(), std::set<std::string>{"name"}) << zero_width;
+
+  const Response both =
+      send("POST", items, R"({"name":"\u200b\ufeff","category":"tops","brand":"a\u0000b"})");
+  EXPECT_EQ(both.status, 400) << both;
+  EXPECT_EQ(both.ErrorFields(), (std::set<std::string>{"name", "brand"})) << both;
+  const std::string serialised = json::serialize(both.Json());
+  EXPECT_NE(serialised.find("control characters"), std::string::npos) << serialised;
+  EXPECT_NE(serialised.find("invisible characters"), std::string::npos) << serialised;
+
+  const Response bidi = send("POST", items, R"({"name":"invoice\u202egpj.exe","category":"tops"})");
+  EXPECT_EQ(bidi.ErrorFields(), std::set<std::string>{"name"}) << bidi;
+  EXPECT_EQ(api.WalkItemIds({}, 100).size(), 0u) << "a refused create wrote an item";
+
+  const std::string item_id = std::string(api.MustCreate(ItemBody()).at("itemId").as_string());
+  const Response patched = send("PATCH", "/items/" + item_id, R"({"brand":"a\u0000b","color":"\u2066red"})");
+  EXPECT_EQ(patched.status, 400) << patched;
+  EXPECT_EQ(patched.ErrorFields(), (std::set<std::string>{"brand", "color"})) << patched;
+  const Response unchanged = api.GetItem(item_id);
+  EXPECT_FALSE(unchanged.Has("brand")) << unchanged;
+}
+
 TEST_F(ItemsApiTest, CreateIgnoresUnknownFields) {
   ApiClient api(port(), UniqueUserId());
   json::object body = ItemBody();

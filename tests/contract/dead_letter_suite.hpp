@@ -201,6 +201,79 @@ TEST_P(DeadLetterQueueTest, ARedriveOfAnEventThatWasAppliedChangesNothingWhenHan
   EXPECT_EQ(SharedActivities(kAlice).size(), 1u);
 }
 
+// --- With the injected clock: exactly once however late an event comes back ------------
+
+// Longer than any backend keeps the marker of an applied event for its own
+// sake (the embedded one: 7 days), so only the rule "never while the event
+// may still be delivered" can keep these redeliveries harmless.
+inline constexpr std::int64_t kLongAfterAnyMarkerRetentionMs = 30LL * 24 * 60 * 60 * 1000;
+
+TEST_P(DeadLetterTimingTest, AnAppliedEventRedrivenLongAfterwardsIsStillAppliedOnce) {
+  MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
+  MustCreate(NewItem(kAlice, "itm_b", EveryField(), kT0));
+  UlidGenerator ids(clock_, random_);
+  ShareEventHandler handler(store(), nullptr, clock_, ids);
+  const ShareEvent event = MustSendNew(kAlice, "itm_a");
+  // Applied on its first delivery, but no delivery of it was acknowledged.
+  for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
+    const std::vector<ShareDelivery> received = Receive();
+    ASSERT_EQ(received.size(), 1u);
+    ASSERT_EQ(RunTask(handler.Handle(received)).size(), 1u);
+    ASSERT_EQ(Fail(received, "acknowledgement lost").size(), 1u);
+  }
+  ASSERT_EQ(MustListDeadLetters().size(), 1u);
+
+  clock_.Advance(kLongAfterAnyMarkerRetentionMs);
+  for (int round = 0; round < 4; ++round) {
+    MustSend(NewEvent(kAlice, "itm_b"));
+    const std::vector<ShareDelivery> others = Receive();
+    ASSERT_EQ(others.size(), 1u);
+    ASSERT_EQ(RunTask(handler.Handle(others)).size(), 1u);
+    ASSERT_EQ(Delete(others), std::vector<AckResult>{AckResult::kDeleted});
+  }
+
+  ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(event.event_id))));
+  const std::vector<ShareDelivery> redriven = Receive();
+  ASSERT_EQ(redriven.size(), 1u);
+  const std::vector<HandledShare> handled = RunTask(handler.Handle(redriven));
+  ASSERT_EQ(handled.size(), 1u);
+  EXPECT_EQ(handled[0].application, ShareApplication::kAlreadyApplied);
+  EXPECT_EQ(MustGet("itm_a").shared_count, 1);
+  EXPECT_EQ(MustGet("itm_b").shared_count, 4);
+}
+
+TEST_P(DeadLetterTimingTest, AnAppliedEventRetriedLongAfterwardsIsStillAppliedOnce) {
+  MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
+  MustCreate(NewItem(kAlice, "itm_b", EveryField(), kT0));
+  UlidGenerator ids(clock_, random_);
+  ShareEventHandler handler(store(), nullptr, clock_, ids);
+  const ShareEvent event = MustSendNew(kAlice, "itm_a");
+  const std::vector<ShareDelivery> first = Receive();
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(RunTask(handler.Handle(first)).size(), 1u);
+  // Its acknowledgement is lost, and its retry comes a month later.
+  ASSERT_EQ(Fail(first, "acknowledgement lost", kLongAfterAnyMarkerRetentionMs),
+            std::vector<RetryResult>{RetryResult::kRetryScheduled});
+
+  clock_.Advance(kLongAfterAnyMarkerRetentionMs - 1);
+  for (int round = 0; round < 4; ++round) {
+    MustSend(NewEvent(kAlice, "itm_b"));
+    const std::vector<ShareDelivery> others = Receive();
+    ASSERT_EQ(others.size(), 1u);
+    ASSERT_EQ(RunTask(handler.Handle(others)).size(), 1u);
+    ASSERT_EQ(Delete(others), std::vector<AckResult>{AckResult::kDeleted});
+  }
+  clock_.Advance(1);
+
+  const std::vector<ShareDelivery> again = Receive();
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].event.event_id, event.event_id);
+  const std::vector<HandledShare> handled = RunTask(handler.Handle(again));
+  ASSERT_EQ(handled.size(), 1u);
+  EXPECT_EQ(handled[0].application, ShareApplication::kAlreadyApplied);
+  EXPECT_EQ(MustGet("itm_a").shared_count, 1);
+}
+
 // --- With the injected clock: when each thing happened ----------------------------------
 
 TEST_P(DeadLetterTimingTest, ADeadLetterRecordsWhenItWasFirstReceivedEachFailureAndItsDeadLettering) {

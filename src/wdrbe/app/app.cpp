@@ -190,8 +190,8 @@ Status App::Parts::Bind(const ServeConfig& config, const ValidServeConfig& flags
   server_options.port = flags.listen.port;
   server_options.tls = {config.tls_cert_file, config.tls_key_file};
   server_options.max_connections = static_cast<std::size_t>(config.max_connections);
-  auto bound =
-      http::HttpServer::Bind(io, server_options, *dispatcher, [ids = ids.get()] { return ids->Next(); });
+  auto bound = http::HttpServer::Bind(io, server_options, *dispatcher,
+                                      [ids = ids.get()] { return ids->NextUnordered(); });
   if (!bound.ok()) return bound.error();
   server = std::move(*bound);
   obs::Registry& registry = metrics->registry();
@@ -207,7 +207,7 @@ Status App::Parts::Bind(const ServeConfig& config, const ValidServeConfig& flags
   metrics_options.host = flags.metrics_listen->host;
   metrics_options.port = flags.metrics_listen->port;
   auto metrics_bound = http::HttpServer::Bind(io, metrics_options, *metrics_dispatcher,
-                                              [ids = ids.get()] { return ids->Next(); });
+                                              [ids = ids.get()] { return ids->NextUnordered(); });
   if (!metrics_bound.ok()) return Error::Unavailable("--metrics-listen: " + metrics_bound.error().message);
   metrics_server = std::move(*metrics_bound);
   return Status::Ok();

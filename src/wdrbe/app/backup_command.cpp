@@ -2,10 +2,12 @@
 
 #include <boost/json/serialize.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "wdrbe/app/data_dir_layout.hpp"
 #include "wdrbe/app/embedded_backend.hpp"
+#include "wdrbe/storage/private_files.hpp"
 
 namespace wdrbe::app {
 
@@ -18,8 +20,9 @@ int RunBackup(const BackupOptions& options) {
     std::cerr << "wdrbe backup: " << destination << " already exists; give a new directory" << std::endl;
     return 1;
   }
-  if (!fs::create_directories(destination, ec) || ec) {
-    std::cerr << "wdrbe backup: cannot create " << destination << ": " << ec.message() << std::endl;
+  // A backup is as private as the data directory it copies.
+  if (Status s = CreatePrivateDirectory(destination); !s.ok()) {
+    std::cerr << "wdrbe backup: " << s.error().message << std::endl;
     return 1;
   }
   auto pages = BackupEmbeddedDatabase(source, destination);
@@ -37,9 +40,13 @@ int RunBackup(const BackupOptions& options) {
                  "up too); copied the database only"
               << std::endl;
   } else {
-    fs::copy_file(source / kCursorKeyFile, destination / kCursorKeyFile, ec);
-    if (ec) {
-      std::cerr << "wdrbe backup: copied the database but not cursor.key: " << ec.message() << std::endl;
+    std::ifstream in(source / kCursorKeyFile, std::ios::binary);
+    const std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Status copied = in.bad() ? Status(Error::Unavailable("cannot read " + (source / kCursorKeyFile).string()))
+                             : WriteNewFileAtomically(destination / kCursorKeyFile, key);
+    if (!copied.ok()) {
+      std::cerr << "wdrbe backup: copied the database but not cursor.key: " << copied.error().message
+                << std::endl;
       return 1;
     }
   }

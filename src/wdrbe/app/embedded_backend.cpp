@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wdrbe/app/data_dir_layout.hpp"
@@ -26,6 +27,8 @@ class DataDirLock {
     const auto path = data_dir / kLockFile;
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return Error::Unavailable("cannot open " + path.string());
+    // Exact whatever the umask, and tightened if an older version made it.
+    (void)::fchmod(fd, 0600);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
       return Error::Unavailable("another wdrbe serve is already using data directory " + data_dir.string());

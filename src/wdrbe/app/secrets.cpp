@@ -1,6 +1,5 @@
 #include "wdrbe/app/secrets.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <array>
@@ -8,8 +7,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 
 #include "wdrbe/app/data_dir_layout.hpp"
+#include "wdrbe/storage/private_files.hpp"
 
 namespace wdrbe::app {
 namespace {
@@ -19,14 +20,11 @@ constexpr std::size_t kCursorKeyBytes = kMinCursorKeyBytes;
 
 std::string Errno() { return std::strerror(errno); }
 
-Status WriteNewFile(const std::filesystem::path& path, std::string_view bytes) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::Unavailable("cannot create " + path.string() + ": " + Errno());
-  const bool written =
-      ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written) return Error::Unavailable("cannot write " + path.string() + ": " + Errno());
-  return Status::Ok();
+// Printed before the logger exists, and meant for whoever starts the
+// server: a warning, since refusing to start over a mode would turn a
+// hardening hint into an outage.
+void WarnIfExposed(const std::filesystem::path& path) {
+  if (auto warning = ExposedSecretFileWarning(path)) std::cerr << "wdrbe: warning: " << *warning << std::endl;
 }
 
 // The contents of an operator's key file named by `flag`, trailing newlines
@@ -54,9 +52,14 @@ Result<std::string> LoadOrCreateDataDirCursorKey(const std::filesystem::path& da
     std::array<std::uint8_t, kCursorKeyBytes> key{};
     random.Fill(key);
     const std::string bytes(reinterpret_cast<const char*>(key.data()), key.size());
-    Status created = WriteNewFile(path, bytes);
+    // Atomically, so a crash can never leave a short key behind: a damaged
+    // key below is then someone else's doing, and is not replaced silently
+    // (a new key would invalidate every cursor clients hold).
+    Status created = WriteNewFileAtomically(path, bytes);
     // Another process may have won the race to create it; then read theirs.
-    if (!created.ok() && !std::filesystem::exists(path)) return created.error();
+    if (!created.ok() && created.error().code != ErrorCode::kConflict) return created.error();
+  } else {
+    WarnIfExposed(path);
   }
   std::ifstream in(path, std::ios::binary);
   std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -74,6 +77,7 @@ Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file)
   if (secret_file) {
     auto contents = ReadKeyFile("--jwt-secret-file", *secret_file);
     if (!contents.ok()) return contents.error();
+    WarnIfExposed(*secret_file);
     secret = std::move(*contents);
   } else if (const char* env = std::getenv("WDRBE_JWT_SECRET"); env != nullptr) {
     secret = env;
@@ -92,10 +96,8 @@ Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file)
 }
 
 Status PrepareDataDir(const std::filesystem::path& data_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  if (ec)
-    return Error::Unavailable("cannot create data directory " + data_dir.string() + ": " + ec.message());
+  if (Status s = CreatePrivateDirectory(data_dir); !s.ok())
+    return Error::Unavailable("cannot create data directory: " + s.error().message);
   if (::access(data_dir.c_str(), W_OK | X_OK) != 0) {
     return Error::Unavailable("data directory " + data_dir.string() + " is not writable: " + Errno());
   }
@@ -107,6 +109,7 @@ Result<std::string> LoadCursorKey(const std::optional<std::string>& key_file,
   if (!key_file) return LoadOrCreateDataDirCursorKey(data_dir, random);
   auto key = ReadKeyFile("--cursor-key-file", *key_file);
   if (!key.ok()) return key.error();
+  WarnIfExposed(*key_file);
   if (key->size() < kMinCursorKeyBytes) {
     return Error::BadRequest("--cursor-key-file " + *key_file + " holds " + std::to_string(key->size()) +
                              " bytes; at least " + std::to_string(kMinCursorKeyBytes) +

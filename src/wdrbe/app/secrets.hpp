@@ -24,18 +24,23 @@ inline constexpr std::size_t kMinCursorKeyBytes = 32;
 inline constexpr std::size_t kMaxKeyFileBytes = 4096;
 
 // From `secret_file` (trailing newlines dropped) or else the environment
-// variable WDRBE_JWT_SECRET. The error says how to set one.
+// variable WDRBE_JWT_SECRET. The error says how to set one. A secret file
+// that group or others may read or write gets a warning on stderr.
 Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file);
 
-// Creates the data directory if needed and checks that it is writable.
+// Creates the data directory if needed (mode 0700) and checks that it is
+// writable.
 Status PrepareDataDir(const std::filesystem::path& data_dir);
 
 // The key that signs list cursors. With `key_file` (--cursor-key-file): its
 // bytes, trailing newlines dropped, at least kMinCursorKeyBytes; a missing
 // file is an error and is never created, so that every process sharing the
 // file signs with the same key. Without it: <data_dir>/cursor.key (32 random
-// bytes, mode 0600), created on first start. Either way cursors stay valid
-// across restarts; a new key invalidates the cursors clients hold.
+// bytes, mode 0600), created atomically on first start; one of another
+// length is a start error, never replaced (that would invalidate cursors).
+// Either way cursors stay valid across restarts; a new key invalidates the
+// cursors clients hold. An existing key file that group or others may read
+// or write gets a warning on stderr.
 Result<std::string> LoadCursorKey(const std::optional<std::string>& key_file,
                                   const std::filesystem::path& data_dir, RandomSource& random);
 

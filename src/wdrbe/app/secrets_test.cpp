@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "testing/temp_dir.hpp"
 #include "wdrbe/app/data_dir_layout.hpp"
@@ -117,6 +118,31 @@ TEST(LoadCursorKeyTest, AFileFarLargerThanAKeyIsRefused) {
   auto largest = LoadCursorKey(WriteFile(data_dir.path() / "largest", std::string(kMaxKeyFileBytes, 'k')),
                                data_dir.path(), random);
   EXPECT_TRUE(largest.ok()) << largest.error().message;
+}
+
+TEST(LoadCursorKeyTest, AGeneratedKeyIsWrittenWholeWithNoTemporaryFileLeft) {
+  TempDir data_dir;
+  RepeatedByteRandom random(0x5a);
+  ASSERT_TRUE(LoadCursorKey(std::nullopt, data_dir.path(), random).ok());
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(data_dir.path()))
+    names.push_back(entry.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{kCursorKeyFile});
+  EXPECT_EQ(fs::file_size(data_dir.path() / kCursorKeyFile), 32u);
+}
+
+TEST(LoadCursorKeyTest, AKeyOfTheWrongLengthInTheDataDirIsAnErrorAndIsKept) {
+  TempDir data_dir;
+  RepeatedByteRandom random(0xab);
+  for (const std::string& contents : {std::string(), std::string(31, 'k'), std::string(33, 'k')}) {
+    SCOPED_TRACE(std::to_string(contents.size()) + " bytes");
+    WriteFile(data_dir.path() / kCursorKeyFile, contents);
+    auto loaded = LoadCursorKey(std::nullopt, data_dir.path(), random);
+    ASSERT_FALSE(loaded.ok());
+    EXPECT_TRUE(Contains(loaded.error().message, "is damaged")) << loaded.error().message;
+    EXPECT_TRUE(Contains(loaded.error().message, "delete it")) << loaded.error().message;
+    EXPECT_EQ(fs::file_size(data_dir.path() / kCursorKeyFile), contents.size());
+  }
 }
 
 TEST(LoadJwtSecretTest, AMissingSecretFileIsNamedWithTheReason) {

@@ -7,8 +7,8 @@
 namespace wdrbe {
 namespace {
 
-constexpr std::array<std::string_view, 3> kKnownPoints = {kFaultWorkerProcess, kFaultStoreWrite,
-                                                          kFaultStoreRead};
+constexpr std::array<std::string_view, 4> kKnownPoints = {kFaultWorkerProcess, kFaultStoreWrite,
+                                                          kFaultStoreRead, kFaultStoreDiskFull};
 
 bool IsKnownPoint(std::string_view point) {
   return std::find(kKnownPoints.begin(), kKnownPoints.end(), point) != kKnownPoints.end();

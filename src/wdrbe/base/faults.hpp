@@ -4,8 +4,10 @@
 // `worker.process@itm_1=1` fails only the events of item itm_1.
 //
 // Points: worker.process (a share event's processing fails), store.write
-// (a write transaction fails before commit) and store.read (a read fails
-// before it reaches SQLite: the store looks down to readiness).
+// (a write transaction fails before commit), store.disk_full (a job of a
+// write batch fails after it ran, as on a full disk: SQLITE_FULL, with the
+// transaction rolled back by SQLite) and store.read (a read fails before it
+// reaches SQLite: the store looks down to readiness).
 #pragma once
 
 #include <map>
@@ -22,6 +24,7 @@ namespace wdrbe {
 inline constexpr char kFaultWorkerProcess[] = "worker.process";
 inline constexpr char kFaultStoreWrite[] = "store.write";
 inline constexpr char kFaultStoreRead[] = "store.read";
+inline constexpr char kFaultStoreDiskFull[] = "store.disk_full";
 
 // Thread-safe.
 class FaultInjector {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "wdrbe/base/crypto.hpp"
+#include "wdrbe/domain/item_validation_text.hpp"
 
 namespace wdrbe {
 namespace {
@@ -77,8 +78,11 @@ struct Problem {
 using Checked = std::variant<std::string, Problem>;
 using Checker = Checked (*)(std::string_view raw);
 
+// Free text: trimmed, then its characters checked (TextProblem), then its
+// length.
 Checked CheckTrimmedLength(std::string_view raw, std::size_t min, std::size_t max, std::string message) {
   const std::string_view trimmed = Trim(raw);
+  if (std::optional<std::string> problem = TextProblem(trimmed)) return Problem{*std::move(problem)};
   const std::size_t length = CodePoints(trimmed);
   if (length < min || length > max) return Problem{std::move(message)};
   return std::string(trimmed);

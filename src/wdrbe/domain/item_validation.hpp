@@ -1,6 +1,7 @@
 // The contract's field rules for items: type checks, trimming, lengths in
-// Unicode characters, season normalisation, calendar dates, URLs. Every
-// problem of a body is reported at once as FieldErrors.
+// Unicode characters, the characters free text may hold
+// (item_validation_text.hpp), season normalisation, calendar dates, URLs.
+// Every problem of a body is reported at once as FieldErrors.
 #pragma once
 
 #include <boost/json/value.hpp>

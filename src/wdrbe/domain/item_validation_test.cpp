@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "wdrbe/domain/item_validation_text.hpp"
+
 namespace wdrbe {
 namespace {
 
@@ -287,6 +289,137 @@ TEST(ParseCreateItemTest, IdempotencyKeyRuleAppliesToBodyAndHeader) {
     EXPECT_TRUE(Rejects("idempotencyKey", Str(bad))) << bad;
     EXPECT_EQ(FieldsOf(CreateErrors(Body(), bad)), V({"idempotencyKey"})) << bad;
   }
+}
+
+// ---------------------------------------------------------------- text characters
+
+// The message of the one error a body gets on `field`, or "" when it gets
+// none or more than one.
+std::string MessageFor(std::string_view field, json::value value) {
+  const auto errors = CreateErrors(Body({{field, std::move(value)}}));
+  if (errors.size() != 1 || errors[0].field != field) return "";
+  return errors[0].message;
+}
+
+const std::vector<std::string_view> kFreeTextFields = {"name", "category", "color", "brand"};
+
+TEST(TextCharactersTest, ControlCharactersAreRefusedInEveryTextField) {
+  // C0 (NUL, BEL, ESC, an inner tab), DEL and C1 (U+0080, U+009B CSI).
+  const std::vector<std::string> controls = {std::string("a\0b", 3),
+                                             "a\x07z",
+                                             "a\x1b[31mz",
+                                             "a\tb",
+                                             "a\x7f"
+                                             "b",
+                                             "a\xC2\x80"
+                                             "b",
+                                             "a\xC2\x9B"
+                                             "b"};
+  for (std::string_view field : kFreeTextFields) {
+    for (const std::string& value : controls) {
+      SCOPED_TRACE(std::string(field) + " = " + json::serialize(Str(value)));
+      EXPECT_EQ(MessageFor(field, Str(value)),
+                "must not contain control characters (U+0000-U+001F, U+007F-U+009F)");
+    }
+  }
+  // imageUrl and idempotencyKey were ASCII-printable only already.
+  EXPECT_TRUE(Rejects("imageUrl", Str(std::string("https://example.com/a\0.jpg", 26))));
+  EXPECT_TRUE(Rejects("idempotencyKey", Str(std::string("k\0", 2))));
+}
+
+TEST(TextCharactersTest, ControlCharactersAtTheEdgesAreTrimmedWhenWhitespace) {
+  // Tabs and line breaks at either end are whitespace, trimmed as always;
+  // a NUL is not whitespace, so it stays and is refused.
+  EXPECT_EQ(MustCreate(Body({{"name", "\tShirt\r\n"}})).fields.name, "Shirt");
+  EXPECT_TRUE(Rejects("name", Str(std::string("Shirt\0", 6))));
+  EXPECT_TRUE(Rejects("brand", Str(std::string("\0", 1))));
+}
+
+TEST(TextCharactersTest, BidiOverridesEmbeddingsAndIsolatesAreRefusedAnywhere) {
+  const std::string expected =
+      "must not contain bidirectional embedding, override or isolate characters (U+202A-U+202E, "
+      "U+2066-U+2069)";
+  for (std::string_view field : kFreeTextFields) {
+    for (const char* value : {"\u202AShirt", "Shirt\u202B", "a\u202Cb", "a\u202Db", "gpj.\u202Eexe",
+                              "a\u2066b", "a\u2067b", "a\u2068b", "a\u2069b"}) {
+      SCOPED_TRACE(std::string(field) + " = " + json::serialize(Str(value)));
+      EXPECT_EQ(MessageFor(field, Str(value)), expected);
+    }
+  }
+  // Right-to-left text, and the left-to-right and right-to-left marks
+  // (which reorder nothing) are fine.
+  EXPECT_EQ(MustCreate(Body({{"name", "\u05E9\u05DE\u05DC\u05D4"}})).fields.name, "\u05E9\u05DE\u05DC\u05D4");
+  EXPECT_EQ(MustCreate(Body({{"name", "Robe \u200Fd'\u00E9t\u00E9\u200E"}})).fields.name,
+            "Robe \u200Fd'\u00E9t\u00E9\u200E");
+}
+
+TEST(TextCharactersTest, RequiredFieldsMadeOnlyOfInvisibleCharactersAreRefused) {
+  const std::vector<std::string> invisible = {"\u200B",
+                                              "\u200B\u200C\u200D",
+                                              "\u200E\u200F",
+                                              "\uFEFF",
+                                              "\u00AD",
+                                              "\u2060\u2061\u2062\u2063\u2064",
+                                              " \u200B \u00A0",
+                                              "\u3000\u200B",
+                                              "\u3164",
+                                              "\u115F",
+                                              "\u2800",
+                                              "\uFE0F",
+                                              "\U000E0020\U000E007F"};
+  for (std::string_view field : {"name", "category"}) {
+    for (const std::string& value : invisible) {
+      SCOPED_TRACE(std::string(field) + " = " + json::serialize(Str(value)));
+      EXPECT_EQ(MessageFor(field, Str(value)), "must not be made only of whitespace or invisible characters");
+    }
+    // Whitespace alone trims to nothing: the length rule speaks.
+    EXPECT_TRUE(Rejects(field, "\u00A0\u2000\u200A\u3000"));
+  }
+  // Invisible characters next to visible ones are kept.
+  EXPECT_EQ(MustCreate(Body({{"name", "Navy\u200BBlazer"}})).fields.name, "Navy\u200BBlazer");
+  EXPECT_EQ(MustCreate(Body({{"name", "\U0001F469\u200D\U0001F4BB"}})).fields.name,
+            "\U0001F469\u200D\U0001F4BB");
+}
+
+TEST(TextCharactersTest, OptionalFieldsMadeOnlyOfInvisibleCharactersAreRefused) {
+  // Whitespace alone still means "not set"; invisible characters are not
+  // whitespace, and a value made of nothing visible is refused.
+  EXPECT_FALSE(MustCreate(Body({{"color", "\u00A0 "}})).fields.color);
+  EXPECT_EQ(MessageFor("color", "\u200B"), "must not be made only of whitespace or invisible characters");
+  EXPECT_EQ(MessageFor("brand", " \uFEFF "), "must not be made only of whitespace or invisible characters");
+}
+
+TEST(TextCharactersTest, LengthCountsCharactersAfterTrimming) {
+  // 200 characters, each a letter and a zero-width joiner (2 characters).
+  EXPECT_TRUE(Rejects("name", Str(Repeat("a\u200D", 101))));
+  EXPECT_EQ(MustCreate(Body({{"name", Str("\u3000" + Repeat("a\u200D", 100) + " ")}})).fields.name,
+            Repeat("a\u200D", 100));
+}
+
+TEST(TextCharactersTest, EveryTextProblemIsReportedAtOnce) {
+  const auto errors = CreateErrors(json::value(json::object{{"name", "\u200B"},
+                                                            {"category", Str(std::string("a\0", 2))},
+                                                            {"color", "\u202Ered"},
+                                                            {"brand", Str(std::string("b\x01", 2))}}));
+  EXPECT_EQ(FieldsOf(errors), V({"name", "category", "color", "brand"}));
+  const auto patch = ParseItemPatch(json::value(json::object{{"name", "\uFEFF"}, {"brand", "x\u2066y"}}));
+  ASSERT_FALSE(patch.ok());
+  EXPECT_EQ(FieldsOf(patch.error().field_errors), V({"name", "brand"}));
+}
+
+TEST(TextCharactersTest, MalformedUtf8IsRefused) {
+  // The JSON parser refuses such bodies before validation sees them; the
+  // rule holds for text that reaches it by any other way too.
+  for (const std::string& bad :
+       {std::string("\xff"), std::string("a\xc3"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
+        std::string("\xf4\x90\x80\x80"), std::string("\xe2\x82")}) {
+    EXPECT_EQ(TextProblem(bad), "must be valid UTF-8") << json::serialize(Str(bad));
+  }
+  json::error_code ec;
+  (void)json::parse("{\"name\": \"\xff\xfe\"}", ec);
+  EXPECT_TRUE(ec) << "the parser took malformed UTF-8";
+  (void)json::parse(R"({"name": "\ud800"})", ec);
+  EXPECT_TRUE(ec) << "the parser took a lone surrogate escape";
 }
 
 // ---------------------------------------------------------------- patch

@@ -23,12 +23,15 @@ namespace wdrbe::sqlite {
 class DbJob {
  public:
   virtual ~DbJob() = default;
-  // Runs the work on `connection`; returns whether it succeeded (a writer
-  // rolls a failed job's savepoint back).
-  virtual bool Run(Connection& connection) = 0;
+  // Runs the work on `connection`; returns its error, if it failed (a
+  // writer rolls a failed job's savepoint back).
+  virtual Status Run(Connection& connection) = 0;
   // Delivers the result. `commit` is the fate of the enclosing transaction:
   // when it failed, a successful job's result is replaced by that error.
   virtual void Complete(const Status& commit) = 0;
+  // Delivers `error` whatever the work returned: its transaction was
+  // abandoned, so nothing the work saw or decided stands.
+  virtual void Abort(const Error& error) = 0;
 };
 
 // The work of a job; R is Status or Result<T>.
@@ -43,9 +46,14 @@ class TypedDbJob final : public DbJob {
         handler_(std::move(handler)),
         work_guard_(boost::asio::get_associated_executor(handler_)) {}
 
-  bool Run(Connection& connection) override {
+  Status Run(Connection& connection) override {
     result_.emplace(work_(connection));
-    return result_->ok();
+    return result_->ok() ? Status::Ok() : Status(result_->error());
+  }
+
+  void Abort(const Error& error) override {
+    result_.emplace(error);
+    Complete(Status(error));
   }
 
   void Complete(const Status& commit) override {

@@ -5,6 +5,17 @@
 // inside its own SAVEPOINT, so a job that fails is rolled back alone and
 // never fails its batch-mates. A job's result is delivered only after the
 // transaction that holds it is committed (or failed).
+//
+// A failure of the storage itself (kUnavailable: SQLITE_FULL, SQLITE_IOERR,
+// a lock, a read-only file; or SQLite rolling the whole transaction back on
+// its own, as it may after SQLITE_FULL or SQLITE_IOERR) in any job abandons
+// the batch: it is rolled back and every job of it is answered with that
+// kUnavailable error (503 with Retry-After), whatever it returned, since
+// what it read may include batch-mates' writes that are now gone. No job is
+// retried alone: a full disk fails the retry too, and clients retry
+// (idempotently, with their keys). Nothing commits outside the writer's own
+// COMMIT: a statement that would autocommit after SQLite dropped the
+// transaction is refused (a commit hook), so a half batch never lands.
 #pragma once
 
 #include <condition_variable>
@@ -25,7 +36,8 @@ inline constexpr std::size_t kMaxWriteBatch = 512;
 class GroupCommitWriter {
  public:
   // Takes ownership of an open read-write connection and starts the thread.
-  // `faults` (optional) can fail transactions before commit (store.write).
+  // `faults` (optional) can fail transactions before commit (store.write),
+  // or make a job's write fail as a full disk does (store.disk_full).
   static std::unique_ptr<GroupCommitWriter> Start(std::unique_ptr<Connection> connection,
                                                   std::shared_ptr<const FaultInjector> faults = nullptr);
   ~GroupCommitWriter();  // Stop()s
@@ -49,9 +61,14 @@ class GroupCommitWriter {
   void Enqueue(std::unique_ptr<DbJob> job);
   void Loop();
   void CommitBatch(std::deque<std::unique_ptr<DbJob>>& batch);
+  // Runs the batch's jobs inside the open transaction; the error that
+  // abandons the batch, if one does.
+  Status RunJobs(std::deque<std::unique_ptr<DbJob>>& batch);
+  static int AllowOnlyOurCommit(void* writer);
 
   std::unique_ptr<Connection> connection_;  // used only by thread_
   std::shared_ptr<const FaultInjector> faults_;
+  bool committing_ = false;  // used only by thread_: inside our own COMMIT
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<DbJob>> queue_;  // guarded by mutex_

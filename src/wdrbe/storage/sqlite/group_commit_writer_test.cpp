@@ -1,6 +1,7 @@
 #include "wdrbe/storage/sqlite/group_commit_writer.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <cstdint>
@@ -293,6 +294,110 @@ TEST_F(GroupCommitWriterTest, FailedCommitFailsEveryJobOfTheBatchAndWritesNothin
   // The writer carries on with the next batch.
   EXPECT_TRUE(Succeeded(RunTask(writer().Submit<Result<std::int64_t>>(AppendJob(7)))));
   EXPECT_EQ(CommittedJobs(), (std::vector<std::int64_t>{7}));
+}
+
+// --- Storage failures: a full disk, an I/O error --------------------------------------
+
+TEST(SqliteErrorTest, AFullDiskOrAnIoErrorIsUnavailableNotInternal) {
+  for (const int rc : {SQLITE_FULL, SQLITE_IOERR, SQLITE_IOERR_WRITE, SQLITE_IOERR_FSYNC,
+                       SQLITE_IOERR_SHORT_READ, SQLITE_BUSY, SQLITE_READONLY}) {
+    EXPECT_EQ(SqliteError(nullptr, rc, "step").code, ErrorCode::kUnavailable) << rc;
+  }
+  for (const int rc : {SQLITE_CONSTRAINT, SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_ERROR, SQLITE_MISUSE}) {
+    EXPECT_EQ(SqliteError(nullptr, rc, "step").code, ErrorCode::kInternal) << rc;
+  }
+}
+
+// Every job of the batch is answered kUnavailable, and none of it is committed.
+void ExpectBatchAbandoned(const std::vector<Result<std::int64_t>>& results, std::string_view why) {
+  for (std::size_t job = 0; job < results.size(); ++job) {
+    ASSERT_FALSE(results[job].ok()) << "job " << job << " reported success";
+    EXPECT_EQ(results[job].error().code, ErrorCode::kUnavailable)
+        << job << ": " << results[job].error().message;
+    EXPECT_NE(results[job].error().message.find(why), std::string::npos) << results[job].error().message;
+  }
+}
+
+TEST_F(GroupCommitWriterTest, ARealFullDiskInTheMiddleOfABatchAbandonsTheWholeBatch) {
+  // The database may grow by two pages only: a big row fills it, as a full
+  // disk would (SQLITE_FULL).
+  ASSERT_TRUE(Succeeded(RunTask(writer().Submit<Status>(
+      [](Connection& db) -> Status { return db.Exec("CREATE TABLE blobs (b BLOB)"); }))));
+  std::vector<Task<Result<std::int64_t>>> tasks;
+  tasks.push_back(writer().Submit<Result<std::int64_t>>([](Connection& db) -> Result<std::int64_t> {
+    auto stmt = db.Prepare("SELECT page_count FROM pragma_page_count");
+    if (!stmt.ok()) return stmt.error();
+    if (auto step = (*stmt)->Step(); !step.ok()) return step.error();
+    const std::int64_t pages = (*stmt)->ColumnInt(0);
+    if (Status s = db.Exec("PRAGMA max_page_count = " + std::to_string(pages + 2)); !s.ok()) return s.error();
+    return InsertLogRow(db, 100).ok() ? Result<std::int64_t>(0) : Error::Internal("insert");
+  }));
+  for (std::int64_t job = 0; job < 4; ++job)
+    tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(job)));
+  tasks.push_back(writer().Submit<Result<std::int64_t>>([](Connection& db) -> Result<std::int64_t> {
+    if (Status s = db.Exec("INSERT INTO blobs (b) VALUES (zeroblob(1048576))"); !s.ok()) return s.error();
+    return Error::Internal("a megabyte fitted in two pages");
+  }));
+  for (std::int64_t job = 10; job < 14; ++job)
+    tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(job)));
+  WriterHold hold(writer());
+  const auto results = RunAll(std::move(tasks), [&hold] { hold.Release(); });
+
+  ASSERT_EQ(results.size(), 10u);
+  ExpectBatchAbandoned(results, "full");
+  EXPECT_EQ(CommittedJobs(), std::vector<std::int64_t>{}) << "half a batch was committed";
+
+  // With room again, the writer carries on.
+  ASSERT_TRUE(Succeeded(RunTask(writer().Submit<Status>(
+      [](Connection& db) -> Status { return db.Exec("PRAGMA max_page_count = 1073741823"); }))));
+  EXPECT_TRUE(Succeeded(RunTask(writer().Submit<Result<std::int64_t>>(AppendJob(7)))));
+  EXPECT_EQ(CommittedJobs(), (std::vector<std::int64_t>{7}));
+}
+
+TEST_F(GroupCommitWriterTest, TheInjectedFullDiskFailsABatchAfterAJobRanAndCommitsNothing) {
+  writer_->Stop();
+  auto faults = FaultInjector::Parse("store.disk_full=1");
+  ASSERT_TRUE(faults.ok());
+  writer_ = GroupCommitWriter::Start(OpenOrDie(path_, Connection::Mode::kReadWrite), *faults);
+  std::atomic<int> ran{0};
+  std::vector<Task<Result<std::int64_t>>> tasks;
+  for (std::int64_t job = 0; job < 6; ++job) {
+    tasks.push_back(
+        writer().Submit<Result<std::int64_t>>([job, &ran](Connection& db) -> Result<std::int64_t> {
+          ++ran;
+          if (Status s = InsertLogRow(db, job); !s.ok()) return s.error();
+          return job;
+        }));
+  }
+  WriterHold hold(writer());
+  const auto results = RunAll(std::move(tasks), [&hold] { hold.Release(); });
+
+  ExpectBatchAbandoned(results, "disk is full (injected fault: store.disk_full)");
+  EXPECT_GE(ran.load(), 1) << "the fault strikes after a job wrote";
+  EXPECT_EQ(CommittedJobs(), std::vector<std::int64_t>{});
+}
+
+// After SQLite rolled the transaction back on its own, a statement runs in
+// autocommit mode: it must not commit by itself, half a batch behind it.
+TEST_F(GroupCommitWriterTest, NothingCommitsOutsideTheWritersOwnCommit) {
+  std::vector<Task<Result<std::int64_t>>> tasks;
+  tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(1)));
+  tasks.push_back(writer().Submit<Result<std::int64_t>>([](Connection& db) -> Result<std::int64_t> {
+    (void)db.Exec("ROLLBACK");         // as SQLite does after SQLITE_IOERR or SQLITE_FULL
+    (void)InsertLogRow(db, 2);         // would autocommit
+    (void)db.Exec("SAVEPOINT again");  // would start (and RELEASE commit) a transaction
+    (void)InsertLogRow(db, 3);
+    (void)db.Exec("RELEASE again");
+    return 0;
+  }));
+  tasks.push_back(writer().Submit<Result<std::int64_t>>(AppendJob(4)));
+  WriterHold hold(writer());
+  const auto results = RunAll(std::move(tasks), [&hold] { hold.Release(); });
+
+  ExpectBatchAbandoned(results, "the write transaction was");
+  EXPECT_EQ(CommittedJobs(), std::vector<std::int64_t>{});
+  EXPECT_TRUE(Succeeded(RunTask(writer().Submit<Result<std::int64_t>>(AppendJob(9)))));
+  EXPECT_EQ(CommittedJobs(), (std::vector<std::int64_t>{9}));
 }
 
 TEST_F(GroupCommitWriterTest, StopFinishesQueuedJobsThenRefusesNewOnes) {

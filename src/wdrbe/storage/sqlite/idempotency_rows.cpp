@@ -3,7 +3,8 @@
 namespace wdrbe::sqlite {
 namespace {
 
-// Expired records deleted per new record.
+// Expired records (and applied-share markers) deleted per new one: more than
+// one, so the sweep outpaces a backlog, and few, so no write pauses for it.
 constexpr int kIdempotencySweepRows = 16;
 
 const char* OperationName(IdempotentOperation operation) {
@@ -84,7 +85,27 @@ Result<bool> ClaimShareApplication(Connection& db, const std::string& event_id, 
   if (!stmt.ok()) return stmt.error();
   (*stmt)->Bind(1, event_id).Bind(2, now_ms);
   if (Status s = (*stmt)->Run(); !s.ok()) return s.error();
-  return db.Changes() == 1;
+  if (db.Changes() != 1) return false;
+  if (Status s = DeleteExpiredShareMarkers(db, now_ms - kAppliedShareRetentionMs, kIdempotencySweepRows);
+      !s.ok()) {
+    return s.error();
+  }
+  return true;
+}
+
+Status DeleteExpiredShareMarkers(Connection& db, std::int64_t cutoff_ms, int max_rows) {
+  // Oldest first along applied_share_events_by_age; a marker held by a
+  // queued or dead-lettered event is skipped (point lookups by event_id),
+  // and such events are few: applied, yet delivered again.
+  auto stmt = db.Prepare(
+      "DELETE FROM applied_share_events WHERE event_id IN "
+      "(SELECT m.event_id FROM applied_share_events m WHERE m.applied_at < ?1 "
+      "AND NOT EXISTS (SELECT 1 FROM share_queue q WHERE q.event_id = m.event_id) "
+      "AND NOT EXISTS (SELECT 1 FROM share_dead_letters d WHERE d.event_id = m.event_id) "
+      "ORDER BY m.applied_at LIMIT ?2)");
+  if (!stmt.ok()) return stmt.error();
+  (*stmt)->Bind(1, cutoff_ms).Bind(2, std::int64_t{max_rows});
+  return (*stmt)->Run();
 }
 
 }  // namespace wdrbe::sqlite

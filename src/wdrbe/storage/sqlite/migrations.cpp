@@ -129,6 +129,11 @@ INSERT INTO idempotency_records
 DROP TABLE idempotency_keys;
 DROP TABLE share_idempotency_keys;
 )sql"},
+    // Applied-share markers expire (idempotency_rows.hpp,
+    // kAppliedShareRetentionMs): the sweep walks them oldest first.
+    Migration{4, R"sql(
+CREATE INDEX applied_share_events_by_age ON applied_share_events (applied_at);
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& connection) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "wdrbe/storage/private_files.hpp"
 #include "wdrbe/storage/sqlite/sqlite_connection.hpp"
 
 namespace wdrbe::sqlite {
@@ -15,6 +16,8 @@ Result<int> BackupDatabase(const std::string& source_path, const std::string& de
     return Error::BadRequest(dest_path + " already exists; not overwriting it");
   auto source = Connection::Open(source_path, Connection::Mode::kReadOnly, Connection::Durability::kFull);
   if (!source.ok()) return source.error();
+  // A copy of the data is as private as the data (its journal follows).
+  if (Status s = EnsurePrivateFile(dest_path); !s.ok()) return s.error();
   sqlite3* dest = nullptr;
   int rc = sqlite3_open_v2(dest_path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   std::unique_ptr<sqlite3, decltype(&sqlite3_close)> dest_owner(dest, &sqlite3_close);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "wdrbe/storage/private_files.hpp"
+
 namespace wdrbe::sqlite {
 namespace {
 
@@ -92,6 +94,11 @@ std::optional<std::string> Statement::ColumnOptionalText(int column) const {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode,
                                                      Durability durability) {
+  if (mode == Mode::kReadWrite) {
+    // SQLite would create the file 0644 less the umask, and its -wal and
+    // -shm files after it; made 0600 first, all three are private.
+    if (Status s = EnsurePrivateFile(path); !s.ok()) return s.error();
+  }
   sqlite3* db = nullptr;
   const int flags =
       (mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
