@@ -4,6 +4,10 @@
 // `Expect: 100-continue` invites the body only of a request that would be
 // accepted, and open connections are capped.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -315,6 +319,41 @@ TEST(ConnectionCapTest, ConnectionsOverTheCapAreClosedAtOnceAndTheOthersKeepWork
     if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(status, 200);
+}
+
+// Out of descriptors, accept fails; the server must keep accepting once
+// descriptors are free again.
+TEST(ConnectionCapTest, AcceptFailuresDoNotStopTheServer) {
+  auto server = TestServer::Start();
+  rlimit tight{};
+  ASSERT_EQ(::prlimit(server->pid(), RLIMIT_NOFILE, nullptr, &tight), 0);
+  const rlimit original = tight;
+  tight.rlim_cur = 64;
+  ASSERT_EQ(::prlimit(server->pid(), RLIMIT_NOFILE, &tight, nullptr), 0) << std::strerror(errno);
+  {
+    // More connections than descriptors: the kernel queues them, accept
+    // fails with EMFILE for the rest.
+    std::vector<std::unique_ptr<RawConnection>> flood;
+    for (int i = 0; i < 100; ++i) {
+      try {
+        flood.push_back(std::make_unique<RawConnection>(server->port()));
+      } catch (const std::runtime_error&) {
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  ASSERT_EQ(::prlimit(server->pid(), RLIMIT_NOFILE, &original, nullptr), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int status = 0;
+  while (status != 200 && std::chrono::steady_clock::now() < deadline) {
+    try {
+      status = HttpClient(server->port()).Get("/healthz").status;
+    } catch (const std::runtime_error&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  EXPECT_EQ(status, 200) << "the accept loop survived running out of descriptors";
+  EXPECT_TRUE(server->CheckAlive());
 }
 
 TEST(ConnectionCapTest, TheCapMustBeAPositiveNumber) {

@@ -82,6 +82,9 @@ class TestServer {
   const std::string& scheme() const { return scheme_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   bool running() const { return pid_ > 0; }
+  // The child's process id (-1 when none runs): for tests that act on the
+  // process itself (its resource limits, say).
+  pid_t pid() const { return pid_; }
 
   // Reaps the child if it has exited on its own; false then (or if stopped).
   bool CheckAlive();

@@ -20,7 +20,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <utility>
 
-#include "wdrbe/http/request_framing.hpp"
+#include "wdrbe/http/request_reading.hpp"
 #include "wdrbe/http/responses.hpp"
 
 namespace wdrbe::http {
@@ -239,16 +239,12 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
   // Bounded: Beast keeps a chunk-size line (extensions included) or a
   // trailer whole in this buffer until it ends, so without a cap one
   // connection could make the server hold any amount of memory.
-  beast::flat_buffer buffer(options_.max_unparsed_bytes);
-  const std::string body_limit_text = std::to_string(options_.max_body_bytes / 1024) + " KiB";
-  const auto too_large = [&] {
-    return Error{ErrorCode::kPayloadTooLarge, "request body is larger than " + body_limit_text, {}};
-  };
+  const RequestLimits limits{options_.max_header_bytes, options_.max_body_bytes, options_.max_unparsed_bytes};
+  beast::flat_buffer buffer(limits.max_unparsed_bytes);
   for (;;) {
     if (draining_) break;
-    beast_http::request_parser<beast_http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser.body_limit(options_.max_body_bytes);
+    RequestParser parser;
+    ApplyLimits(parser, limits);
 
     connection.idle = buffer.size() == 0;
     transport.expires_after(options_.header_timeout);
@@ -256,27 +252,19 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
     connection.idle = false;
     (void)header_bytes;
 
-    std::optional<Error> transport_error;
+    std::optional<Refusal> refusal;
     // The answer to a request refused before its body was read.
     std::optional<HttpResponse> refused_early;
     std::string request_id;
+    bool expects_continue = false;
     if (header_ec) {
       if (IsPeerGone(header_ec)) break;
-      if (header_ec == beast_http::error::header_limit || header_ec == beast_http::error::buffer_overflow) {
-        transport_error = Error::BadRequest("request header block is larger than 8 KiB");
-      } else if (header_ec == beast_http::error::body_limit) {
-        // Beast checks a declared Content-Length against the limit while
-        // reading the header, before any of the body is read.
-        transport_error = too_large();
-      } else {
-        transport_error = Error::BadRequest("malformed HTTP request");
-      }
-    } else if (parser.content_length() && *parser.content_length() > options_.max_body_bytes) {
-      transport_error = too_large();
-    } else if (FramingVerdict framing = CheckFraming(parser.get()); framing.error) {
-      transport_error = std::move(framing.error);
+      refusal = RefusalForReadError(header_ec, ReadPhase::kHeader, limits);
     } else {
-      if (framing.expects_continue && !parser.is_done()) {
+      refusal = RefusalForHeader(parser, limits, expects_continue);
+    }
+    if (!refusal) {
+      if (expects_continue && !parser.is_done()) {
         // The body is invited only once the header would be accepted.
         request_id = RequestIdFor(parser.get());
         refused_early = handler_.Precheck(parser.get(), request_id, connection.client);
@@ -292,14 +280,9 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
         transport.expires_after(options_.body_timeout);
         auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kNoThrow);
         (void)body_bytes;
-        if (body_ec == beast_http::error::body_limit) {
-          transport_error = too_large();
-        } else if (body_ec == beast_http::error::buffer_overflow) {
-          transport_error = Error::BadRequest("chunk header or trailer is larger than " +
-                                              std::to_string(options_.max_unparsed_bytes / 1024) + " KiB");
-        } else if (body_ec) {
-          if (IsPeerGone(body_ec)) break;
-          transport_error = Error::BadRequest("malformed HTTP request body");
+        if (body_ec) {
+          if (body_ec != beast_http::error::body_limit && IsPeerGone(body_ec)) break;
+          refusal = RefusalForReadError(body_ec, ReadPhase::kBody, limits);
         }
       }
     }
@@ -307,7 +290,7 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
     HttpResponse response;
     bool keep_alive = false;
     bool head = false;
-    if (transport_error || refused_early) {
+    if (refusal || refused_early) {
       // The rest of the stream cannot be trusted to frame the next request.
       // The header was parsed whole unless reading it failed; Beast reports
       // a declared body over the limit only after the last header field.
@@ -317,10 +300,8 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
       if (refused_early) {
         response = std::move(*refused_early);
       } else {
-        response = ErrorResponse(*transport_error, request_id);
-        if (header_ec == beast_http::error::header_limit || header_ec == beast_http::error::buffer_overflow) {
-          response.result(StatusCode::request_header_fields_too_large);
-        }
+        response = ErrorResponse(refusal->error, request_id);
+        if (refusal->header_too_large) response.result(StatusCode::request_header_fields_too_large);
       }
       handler_.OnTransportError(header, response, request_id);
     } else {
@@ -346,7 +327,7 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
     auto [write_ec, written] = co_await beast_http::async_write(stream, response, kNoThrow);
     (void)written;
     // After a refusal the rest of the request was never read.
-    if (transport_error || refused_early) co_return !write_ec;
+    if (refusal || refused_early) co_return !write_ec;
     if (write_ec || !keep_alive) break;
   }
   co_return false;
