@@ -5,7 +5,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -17,7 +20,11 @@
 #include "wdrbe/api/shares_api.hpp"
 #include "wdrbe/app/backends.hpp"
 #include "wdrbe/app/secrets.hpp"
-#include "wdrbe/auth/jwt_hs256.hpp"
+#include "wdrbe/auth/jwk.hpp"
+#include "wdrbe/auth/jwks_cache.hpp"
+#include "wdrbe/auth/jwks_fetch.hpp"
+#include "wdrbe/auth/jwks_url.hpp"
+#include "wdrbe/auth/jwt_verifier.hpp"
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
 #include "wdrbe/domain/activity_feed.hpp"
@@ -55,6 +62,11 @@ struct App::Parts {
   obs::TraceIdRandom trace_random{random};
   std::unique_ptr<UlidGenerator> ids;
   std::unique_ptr<CursorCodec> cursors;
+  // RS256/ES256 keys (--jwks-file / --jwks-url), then the verifier that
+  // uses them. Declared before `io` so that they outlive its handlers.
+  std::shared_ptr<boost::asio::ssl::context> jwks_tls;
+  std::unique_ptr<JwkSource> jwks;
+  JwksCache* jwks_cache = nullptr;  // `jwks` when it refreshes from a URL
   std::unique_ptr<TokenVerifier> verifier;
   int threads = 1;
   boost::asio::io_context io;
@@ -81,6 +93,8 @@ struct App::Parts {
     if (backend.close) backend.close();
   }
 
+  // The token verifier: HS256, JWKS keys, or both (at least one).
+  Status WireVerifier(const JwtConfig& jwt);
   // The domain services and the share worker over the backend's ports.
   void WireServices(const ServeConfig& config, std::shared_ptr<const FaultInjector> faults);
   // The API handlers, the routes and the dispatchers.
@@ -102,9 +116,6 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
     if (!parsed.ok()) return parsed.error();
     faults = std::move(*parsed);
   }
-  auto secret = LoadJwtSecret(config.jwt.secret_file);
-  if (!secret.ok()) return secret.error();
-
   auto parts = std::make_unique<Parts>();
   parts->logger = std::make_unique<obs::Logger>(obs::LoggerOptions{.level = flags->log_level}, parts->clock);
   parts->metrics = std::make_unique<obs::ServiceMetrics>();
@@ -112,6 +123,9 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
     parts->logger->Log(obs::LogLevel::kWarn, "fault injection is on (WDRBE_FAULTS): a testing aid",
                        {{"faults", std::string_view(faults_spec)}});
   }
+  // Before the backend: a bad key source must stop the server before it
+  // creates anything.
+  if (Status s = parts->WireVerifier(config.jwt); !s.ok()) return s.error();
   parts->data_dir = std::filesystem::absolute(config.data_dir);
   auto backend = OpenBackend(config, BackendDependencies{parts->clock, parts->random, faults});
   if (!backend.ok()) return backend.error();
@@ -119,13 +133,53 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
   auto cursor_key = LoadCursorKey(config.cursor_key_file, config.data_dir, parts->random);
   if (!cursor_key.ok()) return cursor_key.error();
   parts->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
-  parts->verifier =
-      std::make_unique<Hs256Verifier>(JwtOptions{std::move(*secret), config.jwt.issuer, config.jwt.audience});
 
   parts->WireServices(config, faults);
   parts->WireHttp(config, *flags);
   if (Status s = parts->Bind(config, *flags); !s.ok()) return s.error();
   return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+Status App::Parts::WireVerifier(const JwtConfig& jwt) {
+  const bool with_jwks = jwt.jwks_file || jwt.jwks_url;
+  std::optional<std::string> secret;
+  // With a JWKS, HS256 is on only when a secret is configured; a secret that
+  // is configured but unusable (too short, unreadable) is an error either way.
+  if (!with_jwks || JwtSecretConfigured(jwt.secret_file)) {
+    auto loaded = LoadJwtSecret(jwt.secret_file);
+    if (!loaded.ok() && !JwtSecretConfigured(jwt.secret_file)) {
+      // Neither HS256 nor a JWKS: say how to configure either.
+      return Error::BadRequest(loaded.error().message +
+                               "; or, for RS256/ES256 tokens, pass --jwks-file PATH or --jwks-url URL");
+    }
+    if (!loaded.ok()) return loaded.error();
+    secret = std::move(*loaded);
+  }
+  if (jwt.jwks_file) {
+    auto document = ReadJwksFile(*jwt.jwks_file);
+    if (!document.ok()) return document.error();
+    auto keys = ParseJwkSet(*document);
+    if (!keys.ok()) return Error::BadRequest("--jwks-file " + *jwt.jwks_file + ": " + keys.error().message);
+    for (const std::string& skipped : keys->skipped) {
+      logger->Log(obs::LogLevel::kWarn, "JWKS key skipped",
+                  {{"source", *jwt.jwks_file}, {"reason", skipped}});
+    }
+    jwks = std::make_unique<FixedJwkSource>(std::move(*keys));
+  } else if (jwt.jwks_url) {
+    auto url = ParseJwksUrl(*jwt.jwks_url);
+    if (!url.ok()) return url.error();
+    jwks_tls = MakeJwksTlsContext();
+    JwksFetch fetch = [url = std::move(*url), tls = jwks_tls]() { return FetchJwks(url, *tls); };
+    JwksCacheOptions options{std::chrono::seconds(jwt.jwks_refresh_s), kUnknownKidRefreshInterval,
+                             *jwt.jwks_url};
+    auto cache = JwksCache::Open(io, std::move(fetch), clock, *logger, std::move(options));
+    if (!cache.ok()) return Error::Unavailable("--jwks-url: " + cache.error().message);
+    jwks_cache = cache->get();
+    jwks = std::move(*cache);
+  }
+  verifier = std::make_unique<JwtVerifier>(
+      JwtVerifierOptions{std::move(secret), ClaimRules{jwt.issuer, jwt.audience}, jwks.get()});
+  return Status::Ok();
 }
 
 void App::Parts::WireServices(const ServeConfig& config, std::shared_ptr<const FaultInjector> faults) {
@@ -228,6 +282,7 @@ int App::Run() {
     });
   });
   p.server->Start();
+  if (p.jwks_cache != nullptr) p.jwks_cache->Start();
   if (p.metrics_server) p.metrics_server->Start();
   if (p.worker_enabled) {
     // Leases of a previous run return at once (embedded), then the worker starts.

@@ -46,8 +46,8 @@ struct TokenOptions {
 };
 
 int RunToken(const TokenOptions& options) {
-  if (options.subject.empty() || options.subject.size() > kMaxSubjectLength) {
-    return Fail("token", Error::BadRequest("--sub must be 1-128 characters"));
+  if (!IsValidSubject(options.subject)) {
+    return Fail("token", Error::BadRequest("--sub must be 1-128 characters of UTF-8, no control characters"));
   }
   if (options.ttl_s < 1 || options.ttl_s > kMaxTokenTtlSeconds) {
     return Fail("token",
@@ -85,8 +85,20 @@ int RunCli(int argc, char** argv) {
                    "File of the key that signs list cursors, >= 32 bytes (else <data-dir>/cursor.key); "
                    "servers sharing it accept each other's cursors")
       ->envname("WDRBE_CURSOR_KEY_FILE");
-  serve_cmd->add_option("--jwks-file", serve.jwt.jwks_file, "JWKS for RS256/ES256 (not supported yet)")
+  serve_cmd
+      ->add_option("--jwks-file", serve.jwt.jwks_file,
+                   "JWKS document of RS256/ES256 keys, read at start (else --jwks-url)")
       ->envname("WDRBE_JWKS_FILE");
+  serve_cmd
+      ->add_option("--jwks-url", serve.jwt.jwks_url,
+                   "JWKS URL (https, or http to a loopback address), fetched at start and refreshed")
+      ->envname("WDRBE_JWKS_URL");
+  serve_cmd
+      ->add_option("--jwks-refresh", serve.jwt.jwks_refresh_s,
+                   "Seconds between fetches of --jwks-url, " + std::to_string(kMinJwksRefreshSeconds) + "-" +
+                       std::to_string(kMaxJwksRefreshSeconds))
+      ->envname("WDRBE_JWKS_REFRESH")
+      ->capture_default_str();
   serve_cmd
       ->add_option("--threads", serve.threads,
                    "Network threads, 0-" + std::to_string(kMaxThreads) + " (0: one per core)")

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "wdrbe/auth/jwks_url.hpp"
 #include "wdrbe/worker/share_worker.hpp"
 
 namespace wdrbe::app {
@@ -38,6 +39,19 @@ Status NumberInRange(std::string_view flag, double value, double min, double max
 Status NotEmptyIfSet(std::string_view flag, const std::optional<std::string>& value) {
   if (value && value->empty()) return Error::BadRequest(std::string(flag) + " must not be empty");
   return Status::Ok();
+}
+
+Status CheckJwks(const JwtConfig& jwt) {
+  if (Status s = NotEmptyIfSet("--jwks-file", jwt.jwks_file); !s.ok()) return s;
+  if (Status s = NotEmptyIfSet("--jwks-url", jwt.jwks_url); !s.ok()) return s;
+  if (jwt.jwks_file && jwt.jwks_url) {
+    return Error::BadRequest("--jwks-file and --jwks-url are exclusive: give one source of keys");
+  }
+  if (jwt.jwks_url) {
+    if (auto url = ParseJwksUrl(*jwt.jwks_url); !url.ok()) return url.error();
+  }
+  return IntInRange("--jwks-refresh", jwt.jwks_refresh_s, kMinJwksRefreshSeconds, kMaxJwksRefreshSeconds,
+                    "seconds");
 }
 
 // The numeric flags, in the order --help lists them.
@@ -91,11 +105,7 @@ Result<ListenAddress> ParseListenAddress(std::string_view flag, const std::strin
 }
 
 Result<ValidServeConfig> ValidateServeConfig(const ServeConfig& config) {
-  if (config.jwt.jwks_file) {
-    return Error::BadRequest(
-        "--jwks-file (RS256/ES256) is not supported by this version; use HS256 with "
-        "WDRBE_JWT_SECRET or --jwt-secret-file");
-  }
+  if (Status s = CheckJwks(config.jwt); !s.ok()) return s.error();
   // An empty issuer or audience would demand an empty claim: a typo, never a policy.
   if (Status s = NotEmptyIfSet("--jwt-issuer", config.jwt.issuer); !s.ok()) return s.error();
   if (Status s = NotEmptyIfSet("--jwt-audience", config.jwt.audience); !s.ok()) return s.error();

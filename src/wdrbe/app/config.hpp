@@ -16,7 +16,11 @@ struct JwtConfig {
   std::optional<std::string> secret_file;  // else WDRBE_JWT_SECRET
   std::optional<std::string> issuer;
   std::optional<std::string> audience;
-  std::optional<std::string> jwks_file;  // RS256/ES256: not yet supported
+  // RS256/ES256 keys: a JWKS file read at start, or a URL fetched at start
+  // and refreshed (at most one of the two).
+  std::optional<std::string> jwks_file;
+  std::optional<std::string> jwks_url;
+  int jwks_refresh_s = 3600;  // --jwks-refresh: seconds between scheduled fetches of jwks_url
 };
 
 struct ServeConfig {
@@ -64,6 +68,10 @@ inline constexpr int kMaxReceives = 100;
 inline constexpr int kMaxRetryBaseDelayMs = 600'000;
 inline constexpr double kMaxRequestsPerSecond = 1e9;  // rates and bursts alike
 inline constexpr int kMaxConnectionsLimit = 1'000'000;
+// --jwks-refresh: 1 s is for tests (every tick fetches); a week is the most
+// a rotated-out key should stay trusted when no unknown kid forces a fetch.
+inline constexpr int kMinJwksRefreshSeconds = 1;
+inline constexpr int kMaxJwksRefreshSeconds = 7 * 24 * 3600;
 
 struct ListenAddress {
   std::string host;

@@ -47,6 +47,23 @@ TEST(ValidateServeConfigTest, ItParsesTheTextualFlags) {
   EXPECT_EQ(valid->log_level, obs::LogLevel::kWarn);
 }
 
+TEST(ValidateServeConfigTest, AJwksSourceIsAFileOrAnHttpsUrlOrAnHttpLoopbackUrl) {
+  for (const std::string url :
+       {"https://issuer.example/.well-known/jwks.json", "https://issuer.example:8443/keys?v=2",
+        "http://127.0.0.1:8080/jwks.json", "http://127.9.9.9/jwks.json", "http://[::1]:9000/jwks",
+        "http://LocalHost:9000/jwks"}) {
+    SCOPED_TRACE(url);
+    ServeConfig config;
+    config.jwt.jwks_url = url;
+    auto valid = ValidateServeConfig(config);
+    EXPECT_TRUE(valid.ok()) << valid.error().message;
+  }
+  ServeConfig file;
+  file.jwt.jwks_file = "keys.json";
+  auto valid = ValidateServeConfig(file);
+  EXPECT_TRUE(valid.ok()) << valid.error().message;
+}
+
 TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
   ServeConfig lowest;
   lowest.threads = 0;
@@ -61,6 +78,7 @@ TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
   lowest.max_receives = 1;
   lowest.retry_base_delay_ms = 1;
   lowest.durability = "normal";
+  lowest.jwt.jwks_refresh_s = kMinJwksRefreshSeconds;
   auto low = ValidateServeConfig(lowest);
   EXPECT_TRUE(low.ok()) << low.error().message;
 
@@ -79,6 +97,7 @@ TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
   highest.visibility_timeout_s = kMaxVisibilityTimeoutSeconds;
   highest.max_receives = kMaxReceives;
   highest.retry_base_delay_ms = kMaxRetryBaseDelayMs;
+  highest.jwt.jwks_refresh_s = kMaxJwksRefreshSeconds;
   auto high = ValidateServeConfig(highest);
   EXPECT_TRUE(high.ok()) << high.error().message;
 }
@@ -86,7 +105,35 @@ TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
 TEST(ValidateServeConfigTest, EachBadFlagIsRefusedByName) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::vector<BadFlag> cases = {
-      {"jwks", [](ServeConfig& c) { c.jwt.jwks_file = "keys.json"; }, {"--jwks-file", "not supported"}},
+      {"empty jwks file", [](ServeConfig& c) { c.jwt.jwks_file = ""; }, {"--jwks-file", "must not be empty"}},
+      {"empty jwks url", [](ServeConfig& c) { c.jwt.jwks_url = ""; }, {"--jwks-url", "must not be empty"}},
+      {"jwks file and url",
+       [](ServeConfig& c) {
+         c.jwt.jwks_file = "keys.json";
+         c.jwt.jwks_url = "https://issuer.example/jwks.json";
+       },
+       {"--jwks-file and --jwks-url", "exclusive"}},
+      {"jwks url not a url",
+       [](ServeConfig& c) { c.jwt.jwks_url = "keys.json"; },
+       {"--jwks-url", "absolute URL"}},
+      {"jwks url over ftp",
+       [](ServeConfig& c) { c.jwt.jwks_url = "ftp://issuer.example/jwks.json"; },
+       {"--jwks-url", "https"}},
+      {"jwks url over http to a remote host",
+       [](ServeConfig& c) { c.jwt.jwks_url = "http://issuer.example/jwks.json"; },
+       {"--jwks-url", "loopback"}},
+      {"jwks url over http to a private address",
+       [](ServeConfig& c) { c.jwt.jwks_url = "http://10.0.0.1/jwks.json"; },
+       {"--jwks-url", "loopback"}},
+      {"jwks url with user info",
+       [](ServeConfig& c) { c.jwt.jwks_url = "https://user:pw@issuer.example/jwks.json"; },
+       {"--jwks-url", "user info"}},
+      {"jwks refresh of 0",
+       [](ServeConfig& c) { c.jwt.jwks_refresh_s = 0; },
+       {"--jwks-refresh", "1-604800", "got 0"}},
+      {"jwks refresh over a week",
+       [](ServeConfig& c) { c.jwt.jwks_refresh_s = kMaxJwksRefreshSeconds + 1; },
+       {"--jwks-refresh", "got 604801"}},
       {"empty issuer", [](ServeConfig& c) { c.jwt.issuer = ""; }, {"--jwt-issuer", "must not be empty"}},
       {"empty audience",
        [](ServeConfig& c) { c.jwt.audience = ""; },

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "wdrbe/app/data_dir_layout.hpp"
+#include "wdrbe/auth/jwk.hpp"
 #include "wdrbe/storage/private_files.hpp"
 
 namespace wdrbe::app {
@@ -93,6 +94,24 @@ Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file)
                              " are required (try: openssl rand -hex 32)");
   }
   return secret;
+}
+
+bool JwtSecretConfigured(const std::optional<std::string>& secret_file) {
+  return secret_file.has_value() || std::getenv("WDRBE_JWT_SECRET") != nullptr;
+}
+
+Result<std::string> ReadJwksFile(const std::string& path) {
+  const std::string named = "--jwks-file " + path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::BadRequest("cannot read " + named + ": " + Errno());
+  std::string document(kMaxJwksBytes + 1, '\0');
+  in.read(document.data(), static_cast<std::streamsize>(document.size()));
+  if (in.bad()) return Error::BadRequest("cannot read " + named + ": " + Errno());
+  document.resize(static_cast<std::size_t>(in.gcount()));
+  if (document.size() > kMaxJwksBytes) {
+    return Error::BadRequest(named + " is larger than " + std::to_string(kMaxJwksBytes) + " bytes");
+  }
+  return document;
 }
 
 Status PrepareDataDir(const std::filesystem::path& data_dir) {

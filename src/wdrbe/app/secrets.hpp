@@ -28,6 +28,15 @@ inline constexpr std::size_t kMaxKeyFileBytes = 4096;
 // that group or others may read or write gets a warning on stderr.
 Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file);
 
+// Whether an HS256 secret is configured at all (`secret_file` or
+// WDRBE_JWT_SECRET): with a JWKS, HS256 is optional; without one, required.
+bool JwtSecretConfigured(const std::optional<std::string>& secret_file);
+
+// The bytes of a --jwks-file (a JWKS document: public keys, not a secret,
+// but read here with the other key material). Errors name the flag and the
+// file: unreadable, or larger than kMaxJwksBytes.
+Result<std::string> ReadJwksFile(const std::string& path);
+
 // Creates the data directory if needed (mode 0700) and checks that it is
 // writable.
 Status PrepareDataDir(const std::filesystem::path& data_dir);

@@ -7,13 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "wdrbe/auth/jwt_claims.hpp"
 #include "wdrbe/auth/token_verifier.hpp"
 
 namespace wdrbe {
-
-inline constexpr std::int64_t kJwtLeewaySeconds = 60;
-inline constexpr std::size_t kMaxSubjectLength = 128;
-inline constexpr std::size_t kMaxTokenLength = 8192;
 
 struct JwtOptions {
   std::string secret;                   // HMAC key, raw bytes
@@ -26,7 +23,8 @@ struct JwtOptions {
 // algorithm is pinned; "none" and every other value are rejected, whatever
 // the key), signature compared in constant time, `exp` required and numeric,
 // `nbf` honoured when present, both with the leeway; `iss`/`aud` when
-// configured; `sub` required, a string of 1-128 characters.
+// configured; `sub` required, a string of 1-128 characters (IsValidSubject).
+// The claims checks are jwt_claims.hpp's, shared with the JWKS verifier.
 class Hs256Verifier final : public TokenVerifier {
  public:
   explicit Hs256Verifier(JwtOptions options) : options_(std::move(options)) {}

@@ -317,7 +317,7 @@ TEST(JwtHs256Test, IssuerAndAudienceIgnoredWhenNotConfigured) {
 
 // --- sub ------------------------------------------------------------------
 
-TEST(JwtHs256Test, SubjectMustBeAStringOfOneTo128Characters) {
+TEST(JwtHs256Test, SubjectMustBeAStringOfOneTo128CharactersWithoutControls) {
   boost::json::object claims = ValidClaims();
   claims.erase("sub");
   EXPECT_EQ(Reason(Sign(claims)), "invalid subject");
@@ -327,10 +327,19 @@ TEST(JwtHs256Test, SubjectMustBeAStringOfOneTo128Characters) {
   EXPECT_EQ(Reason(Sign(claims)), "invalid subject");
   claims["sub"] = std::string(kMaxSubjectLength + 1, 'u');
   EXPECT_EQ(Reason(Sign(claims)), "invalid subject");
+  claims["sub"] = "user\u0007";
+  EXPECT_EQ(Reason(Sign(claims)), "invalid subject");
   claims["sub"] = std::string(kMaxSubjectLength, 'u');
   const Result<Principal> result = MakeVerifier().Verify(Sign(claims), kNow);
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result->user_id, std::string(kMaxSubjectLength, 'u'));
+  // Characters, not bytes: 128 two-byte characters are 256 bytes.
+  std::string accented;
+  for (std::size_t i = 0; i < kMaxSubjectLength; ++i) accented += "\xC3\xA9";
+  claims["sub"] = accented;
+  EXPECT_EQ(Reason(Sign(claims)), "");
+  claims["sub"] = accented + "\xC3\xA9";
+  EXPECT_EQ(Reason(Sign(claims)), "invalid subject");
 }
 
 // --- Malformed tokens -----------------------------------------------------
