@@ -6,11 +6,10 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include <boost/json.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <regex>

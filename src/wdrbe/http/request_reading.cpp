@@ -11,7 +11,8 @@ namespace {
 std::string KiB(std::size_t bytes) { return std::to_string(bytes / 1024) + " KiB"; }
 
 Refusal TooLarge(const RequestLimits& limits) {
-  return {Error{ErrorCode::kPayloadTooLarge, "request body is larger than " + KiB(limits.max_body_bytes), {}}};
+  return {
+      Error{ErrorCode::kPayloadTooLarge, "request body is larger than " + KiB(limits.max_body_bytes), {}}};
 }
 
 }  // namespace
@@ -21,7 +22,8 @@ void ApplyLimits(RequestParser& parser, const RequestLimits& limits) {
   parser.body_limit(limits.max_body_bytes);
 }
 
-Refusal RefusalForReadError(const boost::system::error_code& ec, ReadPhase phase, const RequestLimits& limits) {
+Refusal RefusalForReadError(const boost::system::error_code& ec, ReadPhase phase,
+                            const RequestLimits& limits) {
   // Beast checks a declared Content-Length against the body limit while
   // reading the header, before any of the body is read.
   if (ec == beast_http::error::body_limit) return TooLarge(limits);

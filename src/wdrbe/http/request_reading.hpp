@@ -38,7 +38,8 @@ enum class ReadPhase { kHeader, kBody };
 
 // The refusal for a read that failed with `ec` (not a peer that left: the
 // caller checks that first).
-Refusal RefusalForReadError(const boost::system::error_code& ec, ReadPhase phase, const RequestLimits& limits);
+Refusal RefusalForReadError(const boost::system::error_code& ec, ReadPhase phase,
+                            const RequestLimits& limits);
 
 // Once the header is parsed: a declared body over the limit, or a framing
 // rule broken (request_framing.hpp). `expects_continue` tells whether the
