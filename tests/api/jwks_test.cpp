@@ -7,11 +7,14 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/serialize.hpp>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +23,7 @@
 #include "testing/signing_keys.hpp"
 #include "testing/temp_dir.hpp"
 #include "testing/test_server.hpp"
+#include "testing/tls_certificate.hpp"
 #include "wdrbe/base/base64url.hpp"
 
 namespace wdrbe::testing {
@@ -43,16 +47,26 @@ std::size_t Count(const std::string& haystack, std::string_view needle) {
 }
 
 // A JWKS provider on 127.0.0.1:<kernel port>: one thread, one connection at
-// a time, answering every GET with the current document (or status).
+// a time, answering every GET with the current document (or status); over
+// HTTPS when given a certificate.
 class JwksProvider {
  public:
-  JwksProvider() : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  explicit JwksProvider(std::optional<TlsCertificate> tls = std::nullopt)
+      : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    if (tls) {
+      tls_.emplace(asio::ssl::context::tls_server);
+      tls_->use_certificate_chain_file(tls->cert_file.string());
+      tls_->use_private_key_file(tls->key_file.string(), asio::ssl::context::pem);
+    }
     port_ = acceptor_.local_endpoint().port();
     thread_ = std::thread([this] { ServeLoop(); });
   }
   ~JwksProvider() { Stop(); }
 
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/.well-known/jwks.json"; }
+  std::string url() const {
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) +
+           "/.well-known/jwks.json";
+  }
   void Serve(const json::object& document) {
     std::lock_guard lock(mutex_);
     status_ = 200;
@@ -64,6 +78,7 @@ class JwksProvider {
     body_ = R"({"error":"down"})";
   }
   int requests() const { return requests_.load(); }
+  int handshakes() const { return handshakes_.load(); }
   // Closes the listening socket: later fetches are refused connections.
   void Stop() {
     if (stop_.exchange(true)) return;
@@ -81,20 +96,35 @@ class JwksProvider {
       tcp::socket socket(io_);
       acceptor_.accept(socket, ec);
       if (ec) continue;
-      asio::streambuf request;
-      asio::read_until(socket, request, "\r\n\r\n", ec);
-      if (ec) continue;
-      ++requests_;
-      std::string response;
-      {
-        std::lock_guard lock(mutex_);
-        response = "HTTP/1.1 " + std::to_string(status_) + (status_ == 200 ? " OK" : " Error") +
-                   "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body_.size()) +
-                   "\r\nConnection: close\r\n\r\n" + body_;
+      if (!tls_) {
+        Answer(socket);
+      } else {
+        asio::ssl::stream<tcp::socket&> stream(socket, *tls_);
+        stream.handshake(asio::ssl::stream_base::server, ec);
+        ++handshakes_;
+        if (ec) continue;  // a client that does not trust the certificate
+        Answer(stream);
+        stream.shutdown(ec);
       }
-      asio::write(socket, asio::buffer(response), ec);
       socket.shutdown(tcp::socket::shutdown_both, ec);
     }
+  }
+
+  template <typename Stream>
+  void Answer(Stream& stream) {
+    boost::system::error_code ec;
+    asio::streambuf request;
+    asio::read_until(stream, request, "\r\n\r\n", ec);
+    if (ec) return;
+    ++requests_;
+    std::string response;
+    {
+      std::lock_guard lock(mutex_);
+      response = "HTTP/1.1 " + std::to_string(status_) + (status_ == 200 ? " OK" : " Error") +
+                 "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body_.size()) +
+                 "\r\nConnection: close\r\n\r\n" + body_;
+    }
+    asio::write(stream, asio::buffer(response), ec);
   }
 
   asio::io_context io_;
@@ -103,6 +133,8 @@ class JwksProvider {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<int> requests_{0};
+  std::atomic<int> handshakes_{0};
+  std::optional<asio::ssl::context> tls_;
   mutable std::mutex mutex_;
   int status_ = 500;
   std::string body_;
@@ -310,6 +342,38 @@ TEST(JwksUrlTest, ANewKidIsAcceptedAfterTheRefreshItTriggers) {
     EXPECT_EQ(StatusWith(server->port(), "erin", second.Token(Claims("erin"), "k-unknown")), 401);
   }
   EXPECT_EQ(provider.requests(), 2);
+}
+
+// The provider's certificate is checked against the trusted CAs (OpenSSL's
+// default paths, which SSL_CERT_FILE names here) and its name against the
+// URL's host (an IP address here, as the certificate's subjectAltName).
+TEST(JwksUrlTest, AnHttpsProviderIsUsedOnlyWithACertificateTheServerTrusts) {
+  const SigningKey key = SigningKey::Ec();
+  TempDir certs;
+  const TlsCertificate certificate = MakeSelfSignedCertificate(certs.path(), "jwks");
+  JwksProvider provider(certificate);
+  provider.Serve(JwksDocument({key.Jwk("k1")}));
+  ASSERT_TRUE(provider.url().starts_with("https://"));
+
+  ServerOptions options;
+  options.jwt_secret = std::nullopt;
+  options.extra_args = {"--jwks-url", provider.url()};
+  options.extra_env = {{"SSL_CERT_FILE", certificate.cert_file.string()}};
+  auto server = TestServer::Start(options);
+  EXPECT_EQ(StatusWith(server->port(), "tess", key.Token(Claims("tess"), "k1")), 200);
+  EXPECT_TRUE(server->Stop().ExitedWith(0)) << server->Output();
+
+  // The same provider, its certificate trusted by nobody: no keys, no start.
+  TempDir data;
+  const TlsCertificate stranger = MakeSelfSignedCertificate(certs.path(), "stranger");
+  const int handshakes = provider.handshakes();
+  const ProcessOutcome refused = RunToExit(
+      {"serve", "--listen", "127.0.0.1:0", "--data-dir", data.path().string(), "--jwks-url", provider.url()},
+      std::nullopt, {{"SSL_CERT_FILE", stranger.cert_file.string()}});
+  EXPECT_FALSE(refused.status.ExitedWith(0)) << refused.output;
+  EXPECT_TRUE(Contains(refused.output, "--jwks-url")) << refused.output;
+  EXPECT_GT(provider.handshakes(), handshakes) << "it did try the provider";
+  EXPECT_EQ(provider.requests(), 1) << "no request was sent over an untrusted connection";
 }
 
 TEST(JwksUrlTest, TheTimerDropsRemovedKeysAndAProviderThatIsDownKeepsTheCachedOnes) {
