@@ -33,8 +33,8 @@ struct RecordedRequest {
 
 struct CannedResponse {
   int status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  std::string body = {};
   bool close = false;                  // answer with Connection: close, then close
   bool drop = false;                   // close the connection without answering
   std::chrono::milliseconds delay{0};  // wait this long before answering
