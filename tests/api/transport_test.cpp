@@ -323,6 +323,12 @@ TEST(ConnectionCapTest, ConnectionsOverTheCapAreClosedAtOnceAndTheOthersKeepWork
 // Out of descriptors, accept fails; the server must keep accepting once
 // descriptors are free again.
 TEST(ConnectionCapTest, AcceptFailuresDoNotStopTheServer) {
+#if WDRBE_SANITIZED_BUILD
+  // A sanitizer's runtime needs descriptors of its own (UBSan opens a pipe
+  // to check memory before it reports), so out of descriptors it aborts the
+  // server with a false report. The release build runs this test.
+  GTEST_SKIP() << "needs an unsanitized server: sanitizer runtimes fail without free descriptors";
+#endif
   auto server = TestServer::Start();
   rlimit tight{};
   ASSERT_EQ(::prlimit(server->pid(), RLIMIT_NOFILE, nullptr, &tight), 0);
@@ -352,7 +358,7 @@ TEST(ConnectionCapTest, AcceptFailuresDoNotStopTheServer) {
     }
   }
   EXPECT_EQ(status, 200) << "the accept loop survived running out of descriptors";
-  EXPECT_TRUE(server->CheckAlive());
+  EXPECT_TRUE(server->CheckAlive()) << server->Output();
 }
 
 TEST(ConnectionCapTest, TheCapMustBeAPositiveNumber) {
