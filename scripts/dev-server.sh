@@ -11,7 +11,7 @@ cmake --build --preset release --target wdrbe
 
 data_dir=${WDRBE_DATA_DIR:-./wdrbe-data}
 listen=${WDRBE_LISTEN:-127.0.0.1:8080}
-mkdir -p "$data_dir"
+mkdir -p -m 700 "$data_dir"  # private, as the server makes it
 if [[ -z ${WDRBE_JWT_SECRET:-} && -z ${WDRBE_JWT_SECRET_FILE:-} ]]; then
   secret_file="$data_dir/dev-jwt-secret"
   [[ -f $secret_file ]] || (umask 077 && openssl rand -hex 32 >"$secret_file")
