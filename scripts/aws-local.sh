@@ -13,7 +13,9 @@
 # Every subcommand is safe to repeat: `start` while running only prints the
 # exports, `stop` with nothing running does nothing. Only the exports go to
 # stdout; progress and errors go to stderr. Engine logs: .aws-local/*.log.
-# AWS_LOCAL_DIR moves .aws-local/; AWS_LOCAL_JAVA_OPTS replaces the JVM
+# AWS_LOCAL_DIR moves .aws-local/; AWS_LOCAL_STATE_DIR keeps the state and
+# logs of `start` elsewhere, so that a second pair of engines (the test
+# suite's) runs beside a developer's; AWS_LOCAL_JAVA_OPTS replaces the JVM
 # options. Findings about what the engines support: docs/aws-local.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +23,8 @@ cd "$(dirname "$0")/.."
 tools_dir=$PWD/tools/aws-local
 local_dir=${AWS_LOCAL_DIR:-$PWD/.aws-local}
 modules_dir=$local_dir/node_modules
-state_file=$local_dir/state.env
+state_dir=${AWS_LOCAL_STATE_DIR:-$local_dir}
+state_file=$state_dir/state.env
 dynamodb_dir=$modules_dir/amplify-dynamodb-simulator/emulator
 start_timeout_s=30
 
@@ -127,32 +130,32 @@ start_dynamodb() {
   # the access key and region; -disableTelemetry: it must not call out.
   (cd "$dynamodb_dir" && exec setsid java "${java_opts[@]}" -Djava.library.path=DynamoDBLocal_lib \
     -jar DynamoDBLocal.jar -inMemory -sharedDb -disableTelemetry -port "$DYNAMODB_PORT") \
-    </dev/null >"$local_dir/dynamodb.log" 2>&1 &
+    </dev/null >"$state_dir/dynamodb.log" 2>&1 &
   DYNAMODB_PID=$!
 }
 
 start_fauxqs() {
-  local port_file=$local_dir/fauxqs.port
+  local port_file=$state_dir/fauxqs.port
   rm -f "$port_file"
   (exec setsid node "$tools_dir/fauxqs-launcher.mjs" "$modules_dir" "$port_file") \
-    </dev/null >"$local_dir/fauxqs.log" 2>&1 &
+    </dev/null >"$state_dir/fauxqs.log" 2>&1 &
   FAUXQS_PID=$!
 }
 
 wait_until_ready() {
   local deadline=$((SECONDS + start_timeout_s)) dynamodb_ok="" fauxqs_ok=""
   while ((SECONDS < deadline)); do
-    alive "$DYNAMODB_PID" || die "DynamoDB Local exited: $(tail -n5 "$local_dir/dynamodb.log")"
-    alive "$FAUXQS_PID" || die "fauxqs exited: $(tail -n5 "$local_dir/fauxqs.log")"
+    alive "$DYNAMODB_PID" || die "DynamoDB Local exited: $(tail -n5 "$state_dir/dynamodb.log")"
+    alive "$FAUXQS_PID" || die "fauxqs exited: $(tail -n5 "$state_dir/fauxqs.log")"
     [[ -z $dynamodb_ok ]] && dynamodb_answers "$DYNAMODB_PORT" && dynamodb_ok=1
-    if [[ -z $fauxqs_ok && -s $local_dir/fauxqs.port ]]; then
-      FAUXQS_PORT=$(cat "$local_dir/fauxqs.port")
+    if [[ -z $fauxqs_ok && -s $state_dir/fauxqs.port ]]; then
+      FAUXQS_PORT=$(cat "$state_dir/fauxqs.port")
       curl -sf -m 2 -o /dev/null "http://127.0.0.1:$FAUXQS_PORT/health" && fauxqs_ok=1
     fi
     [[ -n $dynamodb_ok && -n $fauxqs_ok ]] && return 0
     sleep 0.2
   done
-  die "engines did not answer within ${start_timeout_s}s (logs in $local_dir)"
+  die "engines did not answer within ${start_timeout_s}s (logs in $state_dir)"
 }
 
 write_state() {
@@ -174,6 +177,7 @@ cmd_start() {
   cmd_stop # a half-dead earlier start: clear it before starting anew
   [[ -f $dynamodb_dir/DynamoDBLocal.jar && -d $modules_dir/fauxqs ]] ||
     die "not installed: run scripts/aws-local.sh install"
+  mkdir -p "$state_dir"
   DYNAMODB_PID="" FAUXQS_PID=""
   # A failed start leaves nothing running behind it.
   trap 'stop_pid "$DYNAMODB_PID"; stop_pid "$FAUXQS_PID"' EXIT
@@ -202,7 +206,7 @@ cmd_stop() {
   load_state || return 0
   stop_pid "${DYNAMODB_PID:-}"
   stop_pid "${FAUXQS_PID:-}"
-  rm -f "$state_file" "$local_dir/fauxqs.port"
+  rm -f "$state_file" "$state_dir/fauxqs.port"
   say "stopped"
 }
 

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite (unit and API tests) with CTest.
+# Builds and runs the whole test suite with CTest: unit and API tests, and
+# in the unsanitized builds also the AWS backend's tests on the local AWS
+# engines (installed here by scripts/aws-local.sh, started by CTest).
 #   scripts/test.sh            optimised build in build/, warnings as errors
-#   scripts/test.sh asan       AddressSanitizer + UBSan build in build-asan/
-#   scripts/test.sh tsan       ThreadSanitizer build in build-tsan/
+#   scripts/test.sh asan       AddressSanitizer + UBSan build in build-asan/ (no AWS engines)
+#   scripts/test.sh tsan       ThreadSanitizer build in build-tsan/ (no AWS engines)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-ci}
 
 scripts/install-deps.sh
+case $preset in
+  asan | tsan) ;;
+  *) scripts/aws-local.sh install ;;
+esac
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
 ctest --preset "$preset" -j "$(nproc)"

@@ -1,0 +1,111 @@
+#include "wdrbe/aws/aws_clients.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <future>
+#include <optional>
+
+#include "wdrbe/aws/default_credentials.hpp"
+
+namespace wdrbe::aws {
+namespace {
+
+Result<EndpointUrl> ServiceEndpoint(const Environment& env, AwsService service, std::string_view region) {
+  const std::string url = ResolveEndpointUrl(env, service, region);
+  Result<EndpointUrl> endpoint = ParseEndpointUrl(url);
+  if (!endpoint.ok()) {
+    return Error::BadRequest("the " + std::string(SigningName(service)) +
+                             " endpoint: " + endpoint.error().message);
+  }
+  return endpoint;
+}
+
+// co_spawn hands results over in a default-constructed slot, which
+// Result and AwsJsonOutcome deliberately lack.
+template <typename T>
+Task<std::optional<T>> InSlot(Task<T> task) {
+  co_return co_await std::move(task);
+}
+
+std::size_t CounterIndex(AwsService service) { return service == AwsService::kSqs ? 1 : 0; }
+
+}  // namespace
+
+AwsClients::AwsClients(const Clock& clock, RandomSource& random, AwsClientsOptions options)
+    : clock_(clock), random_(random), options_(std::move(options)), work_(io_.get_executor()) {}
+
+Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, const Clock& clock,
+                                                       RandomSource& random, AwsClientsOptions options) {
+  if (options.io_threads < 1 || options.io_threads > 64) {
+    return Error::BadRequest("AWS client threads must be 1-64, not " + std::to_string(options.io_threads));
+  }
+  Result<std::string> region = ResolveRegion(env);
+  if (!region.ok()) return region.error();
+  Result<EndpointUrl> dynamodb = ServiceEndpoint(env, AwsService::kDynamoDb, *region);
+  if (!dynamodb.ok()) return dynamodb.error();
+  Result<EndpointUrl> sqs = ServiceEndpoint(env, AwsService::kSqs, *region);
+  if (!sqs.ok()) return sqs.error();
+
+  std::unique_ptr<AwsClients> clients(new AwsClients(clock, random, options));
+  Result<std::unique_ptr<HttpClient>> http = HttpClient::Create(clients->io_, options.http);
+  if (!http.ok()) return http.error();
+  clients->http_ = std::move(*http);
+  Result<std::unique_ptr<CredentialsProvider>> credentials =
+      DefaultCredentialsProvider(env, *clients->http_, clock);
+  if (!credentials.ok()) return credentials.error();
+  clients->credentials_ = std::move(*credentials);
+  clients->region_ = *region;
+  clients->dynamodb_endpoint_ = *dynamodb;
+  clients->sqs_endpoint_ = *sqs;
+  clients->dynamodb_ = std::make_unique<AwsJsonClient>(
+      *clients->http_, *clients->credentials_, clock, random,
+      JsonServiceTarget{AwsService::kDynamoDb, *dynamodb, *region, options.http.default_timeout},
+      options.retry);
+  clients->sqs_ = std::make_unique<AwsJsonClient>(
+      *clients->http_, *clients->credentials_, clock, random,
+      JsonServiceTarget{AwsService::kSqs, *sqs, *region, options.http.default_timeout}, options.retry);
+  for (int i = 0; i < options.io_threads; ++i) {
+    clients->threads_.emplace_back([io = &clients->io_] { io->run(); });
+  }
+
+  // The first fetch, now: a source that is configured but does not answer
+  // (no instance metadata off EC2, a container endpoint that is down) is a
+  // start-up error rather than the first request's.
+  std::future<std::optional<Result<Credentials>>> first =
+      boost::asio::co_spawn(clients->io_, InSlot(clients->credentials_->Fetch()), boost::asio::use_future);
+  Result<Credentials> fetched = *first.get();
+  if (!fetched.ok()) {
+    return Error::Unavailable("AWS credentials (" + std::string(clients->credentials_->Name()) +
+                              "): " + fetched.error().message);
+  }
+  return clients;
+}
+
+AwsClients::~AwsClients() {
+  work_.reset();
+  io_.stop();
+  for (std::thread& thread : threads_) thread.join();
+}
+
+const EndpointUrl& AwsClients::endpoint(AwsService service) const {
+  return service == AwsService::kSqs ? sqs_endpoint_ : dynamodb_endpoint_;
+}
+
+Task<AwsJsonOutcome> AwsClients::Call(AwsService service, std::string operation,
+                                      boost::json::object request) {
+  AwsJsonClient& client = service == AwsService::kSqs ? *sqs_ : *dynamodb_;
+  calls_[CounterIndex(service)].fetch_add(1, std::memory_order_relaxed);
+  // `operation` and `request` live in this frame until the call is done.
+  Task<AwsJsonOutcome> call = client.Call(operation, request);
+  Task<std::optional<AwsJsonOutcome>> on_our_threads =
+      boost::asio::co_spawn(io_, InSlot(std::move(call)), boost::asio::use_awaitable);
+  std::optional<AwsJsonOutcome> outcome = co_await std::move(on_our_threads);
+  co_return std::move(*outcome);
+}
+
+std::int64_t AwsClients::CallCount(AwsService service) const {
+  return calls_[CounterIndex(service)].load(std::memory_order_relaxed);
+}
+
+}  // namespace wdrbe::aws
