@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/utf8.hpp"
 
 namespace wdrbe {
 namespace {
@@ -63,39 +64,6 @@ bool AudienceMatches(const boost::json::value& aud, std::string_view expected) {
   }
   return false;
 }
-
-// Decodes the UTF-8 sequence at `text[i]`, advancing `i`; nullopt for
-// anything RFC 3629 forbids (stray continuation bytes, truncation,
-// overlong forms, surrogates, values above U+10FFFF).
-std::optional<char32_t> NextCodePoint(std::string_view text, std::size_t& i) {
-  const auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  char32_t code = 0;
-  char32_t min = 0;
-  if (lead < 0x80) {
-    ++i;
-    return lead;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2, code = lead & 0x1F, min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, code = lead & 0x0F, min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, code = lead & 0x07, min = 0x10000;
-  } else {
-    return std::nullopt;
-  }
-  if (text.size() - i < length) return std::nullopt;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return std::nullopt;
-    code = (code << 6) | (byte(i + k) & 0x3F);
-  }
-  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return std::nullopt;
-  i += length;
-  return code;
-}
-
-bool IsControl(char32_t code) { return code <= 0x1F || (code >= 0x7F && code <= 0x9F); }
 
 }  // namespace
 
@@ -171,7 +139,7 @@ bool IsValidSubject(std::string_view subject) {
   std::size_t characters = 0;
   for (std::size_t i = 0; i < subject.size();) {
     const std::optional<char32_t> code = NextCodePoint(subject, i);
-    if (!code || IsControl(*code)) return false;
+    if (!code || IsControlCodePoint(*code)) return false;
     if (++characters > kMaxSubjectLength) return false;
   }
   return characters > 0;

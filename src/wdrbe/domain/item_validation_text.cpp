@@ -2,51 +2,10 @@
 
 #include <array>
 
+#include "wdrbe/base/utf8.hpp"
+
 namespace wdrbe {
 namespace {
-
-// Decodes the next code point of `text` at `at`, advancing it; nullopt for
-// bytes that are not well-formed UTF-8 (overlong forms, surrogates and code
-// points above U+10FFFF included). The JSON parser refuses such bodies
-// already; this keeps the rule true whoever hands us the text.
-std::optional<char32_t> NextCodePoint(std::string_view text, std::size_t& at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  // The sequence's length, the lead byte's payload bits, and the smallest
-  // code point that needs that length (anything below is an overlong form).
-  std::size_t length = 0;
-  char32_t c = 0;
-  char32_t min = 0;
-  if (lead < 0x80) {
-    ++at;
-    return lead;
-  }
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    c = lead & 0x1Fu;
-    min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    c = lead & 0x0Fu;
-    min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    c = lead & 0x07u;
-    min = 0x10000;
-  } else {
-    return std::nullopt;
-  }
-  if (text.size() - at < length) return std::nullopt;
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) return std::nullopt;
-    c = (c << 6) | (byte(at + i) & 0x3Fu);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::nullopt;
-  at += length;
-  return c;
-}
-
-bool IsControl(char32_t c) { return c <= 0x1F || (c >= 0x7F && c <= 0x9F); }
 
 bool IsBidiControl(char32_t c) { return (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069); }
 
@@ -84,7 +43,7 @@ std::optional<std::string> TextProblem(std::string_view trimmed) {
   for (std::size_t at = 0; at < trimmed.size();) {
     const std::optional<char32_t> c = NextCodePoint(trimmed, at);
     if (!c) return "must be valid UTF-8";
-    if (IsControl(*c)) return "must not contain control characters (U+0000-U+001F, U+007F-U+009F)";
+    if (IsControlCodePoint(*c)) return "must not contain control characters (U+0000-U+001F, U+007F-U+009F)";
     if (IsBidiControl(*c))
       return "must not contain bidirectional embedding, override or isolate characters "
              "(U+202A-U+202E, U+2066-U+2069)";
