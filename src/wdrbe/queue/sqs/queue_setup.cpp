@@ -33,20 +33,6 @@ std::string StringAt(const boost::json::value& answer, std::string_view key) {
   return std::string(value->as_string());
 }
 
-// The queue's attributes named `names` (absent ones are "").
-Task<Result<boost::json::object>> QueueAttributes(aws::AwsClients& clients, std::string queue_url,
-                                                  boost::json::array names) {
-  Task<Result<boost::json::value>> call =
-      CallSqs(clients, "GetQueueAttributes",
-              boost::json::object{{"QueueUrl", queue_url}, {"AttributeNames", std::move(names)}}, queue_url);
-  const Result<boost::json::value> answer = co_await std::move(call);
-  if (!answer.ok()) co_return answer.error();
-  const boost::json::value* attributes =
-      answer->is_object() ? answer->as_object().if_contains("Attributes") : nullptr;
-  if (attributes == nullptr || !attributes->is_object()) co_return boost::json::object{};
-  co_return attributes->as_object();
-}
-
 // The URL of `name`, made with `attributes` when it does not exist.
 Task<Result<std::string>> EnsureQueue(aws::AwsClients& clients, std::string name,
                                       boost::json::object attributes) {
@@ -106,7 +92,7 @@ Task<Result<SqsQueues>> EnsureQueues(aws::AwsClients& clients, std::string queue
   queues.dead_letter_queue_url = std::move(*dead_letter_url);
 
   Task<Result<boost::json::object>> arn_call =
-      QueueAttributes(clients, queues.dead_letter_queue_url, boost::json::array{"QueueArn"});
+      GetQueueAttributes(clients, queues.dead_letter_queue_url, boost::json::array{"QueueArn"});
   const Result<boost::json::object> dead_letter_attributes = co_await std::move(arn_call);
   if (!dead_letter_attributes.ok()) co_return dead_letter_attributes.error();
   const boost::json::value* arn_value = dead_letter_attributes->if_contains("QueueArn");
@@ -126,7 +112,7 @@ Task<Result<SqsQueues>> EnsureQueues(aws::AwsClients& clients, std::string queue
   queues.queue_url = std::move(*queue_url);
 
   Task<Result<boost::json::object>> policy_call =
-      QueueAttributes(clients, queues.queue_url, boost::json::array{"RedrivePolicy"});
+      GetQueueAttributes(clients, queues.queue_url, boost::json::array{"RedrivePolicy"});
   const Result<boost::json::object> queue_attributes = co_await std::move(policy_call);
   if (!queue_attributes.ok()) co_return queue_attributes.error();
   const boost::json::value* current = queue_attributes->if_contains("RedrivePolicy");
@@ -148,7 +134,8 @@ Task<Status> CheckQueues(aws::AwsClients& clients, const SqsQueues& queues) {
   const std::array<const std::string*, 2> urls{&queues.queue_url, &queues.dead_letter_queue_url};
   for (const std::string* url : urls) {
     if (url->empty()) co_return Error::Unavailable("no SQS queue URL configured: run wdrbe aws setup");
-    Task<Result<boost::json::object>> call = QueueAttributes(clients, *url, boost::json::array{"QueueArn"});
+    Task<Result<boost::json::object>> call =
+        GetQueueAttributes(clients, *url, boost::json::array{"QueueArn"});
     const Result<boost::json::object> attributes = co_await std::move(call);
     if (!attributes.ok()) co_return attributes.error();
   }

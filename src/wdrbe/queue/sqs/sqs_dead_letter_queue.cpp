@@ -43,6 +43,23 @@ int MaxReceiveCountOf(std::string_view policy_json) {
 }  // namespace
 
 Task<Result<std::vector<DeadLetter>>> SqsDeadLetterQueue::List() {
+  Task<Result<std::vector<DeadLetter>>> read = ReadAll();
+  co_return co_await std::move(read);
+}
+
+Task<Result<std::optional<DeadLetter>>> SqsDeadLetterQueue::Get(std::string event_id) {
+  Task<Result<std::vector<DeadLetter>>> read = ReadAll();
+  Result<std::vector<DeadLetter>> letters = co_await std::move(read);
+  if (!letters.ok()) co_return letters.error();
+  std::optional<DeadLetter> found;
+  // The latest copy of an event dead-lettered more than once knows most.
+  for (auto& letter : *letters) {
+    if (letter.event.event_id == event_id) found = std::move(letter);
+  }
+  co_return found;
+}
+
+Task<Result<std::vector<DeadLetter>>> SqsDeadLetterQueue::ReadAll() {
   Task<Result<std::vector<Scanned>>> scan = Scan();
   Result<std::vector<Scanned>> scanned = co_await std::move(scan);
   if (!scanned.ok()) co_return scanned.error();
@@ -52,21 +69,6 @@ Task<Result<std::vector<DeadLetter>>> SqsDeadLetterQueue::List() {
   std::vector<DeadLetter> letters;
   for (auto& entry : *scanned) letters.push_back(std::move(entry.letter));
   co_return letters;
-}
-
-Task<Result<std::optional<DeadLetter>>> SqsDeadLetterQueue::Get(std::string event_id) {
-  Task<Result<std::vector<Scanned>>> scan = Scan();
-  Result<std::vector<Scanned>> scanned = co_await std::move(scan);
-  if (!scanned.ok()) co_return scanned.error();
-  Task<Status> show = Show(Pointers(*scanned));
-  const Status shown = co_await std::move(show);
-  if (!shown.ok()) co_return shown.error();
-  std::optional<DeadLetter> found;
-  // The latest copy of an event dead-lettered more than once knows most.
-  for (auto& entry : *scanned) {
-    if (entry.letter.event.event_id == event_id) found = std::move(entry.letter);
-  }
-  co_return found;
 }
 
 Task<Status> SqsDeadLetterQueue::Redrive(std::string event_id) {
@@ -195,41 +197,29 @@ Task<Result<std::vector<SqsDeadLetterQueue::Scanned>>> SqsDeadLetterQueue::Scan(
 }
 
 Task<Status> SqsDeadLetterQueue::Show(std::vector<const Scanned*> scanned) {
-  for (std::size_t start = 0; start < scanned.size(); start += kMaxBatchEntries) {
-    const std::size_t end = std::min(scanned.size(), start + kMaxBatchEntries);
-    boost::json::array entries;
-    for (std::size_t j = start; j < end; ++j) {
-      entries.push_back(boost::json::object{{"Id", std::to_string(j - start)},
-                                            {"ReceiptHandle", scanned[j]->message.receipt_handle},
-                                            {"VisibilityTimeout", 0}});
-    }
-    Task<Result<boost::json::value>> call = CallSqs(
-        clients_, "ChangeMessageVisibilityBatch",
-        boost::json::object{{"QueueUrl", queues_.dead_letter_queue_url}, {"Entries", std::move(entries)}},
-        queues_.dead_letter_queue_url);
-    // An entry that failed is visible again anyway once its hiding ends.
-    const Result<boost::json::value> answer = co_await std::move(call);
-    if (!answer.ok()) co_return answer.error();
+  std::vector<boost::json::object> entries;
+  for (const Scanned* entry : scanned) {
+    entries.push_back(
+        boost::json::object{{"ReceiptHandle", entry->message.receipt_handle}, {"VisibilityTimeout", 0}});
   }
-  co_return Status::Ok();
+  Task<Result<std::vector<std::optional<BatchEntryFailure>>>> call = CallSqsBatch(
+      clients_, "ChangeMessageVisibilityBatch", queues_.dead_letter_queue_url, std::move(entries));
+  // An entry that failed is visible again anyway once its hiding ends.
+  const Result<std::vector<std::optional<BatchEntryFailure>>> answers = co_await std::move(call);
+  co_return answers.status();
 }
 
 Task<Status> SqsDeadLetterQueue::Remove(std::vector<const Scanned*> scanned) {
-  for (std::size_t start = 0; start < scanned.size(); start += kMaxBatchEntries) {
-    const std::size_t end = std::min(scanned.size(), start + kMaxBatchEntries);
-    boost::json::array entries;
-    for (std::size_t j = start; j < end; ++j) {
-      entries.push_back(boost::json::object{{"Id", std::to_string(j - start)},
-                                            {"ReceiptHandle", scanned[j]->message.receipt_handle}});
-    }
-    Task<Result<boost::json::value>> call = CallSqs(
-        clients_, "DeleteMessageBatch",
-        boost::json::object{{"QueueUrl", queues_.dead_letter_queue_url}, {"Entries", std::move(entries)}},
-        queues_.dead_letter_queue_url);
-    const Result<boost::json::value> answer = co_await std::move(call);
-    if (!answer.ok()) co_return answer.error();
+  std::vector<boost::json::object> entries;
+  for (const Scanned* entry : scanned) {
+    entries.push_back(boost::json::object{{"ReceiptHandle", entry->message.receipt_handle}});
   }
-  co_return Status::Ok();
+  Task<Result<std::vector<std::optional<BatchEntryFailure>>>> call =
+      CallSqsBatch(clients_, "DeleteMessageBatch", queues_.dead_letter_queue_url, std::move(entries));
+  // A copy whose handle went stale is received again by the next listing
+  // and redriven once more: harmless, since the store applies an event once.
+  const Result<std::vector<std::optional<BatchEntryFailure>>> answers = co_await std::move(call);
+  co_return answers.status();
 }
 
 Task<Status> SqsDeadLetterQueue::SendBack(const Scanned& scanned) {
@@ -244,16 +234,11 @@ Task<Status> SqsDeadLetterQueue::SendBack(const Scanned& scanned) {
 }
 
 Task<int> SqsDeadLetterQueue::PolicyMaxReceives() {
-  Task<Result<boost::json::value>> call =
-      CallSqs(clients_, "GetQueueAttributes",
-              boost::json::object{{"QueueUrl", queues_.queue_url},
-                                  {"AttributeNames", boost::json::array{"RedrivePolicy"}}},
-              queues_.queue_url);
-  const Result<boost::json::value> answer = co_await std::move(call);
-  if (!answer.ok() || !answer->is_object()) co_return 0;
-  const boost::json::value* attributes = answer->as_object().if_contains("Attributes");
-  if (attributes == nullptr || !attributes->is_object()) co_return 0;
-  const boost::json::value* policy = attributes->as_object().if_contains("RedrivePolicy");
+  Task<Result<boost::json::object>> call =
+      GetQueueAttributes(clients_, queues_.queue_url, boost::json::array{"RedrivePolicy"});
+  const Result<boost::json::object> attributes = co_await std::move(call);
+  if (!attributes.ok()) co_return 0;
+  const boost::json::value* policy = attributes->if_contains("RedrivePolicy");
   if (policy == nullptr || !policy->is_string()) co_return 0;
   co_return MaxReceiveCountOf(policy->as_string());
 }

@@ -65,6 +65,8 @@ class SqsDeadLetterQueue final : public DeadLetterQueue {
     ReceivedMessage message;
     DeadLetter letter;
   };
+  // Every dead letter, oldest first, visible again.
+  Task<Result<std::vector<DeadLetter>>> ReadAll();
   // Every dead letter, oldest first, each hidden until Show.
   Task<Result<std::vector<Scanned>>> Scan();
   // Visible again; a handle whose lease already ended is skipped.

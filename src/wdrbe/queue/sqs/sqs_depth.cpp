@@ -13,19 +13,13 @@ Task<Result<std::int64_t>> ApproximateDepth(aws::AwsClients& clients, std::strin
                                             "ApproximateNumberOfMessagesDelayed"};
   boost::json::array names;
   for (const char* name : kCounts) names.push_back(boost::json::string_view(name));
-  Task<Result<boost::json::value>> call =
-      CallSqs(clients, "GetQueueAttributes",
-              boost::json::object{{"QueueUrl", queue_url}, {"AttributeNames", std::move(names)}}, queue_url);
-  const Result<boost::json::value> answer = co_await std::move(call);
-  if (!answer.ok()) co_return answer.error();
-  const boost::json::value* attributes =
-      answer->is_object() ? answer->as_object().if_contains("Attributes") : nullptr;
-  if (attributes == nullptr || !attributes->is_object()) {
-    co_return Error::Unavailable("SQS GetQueueAttributes answered no Attributes");
-  }
+  Task<Result<boost::json::object>> call =
+      GetQueueAttributes(clients, std::move(queue_url), std::move(names));
+  const Result<boost::json::object> attributes = co_await std::move(call);
+  if (!attributes.ok()) co_return attributes.error();
   std::int64_t total = 0;
   for (const char* name : kCounts) {
-    const boost::json::value* count = attributes->as_object().if_contains(name);
+    const boost::json::value* count = attributes->if_contains(name);
     std::int64_t value = 0;
     if (count != nullptr && count->is_string()) {
       const auto text = count->as_string();

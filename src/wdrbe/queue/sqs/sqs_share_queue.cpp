@@ -80,39 +80,23 @@ Task<Result<std::vector<ShareDelivery>>> SqsShareQueue::Receive(int max, std::in
 Task<Result<std::vector<AckResult>>> SqsShareQueue::Delete(std::vector<std::string> receipt_handles) {
   std::vector<AckResult> results(receipt_handles.size(), AckResult::kLeaseLost);
   std::vector<std::size_t> indices;  // of the handles this queue made
-  std::vector<std::string> sqs_handles;
+  std::vector<boost::json::object> entries;
   for (std::size_t i = 0; i < receipt_handles.size(); ++i) {
     std::optional<DeliveryHandle> handle = DecodeDeliveryHandle(receipt_handles[i]);
     if (!handle) continue;
     indices.push_back(i);
-    sqs_handles.push_back(std::move(handle->sqs_receipt_handle));
+    entries.push_back(boost::json::object{{"ReceiptHandle", std::move(handle->sqs_receipt_handle)}});
   }
-  for (std::size_t start = 0; start < sqs_handles.size(); start += kMaxBatchEntries) {
-    const std::size_t end = std::min(sqs_handles.size(), start + kMaxBatchEntries);
-    boost::json::array entries;
-    for (std::size_t j = start; j < end; ++j) {
-      entries.push_back(
-          boost::json::object{{"Id", std::to_string(j - start)}, {"ReceiptHandle", sqs_handles[j]}});
-    }
-    Task<Result<boost::json::value>> call =
-        CallSqs(clients_, "DeleteMessageBatch",
-                boost::json::object{{"QueueUrl", queues_.queue_url}, {"Entries", std::move(entries)}},
-                queues_.queue_url);
-    const Result<boost::json::value> answer = co_await std::move(call);
-    if (!answer.ok()) co_return answer.error();
-    const BatchAnswer batch = ParseBatchAnswer(*answer);
-    for (std::size_t j = start; j < end; ++j) {
-      const std::string id = std::to_string(j - start);
-      if (batch.successful.contains(id)) {
-        results[indices[j]] = AckResult::kDeleted;
-        continue;
-      }
-      const auto failed = batch.failed.find(id);
-      if (failed == batch.failed.end())
-        co_return Error::Unavailable("SQS DeleteMessageBatch left an entry unanswered");
-      if (!IsLostLease(failed->second.code, failed->second.message)) {
-        co_return EntryError("DeleteMessageBatch", failed->second);
-      }
+  Task<Result<std::vector<std::optional<BatchEntryFailure>>>> call =
+      CallSqsBatch(clients_, "DeleteMessageBatch", queues_.queue_url, std::move(entries));
+  const Result<std::vector<std::optional<BatchEntryFailure>>> answers = co_await std::move(call);
+  if (!answers.ok()) co_return answers.error();
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    const std::optional<BatchEntryFailure>& failure = (*answers)[k];
+    if (!failure) {
+      results[indices[k]] = AckResult::kDeleted;
+    } else if (!IsLostLease(failure->code, failure->message)) {
+      co_return EntryError("DeleteMessageBatch", *failure);
     }
   }
   co_return results;
@@ -177,36 +161,21 @@ Task<Result<std::int64_t>> SqsShareQueue::Depth() {
 }
 
 Task<Result<std::vector<bool>>> SqsShareQueue::ChangeVisibility(std::vector<VisibilityChange> changes) {
-  std::vector<bool> changed(changes.size(), false);
-  for (std::size_t start = 0; start < changes.size(); start += kMaxBatchEntries) {
-    const std::size_t end = std::min(changes.size(), start + kMaxBatchEntries);
-    boost::json::array entries;
-    for (std::size_t j = start; j < end; ++j) {
-      entries.push_back(boost::json::object{{"Id", std::to_string(j - start)},
-                                            {"ReceiptHandle", changes[j].sqs_receipt_handle},
-                                            {"VisibilityTimeout", changes[j].visibility_seconds}});
+  std::vector<boost::json::object> entries;
+  for (auto& change : changes) {
+    entries.push_back(boost::json::object{{"ReceiptHandle", std::move(change.sqs_receipt_handle)},
+                                          {"VisibilityTimeout", change.visibility_seconds}});
+  }
+  Task<Result<std::vector<std::optional<BatchEntryFailure>>>> call =
+      CallSqsBatch(clients_, "ChangeMessageVisibilityBatch", queues_.queue_url, std::move(entries));
+  const Result<std::vector<std::optional<BatchEntryFailure>>> answers = co_await std::move(call);
+  if (!answers.ok()) co_return answers.error();
+  std::vector<bool> changed;
+  for (const auto& failure : *answers) {
+    if (failure && !IsLostLease(failure->code, failure->message)) {
+      co_return EntryError("ChangeMessageVisibilityBatch", *failure);
     }
-    Task<Result<boost::json::value>> call =
-        CallSqs(clients_, "ChangeMessageVisibilityBatch",
-                boost::json::object{{"QueueUrl", queues_.queue_url}, {"Entries", std::move(entries)}},
-                queues_.queue_url);
-    const Result<boost::json::value> answer = co_await std::move(call);
-    if (!answer.ok()) co_return answer.error();
-    const BatchAnswer batch = ParseBatchAnswer(*answer);
-    for (std::size_t j = start; j < end; ++j) {
-      const std::string id = std::to_string(j - start);
-      if (batch.successful.contains(id)) {
-        changed[j] = true;
-        continue;
-      }
-      const auto failed = batch.failed.find(id);
-      if (failed == batch.failed.end()) {
-        co_return Error::Unavailable("SQS ChangeMessageVisibilityBatch left an entry unanswered");
-      }
-      if (!IsLostLease(failed->second.code, failed->second.message)) {
-        co_return EntryError("ChangeMessageVisibilityBatch", failed->second);
-      }
-    }
+    changed.push_back(!failure);
   }
   co_return changed;
 }
