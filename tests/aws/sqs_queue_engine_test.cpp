@@ -206,6 +206,47 @@ TEST_F(SqsQueueEngineTest, AReleasedDeliveryIsVisibleAtOnceButSqsCountsIt) {
   EXPECT_EQ(again[0].receive_count, 2) << "SQS cannot take back a receive (uncounted_release is false)";
 }
 
+TEST_F(SqsQueueEngineTest, RetryAndReleaseSeeALeaseThatEndedAndChangeNothing) {
+  MustSend(NewEvent("evt_1"));
+  const std::vector<ShareDelivery> expired = Receive(1000);
+  ASSERT_EQ(expired.size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  const std::vector<ShareDelivery> current = Receive();
+  ASSERT_EQ(current.size(), 1u);
+  EXPECT_EQ(current[0].receive_count, 2);
+
+  Result<std::vector<RetryResult>> retried =
+      RunTask(queue_->Retry({FailedDelivery{expired[0].receipt_handle, "late", 0}}));
+  ASSERT_TRUE(retried.ok()) << retried.error().message;
+  EXPECT_EQ(*retried, std::vector<RetryResult>{RetryResult::kLeaseLost});
+  ASSERT_TRUE(RunTask(queue_->Release({expired[0].receipt_handle})).ok());
+
+  EXPECT_TRUE(Receive().empty()) << "the event is still its current holder's";
+  Result<std::vector<AckResult>> deleted = RunTask(queue_->Delete({current[0].receipt_handle}));
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_EQ(*deleted, std::vector<AckResult>{AckResult::kDeleted});
+  retried = RunTask(queue_->Retry({FailedDelivery{current[0].receipt_handle, "after delete", 0}}));
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(*retried, std::vector<RetryResult>{RetryResult::kLeaseLost})
+      << "a deleted delivery's lease is over";
+}
+
+TEST_F(SqsQueueEngineTest, LongPollingWaitsForAMessageAndAnswersNoneAfterTheWait) {
+  SqsShareQueue polling(*clients_, queues_,
+                        SqsQueueOptions{.max_receives = kMaxReceives, .wait_time_seconds = 1}, clock_);
+  const auto started = std::chrono::steady_clock::now();
+
+  Result<std::vector<ShareDelivery>> none = RunTask(polling.Receive(10, 30'000));
+
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_TRUE(none->empty());
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900));
+  MustSend(NewEvent("evt_1"));
+  Result<std::vector<ShareDelivery>> one = RunTask(polling.Receive(10, 30'000));
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->size(), 1u);
+}
+
 TEST_F(SqsQueueEngineTest, ADelayIsWholeSecondsAndAtMost900) {
   const Status too_long = RunTask(queue_->Send(NewEvent("evt_late"), 900'001));
   ASSERT_FALSE(too_long.ok());
