@@ -66,6 +66,16 @@ inline std::string BackendName(const ::testing::TestParamInfo<BackendUnderTest>&
 inline bool AnyBackend(const BackendUnderTest&) { return true; }
 inline bool HasExactDepth(const BackendUnderTest& b) { return b.queue_capabilities.exact_depth; }
 inline bool HasInjectedClock(const BackendUnderTest& b) { return b.queue_capabilities.injected_clock; }
+inline bool DetectsStaleHandles(const BackendUnderTest& b) {
+  return b.queue_capabilities.detects_stale_handles;
+}
+inline bool HasUncountedRelease(const BackendUnderTest& b) { return b.queue_capabilities.uncounted_release; }
+inline bool HasFullFailureHistory(const BackendUnderTest& b) {
+  return b.queue_capabilities.full_failure_history;
+}
+inline bool HasDeduplicatedSends(const BackendUnderTest& b) {
+  return b.queue_capabilities.deduplicated_sends;
+}
 inline bool SurvivesReopen(const BackendUnderTest& b) { return b.survives_reopen; }
 inline bool HasAtomicShareSender(const BackendUnderTest& b) { return b.atomic_share_sender; }
 inline bool HasAtomicShareSettler(const BackendUnderTest& b) { return b.atomic_share_settler; }

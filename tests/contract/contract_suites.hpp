@@ -50,6 +50,16 @@ class DeadLetterTimingTest : public ContractTest {};
 // Run only where Depth() is exact (share_queue_suite.hpp, dead_letter_suite.hpp).
 class QueueDepthTest : public ContractTest {};
 
+// Run only where the queue declares the promise beyond what SQS gives
+// (QueueCapabilities): stale handles answered kLeaseLost, releases that do
+// not count (share_queue_suite.hpp); every failure in a dead letter's
+// history, sends of a still-queued event id that are no-ops
+// (dead_letter_suite.hpp).
+class ShareQueueStaleHandleTest : public ContractTest {};
+class ShareQueueUncountedReleaseTest : public ContractTest {};
+class DeadLetterHistoryTest : public ContractTest {};
+class DeadLetterDeduplicationTest : public ContractTest {};
+
 // Run only where data survives closing and reopening (durability_suite.hpp).
 class DurabilityTest : public ContractTest {};
 
@@ -66,20 +76,24 @@ class AtomicShareSettlerTest : public ContractTest {};
 
 // Instantiates every suite for each of `backends` that declares what the
 // suite needs. Use inside namespace wdrbe::contract.
-#define WDRBE_INSTANTIATE_CONTRACT_SUITES(prefix, backends)                                        \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreCreateTest, AnyBackend, backends);             \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreEditTest, AnyBackend, backends);               \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreListTest, AnyBackend, backends);               \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreFilterTest, AnyBackend, backends);             \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreShareTest, AnyBackend, backends);              \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTest, AnyBackend, backends);                  \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterQueueTest, AnyBackend, backends);             \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, SharePipelineTest, AnyBackend, backends);               \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTimingTest, HasInjectedClock, backends);      \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterTimingTest, HasInjectedClock, backends);      \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, QueueDepthTest, HasExactDepth, backends);               \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DurabilityTest, SurvivesReopen, backends);              \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, AtomicShareSenderTest, HasAtomicShareSender, backends); \
+#define WDRBE_INSTANTIATE_CONTRACT_SUITES(prefix, backends)                                                \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreCreateTest, AnyBackend, backends);                     \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreEditTest, AnyBackend, backends);                       \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreListTest, AnyBackend, backends);                       \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreFilterTest, AnyBackend, backends);                     \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreShareTest, AnyBackend, backends);                      \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTest, AnyBackend, backends);                          \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterQueueTest, AnyBackend, backends);                     \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, SharePipelineTest, AnyBackend, backends);                       \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTimingTest, HasInjectedClock, backends);              \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterTimingTest, HasInjectedClock, backends);              \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, QueueDepthTest, HasExactDepth, backends);                       \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueStaleHandleTest, DetectsStaleHandles, backends);      \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueUncountedReleaseTest, HasUncountedRelease, backends); \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterHistoryTest, HasFullFailureHistory, backends);        \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterDeduplicationTest, HasDeduplicatedSends, backends);   \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DurabilityTest, SurvivesReopen, backends);                      \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, AtomicShareSenderTest, HasAtomicShareSender, backends);         \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, AtomicShareSettlerTest, HasAtomicShareSettler, backends)
 
 }  // namespace wdrbe::contract

@@ -39,7 +39,26 @@ TEST_P(DeadLetterQueueTest, AFreshBackendHasNoDeadLetters) {
   EXPECT_FALSE(MustGetDeadLetter("evt_unknown").has_value());
 }
 
-TEST_P(DeadLetterQueueTest, ListShowsEveryDeadLetterOldestFirstWithItsAttempts) {
+TEST_P(DeadLetterQueueTest, ListShowsEveryDeadLetterOldestFirstWithItsLastError) {
+  const ShareEvent first = MustDeadLetterNew(kAlice, "itm_a");
+  const ShareEvent second = MustDeadLetterNew(kBob, "itm_b");
+
+  const std::vector<DeadLetter> letters = MustListDeadLetters();
+
+  ASSERT_EQ(letters.size(), 2u);
+  EXPECT_EQ(letters[0].event, first) << "the event is kept whole (request id, trace context)";
+  EXPECT_EQ(letters[1].event, second);
+  for (const DeadLetter& letter : letters) {
+    SCOPED_TRACE(letter.event.event_id);
+    EXPECT_EQ(letter.attempts, kMaxReceives);
+    EXPECT_EQ(letter.last_error, "failure 3");
+    const std::vector<std::string> errors = ErrorsOf(letter);
+    ASSERT_FALSE(errors.empty());
+    EXPECT_EQ(errors.back(), "failure 3") << "the history ends with the failure that dead-lettered it";
+  }
+}
+
+TEST_P(DeadLetterHistoryTest, ListShowsEveryDeadLetterOldestFirstWithItsAttempts) {
   const ShareEvent first = MustDeadLetterNew(kAlice, "itm_a");
   const ShareEvent second = MustDeadLetterNew(kBob, "itm_b");
 
@@ -84,7 +103,31 @@ TEST_P(DeadLetterQueueTest, ARedrivenEventIsReceivedAtOnceWithAFreshCountAndTheO
   EXPECT_EQ(received[0].receive_count, 1) << "a fresh receive count";
 }
 
-TEST_P(DeadLetterQueueTest, ARedrivenEventThatKeepsFailingGetsEveryDeliveryAgainAndKeepsItsHistory) {
+TEST_P(DeadLetterQueueTest, ARedrivenEventThatKeepsFailingGetsEveryDeliveryAgainAndKeepsItsLastErrors) {
+  const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
+  ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id))));
+
+  for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
+    const std::vector<ShareDelivery> received = Receive();
+    ASSERT_EQ(received.size(), 1u) << "delivery " << delivery;
+    EXPECT_EQ(received[0].receive_count, delivery);
+    const RetryResult expected =
+        delivery < kMaxReceives ? RetryResult::kRetryScheduled : RetryResult::kDeadLettered;
+    EXPECT_EQ(Fail(received, "still failing"), std::vector<RetryResult>{expected}) << "delivery " << delivery;
+  }
+
+  const std::optional<DeadLetter> letter = MustGetDeadLetter(dead.event_id);
+  ASSERT_TRUE(letter.has_value());
+  EXPECT_EQ(letter->attempts, kMaxReceives);
+  EXPECT_EQ(letter->last_error, "still failing");
+  const std::vector<std::string> errors = ErrorsOf(*letter);
+  const auto before_redrive = std::find(errors.begin(), errors.end(), "failure 3");
+  ASSERT_NE(before_redrive, errors.end()) << "the failure that dead-lettered it before the redrive is kept";
+  EXPECT_EQ(errors.back(), "still failing");
+  EXPECT_LT(before_redrive - errors.begin(), static_cast<std::ptrdiff_t>(errors.size()) - 1);
+}
+
+TEST_P(DeadLetterHistoryTest, ARedrivenEventThatKeepsFailingGetsEveryDeliveryAgainAndKeepsItsHistory) {
   const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
   ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id))));
 
@@ -150,7 +193,19 @@ TEST_P(DeadLetterQueueTest, RedriveAllMovesEveryDeadLetterBackAndSaysHowMany) {
 // A replay whose key was never completed sends its event again, even after
 // the first copy was dead-lettered: the event is then queued and a dead
 // letter at once. Redriving that dead letter leaves the event queued once.
-TEST_P(DeadLetterQueueTest, ADeadLetterWhoseEventWasSentAgainIsRedrivenAndQueuedOnce) {
+TEST_P(DeadLetterQueueTest, ADeadLetterWhoseEventWasSentAgainIsRedriven) {
+  const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
+  MustSend(dead);
+
+  EXPECT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id)))) << "it is a dead letter";
+
+  EXPECT_TRUE(MustListDeadLetters().empty());
+  const std::vector<std::string> ids = EventIdsOf(Receive());
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), std::set<std::string>{dead.event_id});
+}
+
+TEST_P(DeadLetterDeduplicationTest, ADeadLetterWhoseEventWasSentAgainIsRedrivenAndQueuedOnce) {
   const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
   MustSend(dead);
 
@@ -160,7 +215,22 @@ TEST_P(DeadLetterQueueTest, ADeadLetterWhoseEventWasSentAgainIsRedrivenAndQueued
   EXPECT_EQ(EventIdsOf(Receive()), std::vector<std::string>{dead.event_id});
 }
 
-TEST_P(DeadLetterQueueTest, RedriveAllCountsADeadLetterWhoseEventWasSentAgain) {
+TEST_P(DeadLetterQueueTest, RedriveAllCountsADeadLetterWhoseEventWasSentAgainOnce) {
+  const ShareEvent sent_again = MustDeadLetterNew(kAlice, "itm_a");
+  const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_b");
+  MustSend(sent_again);
+
+  Result<std::int64_t> moved = RunTask(dead_letters().RedriveAll());
+
+  ASSERT_TRUE(Succeeded(moved));
+  EXPECT_EQ(*moved, 2) << "every dead letter was redriven";
+  EXPECT_TRUE(MustListDeadLetters().empty());
+  const std::vector<std::string> ids = EventIdsOf(Receive());
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()),
+            (std::set<std::string>{sent_again.event_id, dead.event_id}));
+}
+
+TEST_P(DeadLetterDeduplicationTest, RedriveAllCountsADeadLetterWhoseEventWasSentAgain) {
   const ShareEvent sent_again = MustDeadLetterNew(kAlice, "itm_a");
   const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_b");
   MustSend(sent_again);

@@ -16,6 +16,10 @@ TEST_P(ShareQueueTest, TheQueueDeclaresTheCapabilitiesItsBackendClaims) {
   const QueueCapabilities declared = GetParam().queue_capabilities;
   EXPECT_EQ(queue().capabilities().exact_depth, declared.exact_depth);
   EXPECT_EQ(queue().capabilities().injected_clock, declared.injected_clock);
+  EXPECT_EQ(queue().capabilities().detects_stale_handles, declared.detects_stale_handles);
+  EXPECT_EQ(queue().capabilities().uncounted_release, declared.uncounted_release);
+  EXPECT_EQ(queue().capabilities().full_failure_history, declared.full_failure_history);
+  EXPECT_EQ(queue().capabilities().deduplicated_sends, declared.deduplicated_sends);
 }
 
 // --- Send and Receive ----------------------------------------------------------------------
@@ -111,7 +115,17 @@ TEST_P(ShareQueueTest, ReceivesFromManyThreadsAtOnceNeverHandOneEventOutTwice) {
 
 // --- Delete ------------------------------------------------------------------------------
 
-TEST_P(ShareQueueTest, ADeletedEventLeavesTheQueueAndItsHandleGoesStale) {
+TEST_P(ShareQueueTest, ADeletedEventLeavesTheQueue) {
+  MustSendNew(kAlice, "itm_a");
+  const std::vector<ShareDelivery> received = Receive();
+  ASSERT_EQ(received.size(), 1u);
+
+  EXPECT_EQ(Delete(received), std::vector<AckResult>{AckResult::kDeleted});
+
+  EXPECT_TRUE(Receive().empty());
+}
+
+TEST_P(ShareQueueStaleHandleTest, ADeletedEventLeavesTheQueueAndItsHandleGoesStale) {
   MustSendNew(kAlice, "itm_a");
   const std::vector<ShareDelivery> received = Receive();
   ASSERT_EQ(received.size(), 1u);
@@ -135,7 +149,7 @@ TEST_P(ShareQueueTest, AnEventSentAgainAfterItWasDeletedIsDeliveredAgain) {
   EXPECT_EQ(again[0].receive_count, 1);
 }
 
-TEST_P(ShareQueueTest, ConcurrentDeletesOfOneDeliveryDeleteItOnce) {
+TEST_P(ShareQueueStaleHandleTest, ConcurrentDeletesOfOneDeliveryDeleteItOnce) {
   MustSendNew(kAlice, "itm_a");
   const std::vector<ShareDelivery> received = Receive();
   ASSERT_EQ(received.size(), 1u);
@@ -191,7 +205,22 @@ TEST_P(ShareQueueTest, OneStaleHandleNeverAffectsItsBatchMates) {
 
 // --- Retry and dead-lettering ------------------------------------------------------------
 
-TEST_P(ShareQueueTest, ARetryWithoutDelayIsReceivedAgainAtOnceAsTheNextDelivery) {
+TEST_P(ShareQueueTest, ARetryWithoutDelayIsReceivedAgainAtOnceAsTheNextDeliveryWithANewHandle) {
+  const ShareEvent event = MustSendNew(kAlice, "itm_a");
+  const std::vector<ShareDelivery> first = Receive();
+  ASSERT_EQ(first.size(), 1u);
+
+  EXPECT_EQ(Fail(first), std::vector<RetryResult>{RetryResult::kRetryScheduled});
+
+  const std::vector<ShareDelivery> second = Receive();
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].event, event);
+  EXPECT_EQ(second[0].receive_count, 2);
+  EXPECT_EQ(second[0].first_received_ms, first[0].first_received_ms);
+  EXPECT_NE(second[0].receipt_handle, first[0].receipt_handle);
+}
+
+TEST_P(ShareQueueStaleHandleTest, ARetryWithoutDelayIsReceivedAgainAtOnceAsTheNextDelivery) {
   const ShareEvent event = MustSendNew(kAlice, "itm_a");
   const std::vector<ShareDelivery> first = Receive();
   ASSERT_EQ(first.size(), 1u);
@@ -239,7 +268,22 @@ TEST_P(ShareQueueTest, TheFailureOfTheMaxReceivesthDeliveryDeadLettersTheEvent) 
 
 // --- Release -----------------------------------------------------------------------------
 
-TEST_P(ShareQueueTest, ReleasedDeliveriesAreVisibleAtOnceAndDoNotCountAgainstMaxReceives) {
+TEST_P(ShareQueueTest, ReleasedDeliveriesAreVisibleAtOnce) {
+  const ShareEvent a = MustSendNew(kAlice, "itm_a");
+  const ShareEvent b = MustSendNew(kAlice, "itm_b");
+  const std::vector<ShareDelivery> received = Receive();
+  ASSERT_EQ(received.size(), 2u);
+
+  Release(received);
+
+  const std::vector<ShareDelivery> again = Receive();
+  ASSERT_EQ(again.size(), 2u) << "visible at once: no visibility timeout had to end";
+  const std::vector<std::string> ids = EventIdsOf(again);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), (std::set<std::string>{a.event_id, b.event_id}));
+  EXPECT_EQ(Delete(again), (std::vector<AckResult>{AckResult::kDeleted, AckResult::kDeleted}));
+}
+
+TEST_P(ShareQueueUncountedReleaseTest, ReleasedDeliveriesAreVisibleAtOnceAndDoNotCountAgainstMaxReceives) {
   MustSendNew(kAlice, "itm_a");
   MustSendNew(kAlice, "itm_b");
   const std::vector<ShareDelivery> received = Receive();

@@ -29,7 +29,12 @@ OpenedBackend OpenInMemory(const testing::TempDir&, testing::FakeClock& clock, R
 std::vector<BackendUnderTest> InMemoryBackends() {
   return {BackendUnderTest{.name = "Fakes",
                            .open = OpenInMemory,
-                           .queue_capabilities = {.exact_depth = true, .injected_clock = true},
+                           .queue_capabilities = {.exact_depth = true,
+                                                  .injected_clock = true,
+                                                  .detects_stale_handles = true,
+                                                  .uncounted_release = true,
+                                                  .full_failure_history = true,
+                                                  .deduplicated_sends = true},
                            .survives_reopen = false,
                            .atomic_share_sender = false,
                            .atomic_share_settler = false}};

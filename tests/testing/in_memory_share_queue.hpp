@@ -22,7 +22,14 @@ class InMemoryShareQueue final : public ShareQueue {
   // `max_receives`th is dead-lettered.
   InMemoryShareQueue(const Clock& clock, int max_receives) : clock_(clock), max_receives_(max_receives) {}
 
-  QueueCapabilities capabilities() const override { return {.exact_depth = true, .injected_clock = true}; }
+  QueueCapabilities capabilities() const override {
+    return {.exact_depth = true,
+            .injected_clock = true,
+            .detects_stale_handles = true,
+            .uncounted_release = true,
+            .full_failure_history = true,
+            .deduplicated_sends = true};
+  }
   Task<Status> Send(ShareEvent event, std::int64_t delay_ms = 0) override;
   Task<Result<std::vector<ShareDelivery>>> Receive(int max, std::int64_t visibility_ms) override;
   Task<Result<std::vector<AckResult>>> Delete(std::vector<std::string> receipt_handles) override;

@@ -62,6 +62,20 @@ struct QueueCapabilities {
   // Visibility and delays follow the Clock given to the adapter (the
   // embedded queue); otherwise they follow the engine's own clock.
   bool injected_clock = false;
+  // Delete and Retry of a handle whose delivery is over (deleted, retried,
+  // its lease ended) answer kLeaseLost (SQS accepts a DeleteMessage with
+  // such a handle and answers success).
+  bool detects_stale_handles = false;
+  // A released delivery does not count against max_receives (SQS cannot
+  // take back a receive).
+  bool uncounted_release = false;
+  // A dead letter's history holds every failed delivery (SQS retries by
+  // changing a message's visibility, which cannot record the failure).
+  bool full_failure_history = false;
+  // Sending an event id that is still queued is a no-op, so a redriven
+  // event that was also sent again is queued once (SQS standard queues do
+  // not deduplicate).
+  bool deduplicated_sends = false;
 };
 
 class ShareQueue {

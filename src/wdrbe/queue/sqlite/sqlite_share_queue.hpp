@@ -24,7 +24,14 @@ class SqliteShareQueue final : public ShareQueue {
                    RandomSource& random)
       : database_(std::move(database)), options_(options), clock_(clock), random_(random) {}
 
-  QueueCapabilities capabilities() const override { return {.exact_depth = true, .injected_clock = true}; }
+  QueueCapabilities capabilities() const override {
+    return {.exact_depth = true,
+            .injected_clock = true,
+            .detects_stale_handles = true,
+            .uncounted_release = true,
+            .full_failure_history = true,
+            .deduplicated_sends = true};
+  }
   Task<Status> Send(ShareEvent event, std::int64_t delay_ms = 0) override;
   Task<Result<std::vector<ShareDelivery>>> Receive(int max, std::int64_t visibility_ms) override;
   Task<Result<std::vector<AckResult>>> Delete(std::vector<std::string> receipt_handles) override;

@@ -60,7 +60,12 @@ OpenedBackend OpenSqlite(const testing::TempDir& dir, testing::FakeClock& clock,
 std::vector<BackendUnderTest> SqliteBackends() {
   return {BackendUnderTest{.name = "NormalSync",
                            .open = OpenSqlite,
-                           .queue_capabilities = {.exact_depth = true, .injected_clock = true},
+                           .queue_capabilities = {.exact_depth = true,
+                                                  .injected_clock = true,
+                                                  .detects_stale_handles = true,
+                                                  .uncounted_release = true,
+                                                  .full_failure_history = true,
+                                                  .deduplicated_sends = true},
                            .survives_reopen = true,
                            .atomic_share_sender = true,
                            .atomic_share_settler = true}};
