@@ -32,7 +32,8 @@ std::vector<BackendUnderTest> InMemoryBackends() {
                            .queue_capabilities = {.exact_depth = true, .injected_clock = true},
                            .survives_reopen = false,
                            .atomic_share_sender = false,
-                           .atomic_share_settler = false}};
+                           .atomic_share_settler = false,
+                           .markers_outlive_deliveries = true}};
 }
 
 }  // namespace

@@ -63,7 +63,8 @@ std::vector<BackendUnderTest> SqliteBackends() {
                            .queue_capabilities = {.exact_depth = true, .injected_clock = true},
                            .survives_reopen = true,
                            .atomic_share_sender = true,
-                           .atomic_share_settler = true}};
+                           .atomic_share_settler = true,
+                           .markers_outlive_deliveries = true}};
 }
 
 }  // namespace
