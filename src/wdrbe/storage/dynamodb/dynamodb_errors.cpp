@@ -24,8 +24,7 @@ Error StoreError(const aws::AwsError& error, std::string_view operation, std::st
       (error.code.empty() ? std::string("HTTP ") + std::to_string(error.http_status) : error.code) +
       (error.message.empty() ? "" : " (" + error.message + ")");
   if (error.retryable || error.throttling || error.http_status == 0 || error.http_status >= 500 ||
-      error.code == kCancelled || error.code == "TransactionConflictException" ||
-      error.code == "TransactionInProgressException") {
+      IsContention(error)) {
     return Error::Unavailable(detail);
   }
   return Error::Internal(detail);
@@ -57,7 +56,8 @@ CancellationKind ClassifyCancellation(const std::vector<std::string>& codes) {
 }
 
 bool IsContention(const aws::AwsError& error) {
-  if (error.code == "TransactionConflictException") return true;
+  if (error.code == "TransactionConflictException" || error.code == "TransactionInProgressException")
+    return true;
   if (error.code != kCancelled) return false;
   return ClassifyCancellation(CancellationCodes(error.message)) == CancellationKind::kContention;
 }

@@ -42,8 +42,9 @@ enum class CancellationKind {
 CancellationKind ClassifyCancellation(const std::vector<std::string>& codes);
 
 // True for errors that mean "another writer, try again": a cancelled
-// transaction of kContention, or TransactionConflictException on a
-// single-item write racing a transaction.
+// transaction of kContention, TransactionConflictException on a
+// single-item write racing a transaction, TransactionInProgressException
+// (the same request token still in flight).
 bool IsContention(const aws::AwsError& error);
 
 }  // namespace wdrbe::dynamodb

@@ -37,6 +37,21 @@ TEST(DynamoDbErrorsTest, ARefusedRequestIsInternalAndKeepsTheCodeForTheLogs) {
   EXPECT_NE(error.message.find("PutItem"), std::string::npos);
 }
 
+TEST(DynamoDbErrorsTest, ATransactionLostToOthersIsUnavailableAndOneRefusedIsInternal) {
+  EXPECT_EQ(StoreError(ServiceError(400, "TransactionCanceledException",
+                                    "Transaction cancelled, please refer cancellation reasons for specific "
+                                    "reasons [TransactionConflict, None]"),
+                       "TransactGetItems", "t")
+                .code,
+            ErrorCode::kUnavailable);
+  EXPECT_EQ(StoreError(ServiceError(400, "TransactionCanceledException",
+                                    "Transaction cancelled, please refer cancellation reasons for specific "
+                                    "reasons [None, ValidationError]"),
+                       "TransactWriteItems", "t")
+                .code,
+            ErrorCode::kInternal);
+}
+
 TEST(DynamoDbErrorsTest, CancellationCodesAreReadInRequestOrder) {
   EXPECT_EQ(CancellationCodes("Transaction cancelled, please refer cancellation reasons for specific "
                               "reasons [ConditionalCheckFailed, None]"),

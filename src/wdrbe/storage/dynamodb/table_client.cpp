@@ -1,5 +1,8 @@
 #include "wdrbe/storage/dynamodb/table_client.hpp"
 
+#include <boost/json/serialize.hpp>
+
+#include "wdrbe/base/crypto.hpp"
 #include "wdrbe/storage/dynamodb/attribute_value.hpp"
 #include "wdrbe/storage/dynamodb/dynamodb_errors.hpp"
 #include "wdrbe/storage/dynamodb/item_attributes.hpp"
@@ -10,6 +13,9 @@ namespace {
 // A TransactGetItems that keeps meeting transactions in flight gives up
 // after this many tries (each is a fresh consistent read).
 constexpr int kMaxReadTries = 8;
+
+// ClientRequestToken is 1-36 characters.
+constexpr std::size_t kRequestTokenLength = 32;
 
 std::optional<boost::json::object> ItemOf(const boost::json::value& response) {
   if (!response.is_object()) return std::nullopt;
@@ -80,7 +86,15 @@ Task<Result<WriteOutcome>> TableClient::Write(boost::json::array members) const 
   if (members.size() > kMaxTransactionMembers) {
     co_return Error::Internal("a DynamoDB transaction of more than 100 members");
   }
-  boost::json::object request{{"TransactItems", std::move(members)}};
+  // The token makes the client's retry of this very request (after a
+  // network failure, say, when the first attempt may have committed)
+  // answer as the first did instead of failing its own conditions. Each
+  // call has its own (the body and a count of this client's calls), so a
+  // later round is never taken for an earlier one.
+  const std::uint64_t call = writes_.fetch_add(1, std::memory_order_relaxed);
+  const std::string token = ToHex(Sha256(std::to_string(call) + "\n" + boost::json::serialize(members)))
+                                .substr(0, kRequestTokenLength);
+  boost::json::object request{{"TransactItems", std::move(members)}, {"ClientRequestToken", token}};
   Task<aws::AwsJsonOutcome> calling =
       clients_.Call(aws::AwsService::kDynamoDb, "TransactWriteItems", std::move(request));
   aws::AwsJsonOutcome outcome = co_await std::move(calling);

@@ -5,8 +5,10 @@
 // Thread-safe (AwsClients is); the references must outlive it.
 #pragma once
 
+#include <atomic>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,7 +48,8 @@ class TableClient {
   // collides with a transaction in flight is tried again.
   Task<Result<std::vector<std::optional<boost::json::object>>>> GetRows(std::vector<RowKey> keys) const;
 
-  // TransactWriteItems (1-100 members): all or nothing.
+  // TransactWriteItems (1-100 members): all or nothing. The client's own
+  // retries of the call are idempotent (ClientRequestToken).
   Task<Result<WriteOutcome>> Write(boost::json::array members) const;
 
   // Queries until `wanted` rows or the partition's end; every call asks
@@ -60,6 +63,7 @@ class TableClient {
  private:
   aws::AwsClients& clients_;
   const std::string table_;
+  mutable std::atomic<std::uint64_t> writes_{0};  // names each Write's request token
 };
 
 // The most a transaction may hold (DynamoDB's limit).
