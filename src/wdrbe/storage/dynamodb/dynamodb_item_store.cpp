@@ -1,10 +1,13 @@
 #include "wdrbe/storage/dynamodb/dynamodb_item_store.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <map>
 #include <optional>
 
@@ -21,6 +24,34 @@ Error TooMuchContention(const char* what) {
   return Error::Unavailable(std::string("DynamoDB: too much contention ") + what);
 }
 
+// The second round goes at once: a failed condition usually means the
+// state is decided now (the reload replays, or finds the conflict). Later
+// rounds wait a little longer each, so that writers who keep colliding (a
+// conflicting transaction, throttling) stop colliding.
+constexpr std::chrono::milliseconds kContentionPause{10};
+
+Task<void> PauseBeforeRound(int round) {
+  if (round < 2) co_return;
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, kContentionPause * (round - 1));
+  auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  (void)ec;
+}
+
+// Runs `make_round()` until a round decides (a value or an error), at most
+// kMaxWriteRounds times.
+template <typename T, typename MakeRound>
+Task<Result<T>> RunRounds(MakeRound make_round, const char* what) {
+  for (int round = 0; round < kMaxWriteRounds; ++round) {
+    Task<void> pause = PauseBeforeRound(round);
+    co_await std::move(pause);
+    Task<Round<T>> attempt = make_round();
+    Round<T> result = co_await std::move(attempt);
+    if (!result.ok()) co_return result.error();
+    if (*result) co_return std::move(**result);
+  }
+  co_return TooMuchContention(what);
+}
+
 // co_spawn hands results over in a default-constructed slot, which Result lacks.
 template <typename T>
 Task<std::optional<T>> InSlot(Task<T> task) {
@@ -33,13 +64,9 @@ DynamoDbItemStore::DynamoDbItemStore(aws::AwsClients& clients, std::string table
     : table_(clients, std::move(table_name)) {}
 
 Task<Result<CreateItemResult>> DynamoDbItemStore::CreateItem(CreateItemCommand command) {
-  for (int round = 0; round < kMaxWriteRounds; ++round) {
-    Task<Round<CreateItemResult>> attempt = CreateRound(table_, command);
-    Round<CreateItemResult> result = co_await std::move(attempt);
-    if (!result.ok()) co_return result.error();
-    if (*result) co_return std::move(**result);
-  }
-  co_return TooMuchContention("creating an item");
+  auto make_round = [this, &command] { return CreateRound(table_, command); };
+  Task<Result<CreateItemResult>> rounds = RunRounds<CreateItemResult>(make_round, "creating an item");
+  co_return co_await std::move(rounds);
 }
 
 Task<Result<Item>> DynamoDbItemStore::GetItem(std::string item_id) {
@@ -54,23 +81,16 @@ Task<Result<Item>> DynamoDbItemStore::GetItem(std::string item_id) {
 
 Task<Result<Item>> DynamoDbItemStore::UpdateItem(std::string user_id, std::string item_id, ItemPatch patch,
                                                  std::int64_t now_ms) {
-  for (int round = 0; round < kMaxWriteRounds; ++round) {
-    Task<Round<Item>> attempt = UpdateRound(table_, user_id, item_id, patch, now_ms);
-    Round<Item> result = co_await std::move(attempt);
-    if (!result.ok()) co_return result.error();
-    if (*result) co_return std::move(**result);
-  }
-  co_return TooMuchContention("updating an item");
+  auto make_round = [&, this] { return UpdateRound(table_, user_id, item_id, patch, now_ms); };
+  Task<Result<Item>> rounds = RunRounds<Item>(make_round, "updating an item");
+  co_return co_await std::move(rounds);
 }
 
 Task<Status> DynamoDbItemStore::DeleteItem(std::string user_id, std::string item_id) {
-  for (int round = 0; round < kMaxWriteRounds; ++round) {
-    Task<Round<bool>> attempt = DeleteRound(table_, user_id, item_id);
-    Round<bool> result = co_await std::move(attempt);
-    if (!result.ok()) co_return result.error();
-    if (*result) co_return Status::Ok();
-  }
-  co_return TooMuchContention("deleting an item");
+  auto make_round = [&, this] { return DeleteRound(table_, user_id, item_id); };
+  Task<Result<bool>> rounds = RunRounds<bool>(make_round, "deleting an item");
+  Result<bool> deleted = co_await std::move(rounds);
+  co_return deleted.status();
 }
 
 Task<Result<ItemPage>> DynamoDbItemStore::ListItems(ListItemsQuery query) {
@@ -118,13 +138,9 @@ Task<Result<ActivityPage>> DynamoDbItemStore::ListActivities(ListActivitiesQuery
 }
 
 Task<Result<ShareAdmission>> DynamoDbItemStore::AdmitShare(AdmitShareCommand command) {
-  for (int round = 0; round < kMaxWriteRounds; ++round) {
-    Task<Round<ShareAdmission>> attempt = AdmitShareRound(table_, command);
-    Round<ShareAdmission> result = co_await std::move(attempt);
-    if (!result.ok()) co_return result.error();
-    if (*result) co_return std::move(**result);
-  }
-  co_return TooMuchContention("admitting a share");
+  auto make_round = [this, &command] { return AdmitShareRound(table_, command); };
+  Task<Result<ShareAdmission>> rounds = RunRounds<ShareAdmission>(make_round, "admitting a share");
+  co_return co_await std::move(rounds);
 }
 
 Task<Status> DynamoDbItemStore::CompleteShareKey(std::string user_id, std::string idempotency_key) {
@@ -139,6 +155,8 @@ Task<Status> DynamoDbItemStore::CompleteShareKey(std::string user_id, std::strin
       {"ExpressionAttributeNames", std::move(names)},
       {"ExpressionAttributeValues", boost::json::object{{":completed", BoolValue(true)}}}};
   for (int round = 0; round < kMaxWriteRounds; ++round) {
+    Task<void> pause = PauseBeforeRound(round);
+    co_await std::move(pause);
     Task<aws::AwsJsonOutcome> calling =
         table_.clients().Call(aws::AwsService::kDynamoDb, "UpdateItem", request);
     aws::AwsJsonOutcome outcome = co_await std::move(calling);
@@ -151,13 +169,9 @@ Task<Status> DynamoDbItemStore::CompleteShareKey(std::string user_id, std::strin
 }
 
 Task<Result<ShareApplication>> DynamoDbItemStore::ApplyShare(ApplyShareCommand command) {
-  for (int round = 0; round < kMaxWriteRounds; ++round) {
-    Task<Round<ShareApplication>> attempt = ApplyShareRound(table_, command);
-    Round<ShareApplication> result = co_await std::move(attempt);
-    if (!result.ok()) co_return result.error();
-    if (*result) co_return **result;
-  }
-  co_return TooMuchContention("applying a share");
+  auto make_round = [this, &command] { return ApplyShareRound(table_, command); };
+  Task<Result<ShareApplication>> rounds = RunRounds<ShareApplication>(make_round, "applying a share");
+  co_return co_await std::move(rounds);
 }
 
 Task<std::vector<Result<ShareApplication>>> DynamoDbItemStore::ApplyInOrder(

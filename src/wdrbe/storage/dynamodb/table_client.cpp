@@ -3,7 +3,6 @@
 #include <boost/json/serialize.hpp>
 
 #include "wdrbe/base/crypto.hpp"
-#include "wdrbe/storage/dynamodb/attribute_value.hpp"
 #include "wdrbe/storage/dynamodb/dynamodb_errors.hpp"
 #include "wdrbe/storage/dynamodb/item_attributes.hpp"
 
@@ -105,24 +104,10 @@ Task<Result<WriteOutcome>> TableClient::Write(boost::json::array members) const 
 
 Task<Result<std::vector<boost::json::object>>> TableClient::QueryNewestFirst(IndexQuery query) const {
   std::vector<boost::json::object> rows;
-  boost::json::object names{{"#pk", query.index.pk}};
-  boost::json::object values{{":pk", StringValue(query.pk)}};
-  std::string key_condition = "#pk = :pk";
-  if (query.sort_key_before) {
-    key_condition += " AND #sk < :before";
-    names["#sk"] = query.index.sk;
-    values[":before"] = StringValue(*query.sort_key_before);
-  }
   std::optional<boost::json::object> start_key;
   while (static_cast<int>(rows.size()) < query.wanted) {
-    boost::json::object request{{"TableName", table_},
-                                {"IndexName", query.index.name},
-                                {"KeyConditionExpression", key_condition},
-                                {"ExpressionAttributeNames", names},
-                                {"ExpressionAttributeValues", values},
-                                {"ScanIndexForward", false},
-                                {"Limit", query.wanted - static_cast<int>(rows.size())}};
-    if (start_key) request["ExclusiveStartKey"] = *start_key;
+    boost::json::object request =
+        IndexQueryRequest(table_, query, query.wanted - static_cast<int>(rows.size()), start_key);
     Task<Result<boost::json::object>> calling = Call("Query", std::move(request));
     Result<boost::json::object> page = co_await std::move(calling);
     if (!page.ok()) co_return page.error();

@@ -16,6 +16,7 @@
 #include "wdrbe/aws/aws_clients.hpp"
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/base/task.hpp"
+#include "wdrbe/storage/dynamodb/index_query.hpp"
 #include "wdrbe/storage/dynamodb/table_layout.hpp"
 
 namespace wdrbe::dynamodb {
@@ -23,14 +24,6 @@ namespace wdrbe::dynamodb {
 enum class WriteOutcome {
   kCommitted,
   kContended,  // a condition failed or another transaction was in the way: nothing was written
-};
-
-// A Query of one index partition, newest first, strictly before a bound.
-struct IndexQuery {
-  IndexSpec index;
-  std::string pk;
-  std::optional<std::string> sort_key_before;  // none: from the newest
-  int wanted = 1;                              // stop once this many rows are read
 };
 
 class TableClient {
