@@ -51,6 +51,19 @@ Task<Result<LoadedCreateState>> LoadCreateState(const TableClient& table, const 
   co_return loaded;
 }
 
+// The item as stored, if `user_id` may change it (CheckOwnerAccess).
+Task<Result<StoredItem>> LoadForOwner(const TableClient& table, const std::string& user_id,
+                                      const std::string& item_id) {
+  Task<Result<std::optional<boost::json::object>>> getting = table.GetRow(ItemMetadataKey(item_id));
+  Result<std::optional<boost::json::object>> row = co_await std::move(getting);
+  if (!row.ok()) co_return row.error();
+  Result<std::optional<StoredItem>> stored = ReadOptionalItem(*row);
+  if (!stored.ok()) co_return stored.error();
+  if (!*stored) co_return Error::NotFound("item not found");
+  if (Status access = CheckOwnerAccess((*stored)->item, user_id); !access.ok()) co_return access.error();
+  co_return std::move(**stored);
+}
+
 }  // namespace
 
 Task<Round<CreateItemResult>> CreateRound(const TableClient& table, const CreateItemCommand& command) {
@@ -75,23 +88,16 @@ Task<Round<CreateItemResult>> CreateRound(const TableClient& table, const Create
                                                *command.idempotency_key, *plan->remember_key),
                                 IdempotencyRowIsAsLoaded(loaded->key_record.stored_created_at_ms)));
   }
-  Task<Result<WriteOutcome>> writing = table.Write(std::move(members));
-  Result<WriteOutcome> written = co_await std::move(writing);
-  if (!written.ok()) co_return written.error();
-  if (*written == WriteOutcome::kContended) co_return Contended<CreateItemResult>();
-  co_return std::optional<CreateItemResult>(std::move(plan->result));
+  Task<Round<CreateItemResult>> committing = Commit(table, std::move(members), std::move(plan->result));
+  co_return co_await std::move(committing);
 }
 
 Task<Round<Item>> UpdateRound(const TableClient& table, const std::string& user_id,
                               const std::string& item_id, const ItemPatch& patch, std::int64_t now_ms) {
-  Task<Result<std::optional<boost::json::object>>> getting = table.GetRow(ItemMetadataKey(item_id));
-  Result<std::optional<boost::json::object>> row = co_await std::move(getting);
-  if (!row.ok()) co_return row.error();
-  Result<std::optional<StoredItem>> stored = ReadOptionalItem(*row);
+  Task<Result<StoredItem>> loading = LoadForOwner(table, user_id, item_id);
+  Result<StoredItem> stored = co_await std::move(loading);
   if (!stored.ok()) co_return stored.error();
-  if (!*stored) co_return Error::NotFound("item not found");
-  const Item& before = (*stored)->item;
-  if (Status access = CheckOwnerAccess(before, user_id); !access.ok()) co_return access.error();
+  const Item& before = stored->item;
   Item updated = before;
   patch.ApplyTo(updated.fields);
   if (updated.fields == before.fields) co_return std::optional<Item>(std::move(updated));  // nothing to write
@@ -99,33 +105,23 @@ Task<Round<Item>> UpdateRound(const TableClient& table, const std::string& user_
 
   boost::json::array members;
   members.push_back(
-      PutMember(table.table(), ItemMetadataRow(updated, (*stored)->version + 1), ItemIsAsLoaded(*stored)));
+      PutMember(table.table(), ItemMetadataRow(updated, stored->version + 1), ItemIsAsLoaded(*stored)));
   members.push_back(PutMember(table.table(), UserItemRow(updated)));
-  Task<Result<WriteOutcome>> writing = table.Write(std::move(members));
-  Result<WriteOutcome> written = co_await std::move(writing);
-  if (!written.ok()) co_return written.error();
-  if (*written == WriteOutcome::kContended) co_return Contended<Item>();
-  co_return std::optional<Item>(std::move(updated));
+  Task<Round<Item>> committing = Commit(table, std::move(members), std::move(updated));
+  co_return co_await std::move(committing);
 }
 
 Task<Round<bool>> DeleteRound(const TableClient& table, const std::string& user_id,
                               const std::string& item_id) {
-  Task<Result<std::optional<boost::json::object>>> getting = table.GetRow(ItemMetadataKey(item_id));
-  Result<std::optional<boost::json::object>> row = co_await std::move(getting);
-  if (!row.ok()) co_return row.error();
-  Result<std::optional<StoredItem>> stored = ReadOptionalItem(*row);
+  Task<Result<StoredItem>> loading = LoadForOwner(table, user_id, item_id);
+  Result<StoredItem> stored = co_await std::move(loading);
   if (!stored.ok()) co_return stored.error();
-  if (!*stored) co_return Error::NotFound("item not found");
-  if (Status access = CheckOwnerAccess((*stored)->item, user_id); !access.ok()) co_return access.error();
 
   boost::json::array members;
   members.push_back(DeleteMember(table.table(), ItemMetadataKey(item_id), ItemIsAsLoaded(*stored)));
   members.push_back(DeleteMember(table.table(), UserItemKey(user_id, item_id)));
-  Task<Result<WriteOutcome>> writing = table.Write(std::move(members));
-  Result<WriteOutcome> written = co_await std::move(writing);
-  if (!written.ok()) co_return written.error();
-  if (*written == WriteOutcome::kContended) co_return Contended<bool>();
-  co_return std::optional<bool>(true);
+  Task<Round<bool>> committing = Commit(table, std::move(members), true);
+  co_return co_await std::move(committing);
 }
 
 }  // namespace wdrbe::dynamodb

@@ -38,11 +38,8 @@ Task<Round<ShareAdmission>> AdmitShareRound(const TableClient& table, const Admi
                                              *command.idempotency_key, *plan->remember_key),
                               IdempotencyRowIsAsLoaded(record.stored_created_at_ms)));
   members.push_back(CheckMember(table.table(), ItemMetadataKey(command.item_id), ItemIsAsLoaded(*item)));
-  Task<Result<WriteOutcome>> writing = table.Write(std::move(members));
-  Result<WriteOutcome> written = co_await std::move(writing);
-  if (!written.ok()) co_return written.error();
-  if (*written == WriteOutcome::kContended) co_return Contended<ShareAdmission>();
-  co_return std::optional<ShareAdmission>(std::move(plan->admission));
+  Task<Round<ShareAdmission>> committing = Commit(table, std::move(members), std::move(plan->admission));
+  co_return co_await std::move(committing);
 }
 
 Task<Round<ShareApplication>> ApplyShareRound(const TableClient& table, const ApplyShareCommand& command) {
@@ -75,11 +72,8 @@ Task<Round<ShareApplication>> ApplyShareRound(const TableClient& table, const Ap
     members.push_back(CheckMember(table.table(), item_key, ItemIsAsLoaded(*item)));
   }
   if (plan.activity) members.push_back(PutMember(table.table(), ActivityRow(*plan.activity)));
-  Task<Result<WriteOutcome>> writing = table.Write(std::move(members));
-  Result<WriteOutcome> written = co_await std::move(writing);
-  if (!written.ok()) co_return written.error();
-  if (*written == WriteOutcome::kContended) co_return Contended<ShareApplication>();
-  co_return std::optional<ShareApplication>(plan.outcome);
+  Task<Round<ShareApplication>> committing = Commit(table, std::move(members), plan.outcome);
+  co_return co_await std::move(committing);
 }
 
 }  // namespace wdrbe::dynamodb

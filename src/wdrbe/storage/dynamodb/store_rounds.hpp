@@ -5,6 +5,7 @@
 // written); DynamoDbItemStore then runs another round.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,18 @@ using Round = Result<std::optional<T>>;
 template <typename T>
 Round<T> Contended() {
   return std::optional<T>();
+}
+
+// The end of every round: writes `members` in one transaction and answers
+// `decided` if they committed, Contended if another writer changed what
+// the decision read.
+template <typename T>
+Task<Round<T>> Commit(const TableClient& table, boost::json::array members, T decided) {
+  Task<Result<WriteOutcome>> writing = table.Write(std::move(members));
+  Result<WriteOutcome> written = co_await std::move(writing);
+  if (!written.ok()) co_return written.error();
+  if (*written == WriteOutcome::kContended) co_return Contended<T>();
+  co_return std::optional<T>(std::move(decided));
 }
 
 // Reads: one TransactGetItems of the key record and the item (GetItem
