@@ -1,17 +1,22 @@
-// Setting up and checking the store's table on DynamoDB Local, and what the
-// store answers when its table is missing.
+// Setting up and checking the store's table on DynamoDB Local, what the
+// store answers when its table is missing, and the shape of the engine's
+// cancelled transactions that the store relies on.
 #include <gtest/gtest.h>
 
 #include <boost/json/object.hpp>
 #include <string>
+#include <vector>
 
 #include "aws/dynamodb_test_clients.hpp"
 #include "contract/contract_assertions.hpp"
 #include "testing/aws_local_engines.hpp"
 #include "testing/run_task.hpp"
+#include "wdrbe/storage/dynamodb/dynamodb_errors.hpp"
 #include "wdrbe/storage/dynamodb/dynamodb_item_store.hpp"
+#include "wdrbe/storage/dynamodb/item_attributes.hpp"
 #include "wdrbe/storage/dynamodb/table_layout.hpp"
 #include "wdrbe/storage/dynamodb/table_setup.hpp"
+#include "wdrbe/storage/dynamodb/transact_items.hpp"
 
 namespace wdrbe::dynamodb {
 namespace {
@@ -84,6 +89,26 @@ TEST(DynamoDbTableEngineTest, ATableWithoutTheIndexesIsRefusedByBothSetupAndChec
   EXPECT_NE(ensured.error().message.find("GSI1"), std::string::npos) << ensured.error().message;
   ASSERT_TRUE(FailedWith(checked, ErrorCode::kUnavailable));
   EXPECT_NE(checked.error().message.find("GSI1"), std::string::npos);
+}
+
+// The client layer keeps the error's message, not its CancellationReasons:
+// the message must list the reasons' codes in member order.
+TEST(DynamoDbTableEngineTest, ACancelledTransactionListsItsReasonsCodesInMemberOrder) {
+  const std::string table = testing::NewTable("cancel");
+  boost::json::array members;
+  members.push_back(PutMember(table, KeyAttributes(RowKey{"A", "B"})));
+  members.push_back(CheckMember(table, RowKey{"C", "D"}, RowPresent()));
+  boost::json::object request{{"TransactItems", std::move(members)}};
+
+  aws::AwsJsonOutcome cancelled =
+      RunTask(testing::EngineClients().Call(aws::AwsService::kDynamoDb, "TransactWriteItems", request));
+
+  ASSERT_FALSE(cancelled.ok());
+  EXPECT_EQ(cancelled.error().code, "TransactionCanceledException");
+  EXPECT_EQ(CancellationCodes(cancelled.error().message),
+            (std::vector<std::string>{"None", "ConditionalCheckFailed"}))
+      << cancelled.error().message;
+  EXPECT_TRUE(IsContention(cancelled.error()));
 }
 
 TEST(DynamoDbTableEngineTest, TheStoreOnAMissingTableIsUnavailableAndSaysToRunSetup) {
