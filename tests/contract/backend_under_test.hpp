@@ -54,6 +54,12 @@ struct BackendUnderTest {
   // `open` sets OpenedBackend::sender and OpenedBackend::settler.
   bool atomic_share_sender = false;
   bool atomic_share_settler = false;
+  // The store keeps an applied event's marker for as long as the event can
+  // still be delivered, however late (the embedded store sees its own queue
+  // and dead letters). A store apart from its queue keeps markers for a
+  // fixed retention instead (DynamoDB: a TTL), so an event that comes back
+  // after it (a dead letter redriven a month later) would apply again.
+  bool markers_outlive_deliveries = false;
 };
 
 inline void PrintTo(const BackendUnderTest& backend, std::ostream* os) { *os << backend.name; }
@@ -79,6 +85,10 @@ inline bool HasDeduplicatedSends(const BackendUnderTest& b) {
 inline bool SurvivesReopen(const BackendUnderTest& b) { return b.survives_reopen; }
 inline bool HasAtomicShareSender(const BackendUnderTest& b) { return b.atomic_share_sender; }
 inline bool HasAtomicShareSettler(const BackendUnderTest& b) { return b.atomic_share_settler; }
+// Late redeliveries need the injected clock to be late at all.
+inline bool SurvivesLateRedelivery(const BackendUnderTest& b) {
+  return b.queue_capabilities.injected_clock && b.markers_outlive_deliveries;
+}
 
 inline std::vector<BackendUnderTest> BackendsWhere(const std::vector<BackendUnderTest>& backends,
                                                    bool (*declares)(const BackendUnderTest&)) {

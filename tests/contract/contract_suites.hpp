@@ -47,6 +47,10 @@ class ItemStoreFilterTest : public ContractTest {
 class ShareQueueTimingTest : public ContractTest {};
 class DeadLetterTimingTest : public ContractTest {};
 
+// Run only where the queue follows the injected clock and the store keeps
+// applied markers while their events can come back (dead_letter_suite.hpp).
+class LateRedeliveryTest : public ContractTest {};
+
 // Run only where Depth() is exact (share_queue_suite.hpp, dead_letter_suite.hpp).
 class QueueDepthTest : public ContractTest {};
 
@@ -87,6 +91,7 @@ class AtomicShareSettlerTest : public ContractTest {};
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, SharePipelineTest, AnyBackend, backends);                       \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTimingTest, HasInjectedClock, backends);              \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterTimingTest, HasInjectedClock, backends);              \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, LateRedeliveryTest, SurvivesLateRedelivery, backends); \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, QueueDepthTest, HasExactDepth, backends);                       \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueStaleHandleTest, DetectsStaleHandles, backends);      \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueUncountedReleaseTest, HasUncountedRelease, backends); \

@@ -278,7 +278,7 @@ TEST_P(DeadLetterQueueTest, ARedriveOfAnEventThatWasAppliedChangesNothingWhenHan
 // may still be delivered" can keep these redeliveries harmless.
 inline constexpr std::int64_t kLongAfterAnyMarkerRetentionMs = 30LL * 24 * 60 * 60 * 1000;
 
-TEST_P(DeadLetterTimingTest, AnAppliedEventRedrivenLongAfterwardsIsStillAppliedOnce) {
+TEST_P(LateRedeliveryTest, AnAppliedEventRedrivenLongAfterwardsIsStillAppliedOnce) {
   MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
   MustCreate(NewItem(kAlice, "itm_b", EveryField(), kT0));
   UlidGenerator ids(clock_, random_);
@@ -312,7 +312,7 @@ TEST_P(DeadLetterTimingTest, AnAppliedEventRedrivenLongAfterwardsIsStillAppliedO
   EXPECT_EQ(MustGet("itm_b").shared_count, 4);
 }
 
-TEST_P(DeadLetterTimingTest, AnAppliedEventRetriedLongAfterwardsIsStillAppliedOnce) {
+TEST_P(LateRedeliveryTest, AnAppliedEventRetriedLongAfterwardsIsStillAppliedOnce) {
   MustCreate(NewItem(kAlice, "itm_a", EveryField(), kT0));
   MustCreate(NewItem(kAlice, "itm_b", EveryField(), kT0));
   UlidGenerator ids(clock_, random_);

@@ -37,7 +37,8 @@ std::vector<BackendUnderTest> InMemoryBackends() {
                                                   .deduplicated_sends = true},
                            .survives_reopen = false,
                            .atomic_share_sender = false,
-                           .atomic_share_settler = false}};
+                           .atomic_share_settler = false,
+                           .markers_outlive_deliveries = true}};
 }
 
 }  // namespace

@@ -68,7 +68,8 @@ std::vector<BackendUnderTest> SqliteBackends() {
                                                   .deduplicated_sends = true},
                            .survives_reopen = true,
                            .atomic_share_sender = true,
-                           .atomic_share_settler = true}};
+                           .atomic_share_settler = true,
+                           .markers_outlive_deliveries = true}};
 }
 
 }  // namespace
