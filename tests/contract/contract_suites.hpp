@@ -91,7 +91,7 @@ class AtomicShareSettlerTest : public ContractTest {};
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, SharePipelineTest, AnyBackend, backends);                       \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTimingTest, HasInjectedClock, backends);              \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterTimingTest, HasInjectedClock, backends);              \
-  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, LateRedeliveryTest, SurvivesLateRedelivery, backends); \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, LateRedeliveryTest, SurvivesLateRedelivery, backends);          \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, QueueDepthTest, HasExactDepth, backends);                       \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueStaleHandleTest, DetectsStaleHandles, backends);      \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueUncountedReleaseTest, HasUncountedRelease, backends); \

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -24,6 +25,11 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "testing/run_task.hpp"
+#include "wdrbe/aws/aws_clients.hpp"
+#include "wdrbe/base/clock.hpp"
+#include "wdrbe/base/random.hpp"
 
 #ifndef WDRBE_SOURCE_DIR
 #error "WDRBE_SOURCE_DIR must name the source tree (where .aws-local/ and tools/aws-local/ are)"
@@ -163,6 +169,7 @@ AwsLocalEngines& AwsLocalEngines::Get() {
       engines.Start();
     }
     ready = true;
+    CleanUpAtExit(engines.Env());
     return engines;
   } catch (const std::exception& error) {
     failure = error.what();
@@ -265,6 +272,70 @@ aws::Environment::Variables AwsLocalEngines::Variables() const {
           {"AWS_EC2_METADATA_DISABLED", "true"},
           {"AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint_},
           {"AWS_ENDPOINT_URL_SQS", sqs_endpoint_}};
+}
+
+namespace {
+
+// Names of what a call lists, across pages: ListTables' TableNames, ListQueues' QueueUrls.
+std::vector<std::string> ListAll(aws::AwsClients& clients, aws::AwsService service) {
+  std::vector<std::string> names;
+  boost::json::object request;
+  for (int page = 0; page < 1000; ++page) {
+    const bool tables = service == aws::AwsService::kDynamoDb;
+    aws::AwsJsonOutcome listed =
+        RunTask(clients.Call(service, tables ? "ListTables" : "ListQueues", request));
+    if (!listed.ok() || !listed.value().is_object()) break;
+    const boost::json::object& answer = listed.value().as_object();
+    if (const auto* list = answer.if_contains(tables ? "TableNames" : "QueueUrls");
+        list && list->is_array()) {
+      for (const auto& name : list->as_array()) {
+        if (name.is_string()) names.emplace_back(name.as_string());
+      }
+    }
+    const auto* next = answer.if_contains(tables ? "LastEvaluatedTableName" : "NextToken");
+    if (next == nullptr || !next->is_string()) break;
+    request[tables ? "ExclusiveStartTableName" : "NextToken"] = *next;
+  }
+  return names;
+}
+
+std::mutex cleanup_mutex;
+std::vector<aws::Environment>* cleanup_targets = nullptr;  // guarded by cleanup_mutex
+
+void DeleteWhatThisProcessMade() {
+  const std::lock_guard lock(cleanup_mutex);
+  if (cleanup_targets == nullptr) return;
+  const std::string mark = "-" + std::to_string(::getpid()) + "-";
+  SystemClock clock;
+  SecureRandom random;
+  for (const aws::Environment& env : *cleanup_targets) {
+    auto clients = aws::AwsClients::Create(env, clock, random, aws::AwsClientsOptions{.io_threads = 1});
+    if (!clients.ok()) continue;
+    for (const std::string& table : ListAll(**clients, aws::AwsService::kDynamoDb)) {
+      if (table.find(mark) == std::string::npos) continue;
+      (void)RunTask((*clients)->Call(aws::AwsService::kDynamoDb, "DeleteTable", {{"TableName", table}}));
+    }
+    for (const std::string& url : ListAll(**clients, aws::AwsService::kSqs)) {
+      if (url.substr(url.rfind('/') + 1).find(mark) == std::string::npos) continue;
+      (void)RunTask((*clients)->Call(aws::AwsService::kSqs, "DeleteQueue", {{"QueueUrl", url}}));
+    }
+  }
+  delete cleanup_targets;
+  cleanup_targets = nullptr;
+}
+
+}  // namespace
+
+void AwsLocalEngines::CleanUpAtExit(aws::Environment env) {
+  const std::lock_guard lock(cleanup_mutex);
+  if (cleanup_targets == nullptr) {
+    cleanup_targets = new std::vector<aws::Environment>();
+    // OpenSSL cleans itself up at exit, in an exit handler of its own that it
+    // registers when first initialised; initialised now, it runs after ours.
+    OPENSSL_init_ssl(0, nullptr);
+    std::atexit(DeleteWhatThisProcessMade);
+  }
+  cleanup_targets->push_back(std::move(env));
 }
 
 std::string AwsLocalEngines::UniqueName(std::string_view prefix) {

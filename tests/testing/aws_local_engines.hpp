@@ -42,6 +42,12 @@ class AwsLocalEngines {
   // binaries running at once.
   static std::string UniqueName(std::string_view prefix);
 
+  // Deletes, when this process exits, every table and queue on the engines
+  // of `env` whose name holds "-{pid}-" (UniqueName's, and whatever else a
+  // test names so): the engines serve a whole CTest run, and DynamoDB Local
+  // slows down badly as tables pile up. Safe to call more than once.
+  static void CleanUpAtExit(aws::Environment env);
+
   ~AwsLocalEngines();
   AwsLocalEngines(const AwsLocalEngines&) = delete;
   AwsLocalEngines& operator=(const AwsLocalEngines&) = delete;

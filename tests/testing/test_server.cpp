@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "testing/aws_test_backend.hpp"
+
 #ifndef WDRBE_BINARY
 #error "WDRBE_BINARY must name the wdrbe executable"
 #endif
@@ -144,10 +146,38 @@ ExitStatus WaitForChild(pid_t pid, std::chrono::steady_clock::duration deadline)
 }
 
 std::vector<std::string> ServeArguments(const ServerOptions& options, const std::filesystem::path& data_dir) {
-  std::vector<std::string> argv = {WDRBE_BINARY,   "serve",      "--listen",
-                                   options.listen, "--data-dir", data_dir.string()};
+  std::vector<std::string> argv = {WDRBE_BINARY,   options.command, "--listen",
+                                   options.listen, "--data-dir",    data_dir.string()};
+  if (OnAwsTestBackend()) {
+    const AwsTestTarget aws = AwsTestTargetFor(data_dir);
+    argv.insert(argv.end(), aws.args.begin(), aws.args.end());
+  }
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   return argv;
+}
+
+// The engines' variables first, so that a test's own extras win.
+std::vector<std::pair<std::string, std::string>> WithAwsEnvironment(
+    const std::filesystem::path& data_dir, const std::vector<std::pair<std::string, std::string>>& extra) {
+  if (!OnAwsTestBackend()) return extra;
+  std::vector<std::pair<std::string, std::string>> env = AwsTestTargetFor(data_dir).env;
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+// On the AWS test backend, a `serve`, `worker` or `dlq` command that names
+// a --data-dir works on that directory's table and queues.
+void AddAwsTarget(std::vector<std::string>& argv, std::vector<std::pair<std::string, std::string>>& env) {
+  if (!OnAwsTestBackend() || argv.size() < 2) return;
+  const std::string& command = argv[1];
+  if (command != "serve" && command != "worker" && command != "dlq") return;
+  for (std::size_t i = 2; i + 1 < argv.size(); ++i) {
+    if (argv[i] != "--data-dir") continue;
+    const AwsTestTarget aws = AwsTestTargetFor(argv[i + 1]);
+    argv.insert(argv.begin() + 2, aws.args.begin(), aws.args.end());
+    env.insert(env.begin(), aws.env.begin(), aws.env.end());
+    return;
+  }
 }
 
 }  // namespace
@@ -188,7 +218,8 @@ void TestServer::Launch() {
   stderr_path_ = log_dir_.path() / ("stderr-" + std::to_string(generation_) + ".log");
   port_ = 0;
   last_exit_ = ExitStatus{};
-  pid_ = Spawn(ServeArguments(options_, data_dir_), ChildEnvironment(options_.jwt_secret, options_.extra_env),
+  pid_ = Spawn(ServeArguments(options_, data_dir_),
+               ChildEnvironment(options_.jwt_secret, WithAwsEnvironment(data_dir_, options_.extra_env)),
                stdout_path_, stderr_path_);
 
   static const std::regex kListening(R"(listening on (https?)://([0-9.]+):([0-9]+))");
@@ -270,9 +301,11 @@ ProcessOutcome RunToExit(const std::vector<std::string>& args, const std::option
   TempDir logs;
   std::vector<std::string> argv = {WDRBE_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::pair<std::string, std::string>> env = extra_env;
+  AddAwsTarget(argv, env);
   const std::filesystem::path out = logs.path() / "stdout.log";
   const std::filesystem::path err = logs.path() / "stderr.log";
-  const pid_t pid = Spawn(std::move(argv), ChildEnvironment(jwt_secret, extra_env), out, err);
+  const pid_t pid = Spawn(std::move(argv), ChildEnvironment(jwt_secret, env), out, err);
   ProcessOutcome outcome;
   outcome.status = WaitForChild(pid, deadline);
   outcome.output = ReadFile(out) + ReadFile(err);

@@ -2,6 +2,7 @@
 // loopback port chosen by the kernel, with a data directory of its own.
 //
 // Start() runs `wdrbe serve --listen 127.0.0.1:0 --data-dir DIR [args...]`
+// (or `wdrbe worker ...`)
 // with WDRBE_JWT_SECRET set to kTestJwtSecret (unless told otherwise) and
 // every other WDRBE_* variable of the test's own environment removed, so a
 // developer's shell cannot change what the tests see. The child's stdout and
@@ -46,6 +47,8 @@ struct ServerOptions {
   std::optional<std::string> jwt_secret = std::string(kTestJwtSecret);
   std::vector<std::string> extra_args;
   std::vector<std::pair<std::string, std::string>> extra_env;
+  // The subcommand: "serve", or "worker" (the share worker alone).
+  std::string command = "serve";
 };
 
 // How a child process ended.

@@ -34,6 +34,18 @@ http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& acti
   return router;
 }
 
+http::Router BuildWorkerRoutes(OpsApi& ops, MetricsOnMainListener metrics) {
+  http::Router router;
+  router.Add(http::Verb::get, "/healthz", http::Access::kPublic, Bind(&ops, &OpsApi::Healthz));
+  router.Add(http::Verb::get, "/readyz", http::Access::kPublic, Bind(&ops, &OpsApi::Readyz));
+  if (metrics != MetricsOnMainListener::kNone) {
+    const auto access =
+        metrics == MetricsOnMainListener::kPublic ? http::Access::kPublic : http::Access::kLoopback;
+    router.Add(http::Verb::get, "/metrics", access, Bind(&ops, &OpsApi::Metrics));
+  }
+  return router;
+}
+
 http::Router BuildMetricsRoutes(OpsApi& ops) {
   http::Router router;
   router.Add(http::Verb::get, "/metrics", http::Access::kPublic, Bind(&ops, &OpsApi::Metrics));

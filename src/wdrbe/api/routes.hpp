@@ -20,6 +20,10 @@ enum class MetricsOnMainListener {
 http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops,
                          MetricsOnMainListener metrics);
 
+// The routes of `wdrbe worker` (the share worker alone): GET /healthz,
+// /readyz and, as for `serve`, /metrics.
+http::Router BuildWorkerRoutes(OpsApi& ops, MetricsOnMainListener metrics);
+
 // The routes of a separate metrics listener: GET /metrics and /healthz.
 http::Router BuildMetricsRoutes(OpsApi& ops);
 

@@ -56,7 +56,6 @@ struct App::Parts {
   // First, so that they are destroyed last: everything else may log or count.
   std::unique_ptr<obs::Logger> logger;
   std::unique_ptr<obs::ServiceMetrics> metrics;
-  std::filesystem::path data_dir;
   SystemClock clock;
   SecureRandom random;
   obs::TraceIdRandom trace_random{random};
@@ -74,6 +73,7 @@ struct App::Parts {
   std::unique_ptr<ShareEventHandler> share_handler;
   std::unique_ptr<ShareWorker> worker;
   bool worker_enabled = true;
+  bool worker_only = false;  // `wdrbe worker`: no API routes
   std::unique_ptr<ItemService> item_service;
   std::unique_ptr<ShareService> share_service;
   std::unique_ptr<ActivityFeed> activity_feed;
@@ -97,6 +97,8 @@ struct App::Parts {
   Status WireVerifier(const JwtConfig& jwt);
   // The domain services and the share worker over the backend's ports.
   void WireServices(const ServeConfig& config, std::shared_ptr<const FaultInjector> faults);
+  // Bearer tokens checked by `verifier`; none accepted by the worker alone.
+  http::Authenticator Authenticator() const;
   // The API handlers, the routes and the dispatchers.
   void WireHttp(const ServeConfig& config, const ValidServeConfig& flags);
   // The listeners (the only step of the three that can fail).
@@ -124,13 +126,18 @@ Result<std::unique_ptr<App>> App::Open(const ServeConfig& config) {
                        {{"faults", std::string_view(faults_spec)}});
   }
   // Before the backend: a bad key source must stop the server before it
-  // creates anything.
-  if (Status s = parts->WireVerifier(config.jwt); !s.ok()) return s.error();
-  parts->data_dir = std::filesystem::absolute(config.data_dir);
+  // creates anything. The worker alone serves no route that takes a token.
+  parts->worker_only = config.worker_only;
+  if (!config.worker_only) {
+    if (Status s = parts->WireVerifier(config.jwt); !s.ok()) return s.error();
+  }
   auto backend = OpenBackend(config, BackendDependencies{parts->clock, parts->random, faults});
   if (!backend.ok()) return backend.error();
   parts->backend = std::move(*backend);
-  auto cursor_key = LoadCursorKey(config.cursor_key_file, config.data_dir, parts->random);
+  if (parts->backend.register_metrics) parts->backend.register_metrics(parts->metrics->registry());
+  auto cursor_key = config.cursor_key_file
+                        ? LoadCursorKey(config.cursor_key_file, config.data_dir, parts->random)
+                        : parts->backend.load_cursor_key();
   if (!cursor_key.ok()) return cursor_key.error();
   parts->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
 
@@ -199,6 +206,13 @@ void App::Parts::WireServices(const ServeConfig& config, std::shared_ptr<const F
   activity_feed = std::make_unique<ActivityFeed>(store, *cursors);
 }
 
+http::Authenticator App::Parts::Authenticator() const {
+  if (verifier) return api::MakeBearerAuthenticator(*verifier, clock);
+  return [](const http::HttpRequest&) -> Result<Principal> {
+    return Error::Unauthorized("this process serves no authenticated routes");
+  };
+}
+
 void App::Parts::WireHttp(const ServeConfig& config, const ValidServeConfig& flags) {
   items_api = std::make_unique<api::ItemsApi>(*item_service, metrics->items);
   shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares);
@@ -218,21 +232,23 @@ void App::Parts::WireHttp(const ServeConfig& config, const ValidServeConfig& fla
   const MetricsOnMainListener metrics_here = flags.metrics_listen    ? MetricsOnMainListener::kNone
                                              : config.metrics_public ? MetricsOnMainListener::kPublic
                                                                      : MetricsOnMainListener::kLoopbackOnly;
-  http::Router routes = api::BuildRoutes(*items_api, *shares_api, *activities_api, *ops_api, metrics_here);
+  http::Router routes =
+      worker_only ? api::BuildWorkerRoutes(*ops_api, metrics_here)
+                  : api::BuildRoutes(*items_api, *shares_api, *activities_api, *ops_api, metrics_here);
   std::vector<obs::RouteName> route_names;
   for (const http::Route& route : routes.routes()) {
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});
   }
   access_recorder = std::make_unique<obs::AccessRecorder>(*logger, metrics->http, route_names);
-  dispatcher = std::make_unique<http::Dispatcher>(
-      std::move(routes), api::MakeBearerAuthenticator(*verifier, clock),
-      http::CorsPolicy(config.cors_origins), limiter.get(), trace_random, access_recorder.get());
+  dispatcher = std::make_unique<http::Dispatcher>(std::move(routes), Authenticator(),
+                                                  http::CorsPolicy(config.cors_origins), limiter.get(),
+                                                  trace_random, access_recorder.get());
   if (flags.metrics_listen) {
     // Plain HTTP, unthrottled and unlogged: for the scraper on a private
     // interface, away from the public listener.
-    metrics_dispatcher = std::make_unique<http::Dispatcher>(
-        api::BuildMetricsRoutes(*ops_api), api::MakeBearerAuthenticator(*verifier, clock),
-        http::CorsPolicy("*"), nullptr, trace_random, nullptr);
+    metrics_dispatcher =
+        std::make_unique<http::Dispatcher>(api::BuildMetricsRoutes(*ops_api), Authenticator(),
+                                           http::CorsPolicy("*"), nullptr, trace_random, nullptr);
   }
 }
 
@@ -309,8 +325,9 @@ int App::Run() {
   // Tools and tests find the port in this line's message.
   const auto endpoint = p.server->local_endpoint();
   const std::string url = std::string(p.server->serves_tls() ? "https://" : "http://") + HostPort(endpoint);
-  p.logger->LogAlways(obs::LogLevel::kInfo, "wdrbe listening on " + url,
-                      {{"dataDir", p.data_dir.string()}, {"threads", std::int64_t{p.threads}}});
+  p.logger->LogAlways(obs::LogLevel::kInfo,
+                      std::string(p.worker_only ? "wdrbe worker" : "wdrbe") + " listening on " + url,
+                      {{"backend", p.backend.description}, {"threads", std::int64_t{p.threads}}});
   if (p.metrics_server) {
     p.logger->LogAlways(obs::LogLevel::kInfo, "metrics listening on http://" +
                                                   HostPort(p.metrics_server->local_endpoint()) + "/metrics");

@@ -5,12 +5,14 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/faults.hpp"
 #include "wdrbe/base/random.hpp"
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/base/task.hpp"
+#include "wdrbe/observability/metrics.hpp"
 #include "wdrbe/queue/atomic_share_sender.hpp"
 #include "wdrbe/queue/atomic_share_settler.hpp"
 #include "wdrbe/queue/dead_letter_queue.hpp"
@@ -33,6 +35,15 @@ struct Backend {
   // Set where the store and the queue share transactions (optional).
   AtomicShareSender* atomic_sender = nullptr;
   AtomicShareSettler* atomic_settler = nullptr;
+  // The key that signs list cursors when no --cursor-key-file is given:
+  // made once and kept where every process of the backend finds it (the
+  // embedded data directory, the AWS table).
+  std::function<Result<std::string>()> load_cursor_key;
+  // What the start-up line says the backend is ("data directory ./x",
+  // "DynamoDB table T, SQS queue U").
+  std::string description;
+  // Adds the backend's own series to /metrics (optional).
+  std::function<void(obs::Registry&)> register_metrics;
   // Runs once before this process's share worker starts.
   std::function<Task<Status>()> before_worker_starts;
   // Completes queued work and stops the backend's threads; later calls to

@@ -2,6 +2,8 @@
 // its Open function and one line here.
 #pragma once
 
+#include <string>
+
 #include "wdrbe/app/backend.hpp"
 #include "wdrbe/app/config.hpp"
 
@@ -10,8 +12,16 @@ namespace wdrbe::app {
 // For `wdrbe serve`.
 Result<Backend> OpenBackend(const ServeConfig& config, const BackendDependencies& deps);
 
-// For the operator commands that work beside a running server (`wdrbe
+// Which backend an operator command works on, and where.
+struct BackendChoice {
+  std::string backend = kEmbeddedBackend;  // --backend
+  std::string data_dir = "./wdrbe-data";   // embedded
+  AwsBackendConfig aws{};                  // aws
+};
+
+// For the operator commands that work beside running servers (`wdrbe
 // dlq`): the backend's existing data, nothing created, no lock taken.
-Result<Backend> OpenBackendForAdmin(const std::string& data_dir, const BackendDependencies& deps);
+// `choice` must have passed CheckBackendFlags.
+Result<Backend> OpenBackendForAdmin(const BackendChoice& choice, const BackendDependencies& deps);
 
 }  // namespace wdrbe::app

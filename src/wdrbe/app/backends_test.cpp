@@ -20,8 +20,9 @@ TEST(OpenBackendForAdminTest, AMissingDatabaseIsNotFoundAndNotCreated) {
   testing::SeededRandom random(1);
   const BackendDependencies deps{clock, random, nullptr};
 
-  Result<Backend> empty_dir = OpenBackendForAdmin(dir.path().string(), deps);
-  Result<Backend> no_dir = OpenBackendForAdmin((dir.path() / "no-such-dir").string(), deps);
+  Result<Backend> empty_dir = OpenBackendForAdmin(BackendChoice{.data_dir = dir.path().string()}, deps);
+  Result<Backend> no_dir =
+      OpenBackendForAdmin(BackendChoice{.data_dir = (dir.path() / "no-such-dir").string()}, deps);
 
   ASSERT_FALSE(empty_dir.ok());
   EXPECT_EQ(empty_dir.error().code, ErrorCode::kNotFound);

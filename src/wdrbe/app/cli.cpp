@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "wdrbe/app/app.hpp"
+#include "wdrbe/app/aws_backend.hpp"
 #include "wdrbe/app/backup_command.hpp"
 #include "wdrbe/app/config.hpp"
 #include "wdrbe/app/dlq_command.hpp"
@@ -28,15 +29,48 @@ void AddJwtOptions(CLI::App& command, JwtConfig& jwt) {
   command.add_option("--jwt-audience", jwt.audience, "Required `aud` claim")->envname("WDRBE_JWT_AUDIENCE");
 }
 
+void AddBackendOptions(CLI::App& command, std::string& backend, AwsBackendConfig& aws) {
+  command.add_option("--backend", backend, "embedded (SQLite in --data-dir) or aws (DynamoDB and SQS)")
+      ->envname("WDRBE_BACKEND")
+      ->capture_default_str();
+  command.add_option("--table", aws.table, "aws: the DynamoDB table")
+      ->envname("WDRBE_TABLE")
+      ->capture_default_str();
+  command
+      .add_option("--queue-url", aws.queue_url,
+                  "aws: the SQS queue of share events (wdrbe aws setup prints it)")
+      ->envname("WDRBE_QUEUE_URL");
+  command
+      .add_option("--dead-letter-queue-url", aws.dead_letter_queue_url,
+                  "aws: the queue's SQS dead-letter queue (wdrbe aws setup prints it)")
+      ->envname("WDRBE_DEAD_LETTER_QUEUE_URL");
+}
+
 int Fail(std::string_view command, const Error& error) {
   std::cerr << "wdrbe " << command << ": " << error.message << std::endl;
   return 1;
 }
 
 int RunServe(const ServeConfig& config) {
+  const std::string_view command = config.worker_only ? "worker" : "serve";
   auto app = App::Open(config);
-  if (!app.ok()) return Fail("serve", app.error());
+  if (!app.ok()) return Fail(command, app.error());
   return (*app)->Run();
+}
+
+int RunBackupCommand(const std::string& backend, const BackupOptions& options) {
+  if (backend == kAwsBackend) {
+    std::cerr << "wdrbe backup: with --backend aws the data is in DynamoDB, whose backups are its own: "
+                 "point-in-time recovery (on for tables made by `wdrbe aws setup`; restore to any second of "
+                 "the last 35 days with `aws dynamodb restore-table-to-point-in-time`) and on-demand backups "
+                 "(`aws dynamodb create-backup --table-name TABLE --backup-name NAME`). Nothing was copied."
+              << std::endl;
+    return 1;
+  }
+  if (backend != kEmbeddedBackend) {
+    return Fail("backup", Error::BadRequest("--backend must be 'embedded' or 'aws', got '" + backend + "'"));
+  }
+  return RunBackup(options);
 }
 
 struct TokenOptions {
@@ -63,139 +97,152 @@ int RunToken(const TokenOptions& options) {
   return 0;
 }
 
+// The flags of `serve` and `worker`. Only types are checked while parsing:
+// ValidateServeConfig (config.cpp) owns every bound, so the flags and a
+// ServeConfig built in code agree.
+void AddServeOptions(CLI::App& command, ServeConfig& config) {
+  AddBackendOptions(command, config.backend, config.aws);
+  command.add_option("--listen", config.listen, "HOST:PORT to listen on")
+      ->envname("WDRBE_LISTEN")
+      ->capture_default_str();
+  command.add_option("--data-dir", config.data_dir, "Directory of the embedded store")
+      ->envname("WDRBE_DATA_DIR")
+      ->capture_default_str();
+  AddJwtOptions(command, config.jwt);
+  command
+      .add_option("--cursor-key-file", config.cursor_key_file,
+                  "File of the key that signs list cursors, >= 32 bytes (else <data-dir>/cursor.key, or with "
+                  "--backend aws a key kept in the table); "
+                  "servers sharing it accept each other's cursors")
+      ->envname("WDRBE_CURSOR_KEY_FILE");
+  command
+      .add_option("--jwks-file", config.jwt.jwks_file,
+                  "JWKS document of RS256/ES256 keys, read at start (else --jwks-url)")
+      ->envname("WDRBE_JWKS_FILE");
+  command
+      .add_option("--jwks-url", config.jwt.jwks_url,
+                  "JWKS URL (https, or http to a loopback address), fetched at start and refreshed")
+      ->envname("WDRBE_JWKS_URL");
+  command
+      .add_option("--jwks-refresh", config.jwt.jwks_refresh_s,
+                  "Seconds between fetches of --jwks-url, " + std::to_string(kMinJwksRefreshSeconds) + "-" +
+                      std::to_string(kMaxJwksRefreshSeconds))
+      ->envname("WDRBE_JWKS_REFRESH")
+      ->capture_default_str();
+  command
+      .add_option("--threads", config.threads,
+                  "Network threads, 0-" + std::to_string(kMaxThreads) + " (0: one per core)")
+      ->envname("WDRBE_THREADS")
+      ->capture_default_str();
+  command
+      .add_option("--durability", config.durability,
+                  "full: fsync every commit; normal: may lose the last "
+                  "moments of writes on power loss")
+      ->envname("WDRBE_DURABILITY")
+      ->capture_default_str();
+  command
+      .add_option("--read-connections", config.read_connections,
+                  "SQLite reader threads, 1-" + std::to_string(kMaxReadConnections))
+      ->envname("WDRBE_READ_CONNECTIONS")
+      ->capture_default_str();
+
+  command.add_option("--rate-limit", config.rate_limit, "Requests/s for the whole server (0: off)")
+      ->envname("WDRBE_RATE_LIMIT")
+      ->capture_default_str();
+  command.add_option("--burst", config.burst, "Bucket size of the server-wide limit (>= 1)")
+      ->envname("WDRBE_BURST")
+      ->capture_default_str();
+  command.add_option("--user-rate-limit", config.user_rate_limit, "Requests/s per user (0: off)")
+      ->envname("WDRBE_USER_RATE_LIMIT")
+      ->capture_default_str();
+  command.add_option("--user-burst", config.user_burst, "Bucket size of each user's limit (>= 1)")
+      ->envname("WDRBE_USER_BURST")
+      ->capture_default_str();
+  command
+      .add_option("--anonymous-rate-limit", config.anonymous_rate_limit,
+                  "Requests/s per client address for requests without a valid token (0: off)")
+      ->envname("WDRBE_ANONYMOUS_RATE_LIMIT")
+      ->capture_default_str();
+  command
+      .add_option("--anonymous-burst", config.anonymous_burst,
+                  "Bucket size of each client address's limit (>= 1)")
+      ->envname("WDRBE_ANONYMOUS_BURST")
+      ->capture_default_str();
+  command
+      .add_option("--max-connections", config.max_connections,
+                  "Connections open at once on --listen, 1-" + std::to_string(kMaxConnectionsLimit) +
+                      "; over it new ones are closed at once")
+      ->envname("WDRBE_MAX_CONNECTIONS")
+      ->capture_default_str();
+  command
+      .add_option("--cors-origins", config.cors_origins,
+                  "Origins allowed by CORS: * or a comma-separated list (a list echoes the matching origin)")
+      ->envname("WDRBE_CORS_ORIGINS")
+      ->capture_default_str();
+  command
+      .add_option("--tls-cert", config.tls_cert_file, "PEM certificate chain: serve HTTPS (with --tls-key)")
+      ->envname("WDRBE_TLS_CERT");
+  command.add_option("--tls-key", config.tls_key_file, "PEM private key of --tls-cert")
+      ->envname("WDRBE_TLS_KEY");
+  command
+      .add_option("--log-level", config.log_level,
+                  "Least level logged: debug, info (one access line per request), warn, error or off")
+      ->envname("WDRBE_LOG_LEVEL")
+      ->capture_default_str();
+  command
+      .add_option("--metrics-listen", config.metrics_listen,
+                  "HOST:PORT of a separate listener for /metrics (else /metrics is served on --listen)")
+      ->envname("WDRBE_METRICS_LISTEN");
+  command
+      .add_flag("--metrics-public", config.metrics_public,
+                "Serve /metrics on --listen to every client (else only to loopback clients)")
+      ->envname("WDRBE_METRICS_PUBLIC");
+  command
+      .add_option("--worker-concurrency", config.worker_concurrency,
+                  "Share batches processed concurrently, 0-" + std::to_string(kMaxWorkerConcurrency) +
+                      " (0: no worker in this process)")
+      ->envname("WDRBE_WORKER_CONCURRENCY")
+      ->capture_default_str();
+  command
+      .add_option("--worker-batch-size", config.worker_batch_size,
+                  "Share events per batch, 1-" + std::to_string(kMaxShareBatchSize))
+      ->envname("WDRBE_WORKER_BATCH_SIZE")
+      ->capture_default_str();
+  command
+      .add_option("--visibility-timeout", config.visibility_timeout_s,
+                  "Seconds a received share event stays leased to its worker, 1-" +
+                      std::to_string(kMaxVisibilityTimeoutSeconds))
+      ->envname("WDRBE_VISIBILITY_TIMEOUT")
+      ->capture_default_str();
+  command
+      .add_option("--max-receives", config.max_receives,
+                  "Deliveries of a share event before it is dead-lettered, 1-" + std::to_string(kMaxReceives))
+      ->envname("WDRBE_MAX_RECEIVES")
+      ->capture_default_str();
+  command
+      .add_option("--retry-base-delay-ms", config.retry_base_delay_ms,
+                  "Backoff before the first retry of a failed share event, 1-" +
+                      std::to_string(kMaxRetryBaseDelayMs) + " (doubles per attempt)")
+      ->envname("WDRBE_RETRY_BASE_DELAY_MS")
+      ->capture_default_str();
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
   CLI::App cli{"wdrbe: the wardrobe items service"};
   cli.require_subcommand(1);
 
-  // Only types are checked while parsing: ValidateServeConfig (config.cpp)
-  // owns every bound, so the flags and a ServeConfig built in code agree.
   ServeConfig serve;
   CLI::App* serve_cmd = cli.add_subcommand("serve", "Run the whole service (API, store) in this process");
-  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")
-      ->envname("WDRBE_LISTEN")
-      ->capture_default_str();
-  serve_cmd->add_option("--data-dir", serve.data_dir, "Directory of the embedded store")
-      ->envname("WDRBE_DATA_DIR")
-      ->capture_default_str();
-  AddJwtOptions(*serve_cmd, serve.jwt);
-  serve_cmd
-      ->add_option("--cursor-key-file", serve.cursor_key_file,
-                   "File of the key that signs list cursors, >= 32 bytes (else <data-dir>/cursor.key); "
-                   "servers sharing it accept each other's cursors")
-      ->envname("WDRBE_CURSOR_KEY_FILE");
-  serve_cmd
-      ->add_option("--jwks-file", serve.jwt.jwks_file,
-                   "JWKS document of RS256/ES256 keys, read at start (else --jwks-url)")
-      ->envname("WDRBE_JWKS_FILE");
-  serve_cmd
-      ->add_option("--jwks-url", serve.jwt.jwks_url,
-                   "JWKS URL (https, or http to a loopback address), fetched at start and refreshed")
-      ->envname("WDRBE_JWKS_URL");
-  serve_cmd
-      ->add_option("--jwks-refresh", serve.jwt.jwks_refresh_s,
-                   "Seconds between fetches of --jwks-url, " + std::to_string(kMinJwksRefreshSeconds) + "-" +
-                       std::to_string(kMaxJwksRefreshSeconds))
-      ->envname("WDRBE_JWKS_REFRESH")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--threads", serve.threads,
-                   "Network threads, 0-" + std::to_string(kMaxThreads) + " (0: one per core)")
-      ->envname("WDRBE_THREADS")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--durability", serve.durability,
-                   "full: fsync every commit; normal: may lose the last "
-                   "moments of writes on power loss")
-      ->envname("WDRBE_DURABILITY")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--read-connections", serve.read_connections,
-                   "SQLite reader threads, 1-" + std::to_string(kMaxReadConnections))
-      ->envname("WDRBE_READ_CONNECTIONS")
-      ->capture_default_str();
+  AddServeOptions(*serve_cmd, serve);
 
-  serve_cmd->add_option("--rate-limit", serve.rate_limit, "Requests/s for the whole server (0: off)")
-      ->envname("WDRBE_RATE_LIMIT")
-      ->capture_default_str();
-  serve_cmd->add_option("--burst", serve.burst, "Bucket size of the server-wide limit (>= 1)")
-      ->envname("WDRBE_BURST")
-      ->capture_default_str();
-  serve_cmd->add_option("--user-rate-limit", serve.user_rate_limit, "Requests/s per user (0: off)")
-      ->envname("WDRBE_USER_RATE_LIMIT")
-      ->capture_default_str();
-  serve_cmd->add_option("--user-burst", serve.user_burst, "Bucket size of each user's limit (>= 1)")
-      ->envname("WDRBE_USER_BURST")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--anonymous-rate-limit", serve.anonymous_rate_limit,
-                   "Requests/s per client address for requests without a valid token (0: off)")
-      ->envname("WDRBE_ANONYMOUS_RATE_LIMIT")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--anonymous-burst", serve.anonymous_burst,
-                   "Bucket size of each client address's limit (>= 1)")
-      ->envname("WDRBE_ANONYMOUS_BURST")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--max-connections", serve.max_connections,
-                   "Connections open at once on --listen, 1-" + std::to_string(kMaxConnectionsLimit) +
-                       "; over it new ones are closed at once")
-      ->envname("WDRBE_MAX_CONNECTIONS")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--cors-origins", serve.cors_origins,
-                   "Origins allowed by CORS: * or a comma-separated list (a list echoes the matching origin)")
-      ->envname("WDRBE_CORS_ORIGINS")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--tls-cert", serve.tls_cert_file, "PEM certificate chain: serve HTTPS (with --tls-key)")
-      ->envname("WDRBE_TLS_CERT");
-  serve_cmd->add_option("--tls-key", serve.tls_key_file, "PEM private key of --tls-cert")
-      ->envname("WDRBE_TLS_KEY");
-  serve_cmd
-      ->add_option("--log-level", serve.log_level,
-                   "Least level logged: debug, info (one access line per request), warn, error or off")
-      ->envname("WDRBE_LOG_LEVEL")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--metrics-listen", serve.metrics_listen,
-                   "HOST:PORT of a separate listener for /metrics (else /metrics is served on --listen)")
-      ->envname("WDRBE_METRICS_LISTEN");
-  serve_cmd
-      ->add_flag("--metrics-public", serve.metrics_public,
-                 "Serve /metrics on --listen to every client (else only to loopback clients)")
-      ->envname("WDRBE_METRICS_PUBLIC");
-  serve_cmd
-      ->add_option("--worker-concurrency", serve.worker_concurrency,
-                   "Share batches processed concurrently, 0-" + std::to_string(kMaxWorkerConcurrency) +
-                       " (0: no worker in this process)")
-      ->envname("WDRBE_WORKER_CONCURRENCY")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--worker-batch-size", serve.worker_batch_size,
-                   "Share events per batch, 1-" + std::to_string(kMaxShareBatchSize))
-      ->envname("WDRBE_WORKER_BATCH_SIZE")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--visibility-timeout", serve.visibility_timeout_s,
-                   "Seconds a received share event stays leased to its worker, 1-" +
-                       std::to_string(kMaxVisibilityTimeoutSeconds))
-      ->envname("WDRBE_VISIBILITY_TIMEOUT")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option(
-          "--max-receives", serve.max_receives,
-          "Deliveries of a share event before it is dead-lettered, 1-" + std::to_string(kMaxReceives))
-      ->envname("WDRBE_MAX_RECEIVES")
-      ->capture_default_str();
-  serve_cmd
-      ->add_option("--retry-base-delay-ms", serve.retry_base_delay_ms,
-                   "Backoff before the first retry of a failed share event, 1-" +
-                       std::to_string(kMaxRetryBaseDelayMs) + " (doubles per attempt)")
-      ->envname("WDRBE_RETRY_BASE_DELAY_MS")
-      ->capture_default_str();
+  ServeConfig worker;
+  worker.worker_only = true;
+  CLI::App* worker_cmd = cli.add_subcommand(
+      "worker",
+      "Run the share worker alone (--backend aws), with /healthz, /readyz and /metrics on --listen");
+  AddServeOptions(*worker_cmd, worker);
 
   TokenOptions token;
   CLI::App* token_cmd = cli.add_subcommand("token", "Mint an HS256 token with the configured secret");
@@ -206,7 +253,8 @@ int RunCli(int argc, char** argv) {
   DlqOptions dlq;
   CLI::App* dlq_cmd =
       cli.add_subcommand("dlq", "Dead-letter queue: list | show ID | redrive ID | redrive --all");
-  dlq_cmd->add_option("--data-dir", dlq.data_dir, "Directory of the embedded store")
+  AddBackendOptions(*dlq_cmd, dlq.backend.backend, dlq.backend.aws);
+  dlq_cmd->add_option("--data-dir", dlq.backend.data_dir, "Directory of the embedded store")
       ->envname("WDRBE_DATA_DIR")
       ->capture_default_str();
   dlq_cmd->add_option("action", dlq.action, "list, show or redrive")
@@ -216,12 +264,34 @@ int RunCli(int argc, char** argv) {
   dlq_cmd->add_flag("--all", dlq.all, "redrive: every dead letter");
 
   BackupOptions backup;
+  std::string backup_backend = kEmbeddedBackend;
+  AwsBackendConfig backup_aws;  // accepted so that one environment serves every command
   CLI::App* backup_cmd =
       cli.add_subcommand("backup", "Consistent online copy of the store into a new directory");
+  AddBackendOptions(*backup_cmd, backup_backend, backup_aws);
   backup_cmd->add_option("--data-dir", backup.data_dir, "Directory of the embedded store")
       ->envname("WDRBE_DATA_DIR")
       ->capture_default_str();
   backup_cmd->add_option("destination", backup.destination, "New directory for the copy")->required();
+
+  AwsSetupOptions aws_setup;
+  CLI::App* aws_cmd = cli.add_subcommand("aws", "The AWS backend's resources: setup");
+  aws_cmd->require_subcommand(1);
+  CLI::App* aws_setup_cmd = aws_cmd->add_subcommand(
+      "setup",
+      "Create what is missing: the DynamoDB table and indexes, the SQS queue and its DLQ; print them");
+  aws_setup_cmd->add_option("--table", aws_setup.table, "The DynamoDB table")
+      ->envname("WDRBE_TABLE")
+      ->capture_default_str();
+  aws_setup_cmd->add_option("--queue-name", aws_setup.queue_name, "The SQS queue (its DLQ is NAME-dlq)")
+      ->envname("WDRBE_QUEUE_NAME")
+      ->capture_default_str();
+  aws_setup_cmd
+      ->add_option(
+          "--max-receives", aws_setup.max_receives,
+          "Receives of a share event before SQS moves it to the DLQ, 1-" + std::to_string(kMaxReceives))
+      ->envname("WDRBE_MAX_RECEIVES")
+      ->capture_default_str();
 
   try {
     cli.parse(argc, argv);
@@ -229,9 +299,11 @@ int RunCli(int argc, char** argv) {
     return cli.exit(e);
   }
   if (*serve_cmd) return RunServe(serve);
+  if (*worker_cmd) return RunServe(worker);
+  if (*aws_setup_cmd) return RunAwsSetup(aws_setup);
   if (*token_cmd) return RunToken(token);
   if (*dlq_cmd) return RunDlq(dlq);
-  if (*backup_cmd) return RunBackup(backup);
+  if (*backup_cmd) return RunBackupCommand(backup_backend, backup);
   return 1;
 }
 

@@ -1,5 +1,6 @@
 #include "wdrbe/app/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -84,6 +85,40 @@ Status CheckNumbers(const ServeConfig& config) {
 
 }  // namespace
 
+Status CheckTableName(std::string_view flag, const std::string& name) {
+  const bool allowed_chars = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
+  if (name.size() >= 3 && name.size() <= 255 && allowed_chars) return Status::Ok();
+  return Error::BadRequest(std::string(flag) + " must be 3-255 characters of A-Z a-z 0-9 _ - . (a DynamoDB " +
+                           "table name), got '" + name + "'");
+}
+
+Status CheckBackendFlags(const std::string& backend, const AwsBackendConfig& aws) {
+  if (backend == kEmbeddedBackend) return Status::Ok();
+  if (backend != kAwsBackend) {
+    return Error::BadRequest("--backend must be 'embedded' or 'aws', got '" + backend + "'");
+  }
+  if (Status s = CheckTableName("--table", aws.table); !s.ok()) return s;
+  const auto url_flag = [](std::string_view flag, const std::optional<std::string>& url) -> Status {
+    if (!url || url->empty()) {
+      return Error::BadRequest(std::string(flag) + " is required with --backend aws (`wdrbe aws setup` " +
+                               "creates the queues and prints their URLs)");
+    }
+    if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) {
+      return Error::BadRequest(std::string(flag) + " must be an http(s) SQS queue URL, got '" + *url + "'");
+    }
+    return Status::Ok();
+  };
+  if (Status s = url_flag("--queue-url", aws.queue_url); !s.ok()) return s;
+  if (Status s = url_flag("--dead-letter-queue-url", aws.dead_letter_queue_url); !s.ok()) return s;
+  if (*aws.queue_url == *aws.dead_letter_queue_url) {
+    return Error::BadRequest("--queue-url and --dead-letter-queue-url must name two different queues");
+  }
+  return Status::Ok();
+}
+
 Result<ListenAddress> ParseListenAddress(std::string_view flag, const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
@@ -109,6 +144,17 @@ Result<ValidServeConfig> ValidateServeConfig(const ServeConfig& config) {
   // An empty issuer or audience would demand an empty claim: a typo, never a policy.
   if (Status s = NotEmptyIfSet("--jwt-issuer", config.jwt.issuer); !s.ok()) return s.error();
   if (Status s = NotEmptyIfSet("--jwt-audience", config.jwt.audience); !s.ok()) return s.error();
+  if (Status s = CheckBackendFlags(config.backend, config.aws); !s.ok()) return s.error();
+  if (config.worker_only && config.backend != kAwsBackend) {
+    return Error::BadRequest(
+        "wdrbe worker needs --backend aws: the embedded backend's worker runs inside wdrbe serve (one "
+        "process "
+        "per data directory)");
+  }
+  if (config.worker_only && config.worker_concurrency == 0) {
+    return Error::BadRequest("--worker-concurrency must be 1-" + std::to_string(kMaxWorkerConcurrency) +
+                             " for wdrbe worker, got 0");
+  }
   if (config.data_dir.empty()) return Error::BadRequest("--data-dir must not be empty");
   if (config.durability != "full" && config.durability != "normal") {
     return Error::BadRequest("--durability must be 'full' or 'normal', got '" + config.durability + "'");

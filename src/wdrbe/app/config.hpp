@@ -23,9 +23,25 @@ struct JwtConfig {
   int jwks_refresh_s = 3600;  // --jwks-refresh: seconds between scheduled fetches of jwks_url
 };
 
+// Where `--backend aws` keeps things (contract: "Backends: embedded and
+// AWS"). Region, credentials and endpoints come from the AWS variables.
+struct AwsBackendConfig {
+  std::string table = "WardrobeTable";                              // --table
+  std::optional<std::string> queue_url = std::nullopt;              // --queue-url (required)
+  std::optional<std::string> dead_letter_queue_url = std::nullopt;  // --dead-letter-queue-url (required)
+};
+
+inline constexpr char kEmbeddedBackend[] = "embedded";
+inline constexpr char kAwsBackend[] = "aws";
+
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
-  std::string data_dir = "./wdrbe-data";
+  std::string backend = kEmbeddedBackend;  // embedded | aws
+  std::string data_dir = "./wdrbe-data";   // the embedded backend's
+  AwsBackendConfig aws{};
+  // `wdrbe worker`: the share worker alone, with /healthz, /readyz and
+  // /metrics on --listen and no API routes (AWS backend only).
+  bool worker_only = false;
   JwtConfig jwt;
   // The key that signs list cursors; else <data_dir>/cursor.key. Servers
   // that share one key accept each other's cursors.
@@ -77,6 +93,13 @@ struct ListenAddress {
   std::string host;
   std::uint16_t port = 0;
 };
+
+// DynamoDB's rule for table names: 3-255 of [A-Za-z0-9_.-].
+Status CheckTableName(std::string_view flag, const std::string& name);
+
+// The --backend flags: a known backend, and for aws a valid table name and
+// both queue URLs. Errors name the flag and what to do.
+Status CheckBackendFlags(const std::string& backend, const AwsBackendConfig& aws);
 
 // Parses HOST:PORT (IPv6 as [addr]:port); errors name `flag`.
 Result<ListenAddress> ParseListenAddress(std::string_view flag, const std::string& text);

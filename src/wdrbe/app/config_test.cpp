@@ -227,3 +227,96 @@ TEST(ParseListenAddressTest, ErrorsNameTheFlagTheyWereGiven) {
 
 }  // namespace
 }  // namespace wdrbe::app
+
+namespace wdrbe::app {
+namespace {
+
+ServeConfig AwsConfig() {
+  ServeConfig config;
+  config.backend = kAwsBackend;
+  config.aws.queue_url = "https://sqs.eu-west-1.amazonaws.com/123456789012/wdrbe-share-events";
+  config.aws.dead_letter_queue_url =
+      "https://sqs.eu-west-1.amazonaws.com/123456789012/wdrbe-share-events-dlq";
+  return config;
+}
+
+TEST(ValidateServeConfigTest, TheAwsBackendNeedsBothQueueUrls) {
+  EXPECT_TRUE(ValidateServeConfig(AwsConfig()).ok());
+
+  ServeConfig no_queue = AwsConfig();
+  no_queue.aws.queue_url.reset();
+  auto refused = ValidateServeConfig(no_queue);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kBadRequest);
+  EXPECT_TRUE(Contains(refused.error().message, "--queue-url is required with --backend aws"));
+  EXPECT_TRUE(Contains(refused.error().message, "wdrbe aws setup"));
+
+  ServeConfig no_dead_letters = AwsConfig();
+  no_dead_letters.aws.dead_letter_queue_url = "";
+  refused = ValidateServeConfig(no_dead_letters);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(Contains(refused.error().message, "--dead-letter-queue-url is required"));
+
+  ServeConfig same = AwsConfig();
+  same.aws.dead_letter_queue_url = same.aws.queue_url;
+  refused = ValidateServeConfig(same);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(Contains(refused.error().message, "two different queues"));
+
+  ServeConfig not_a_url = AwsConfig();
+  not_a_url.aws.queue_url = "wdrbe-share-events";
+  refused = ValidateServeConfig(not_a_url);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(Contains(refused.error().message, "must be an http(s) SQS queue URL"));
+}
+
+TEST(ValidateServeConfigTest, TheBackendIsEmbeddedOrAws) {
+  ServeConfig config;
+  config.backend = "dynamo";
+  auto refused = ValidateServeConfig(config);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(Contains(refused.error().message, "--backend must be 'embedded' or 'aws', got 'dynamo'"));
+  // The AWS flags mean nothing to the embedded backend and are not judged.
+  ServeConfig embedded;
+  embedded.aws.table = "x";
+  EXPECT_TRUE(ValidateServeConfig(embedded).ok());
+}
+
+TEST(ValidateServeConfigTest, TableNamesFollowDynamoDbsRule) {
+  for (const std::string& good :
+       std::vector<std::string>{"WardrobeTable", "abc", "a.b-c_d", std::string(255, 't')}) {
+    ServeConfig config = AwsConfig();
+    config.aws.table = good;
+    EXPECT_TRUE(ValidateServeConfig(config).ok()) << good;
+  }
+  for (const std::string& bad :
+       std::vector<std::string>{"ab", "with space", "sl/ash", "", std::string(256, 't')}) {
+    ServeConfig config = AwsConfig();
+    config.aws.table = bad;
+    auto refused = ValidateServeConfig(config);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_TRUE(Contains(refused.error().message, "--table must be 3-255 characters")) << bad;
+  }
+}
+
+TEST(ValidateServeConfigTest, TheWorkerAloneNeedsTheAwsBackendAndAtLeastOneLoop) {
+  ServeConfig embedded;
+  embedded.worker_only = true;
+  auto refused = ValidateServeConfig(embedded);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(Contains(refused.error().message, "wdrbe worker needs --backend aws"));
+
+  ServeConfig idle = AwsConfig();
+  idle.worker_only = true;
+  idle.worker_concurrency = 0;
+  refused = ValidateServeConfig(idle);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(Contains(refused.error().message, "--worker-concurrency must be 1-"));
+
+  ServeConfig worker = AwsConfig();
+  worker.worker_only = true;
+  EXPECT_TRUE(ValidateServeConfig(worker).ok());
+}
+
+}  // namespace
+}  // namespace wdrbe::app

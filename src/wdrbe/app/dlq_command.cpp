@@ -1,14 +1,12 @@
 #include "wdrbe/app/dlq_command.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <iostream>
 
 #include "wdrbe/app/backends.hpp"
+#include "wdrbe/app/run_to_completion.hpp"
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
 #include "wdrbe/domain/timestamp.hpp"
@@ -51,18 +49,6 @@ boost::json::object Details(const DeadLetter& letter) {
   return object;
 }
 
-// The command is one request at a time: each port call runs to completion
-// on an io_context of its own before the next.
-template <typename T>
-T Await(Task<T> task) {
-  boost::asio::io_context io;
-  std::optional<T> result;
-  boost::asio::co_spawn(
-      io, [&]() -> Task<void> { result.emplace(co_await std::move(task)); }, boost::asio::detached);
-  io.run();
-  return std::move(*result);
-}
-
 int Fail(const Error& error) {
   std::cerr << "wdrbe dlq: " << error.message << std::endl;
   return error.code == ErrorCode::kNotFound ? kExitNotFound : 1;
@@ -70,7 +56,7 @@ int Fail(const Error& error) {
 
 int RunAction(const DlqOptions& options, DeadLetterQueue& dead_letters) {
   if (options.action == "list") {
-    auto letters = Await(dead_letters.List());
+    auto letters = RunToCompletion(dead_letters.List());
     if (!letters.ok()) return Fail(letters.error());
     boost::json::array out;
     for (const DeadLetter& letter : *letters) out.push_back(Summary(letter));
@@ -79,7 +65,7 @@ int RunAction(const DlqOptions& options, DeadLetterQueue& dead_letters) {
   }
   if (options.action == "show") {
     if (!options.event_id) return Fail(Error::BadRequest("usage: wdrbe dlq show EVENT_ID"));
-    auto letter = Await(dead_letters.Get(*options.event_id));
+    auto letter = RunToCompletion(dead_letters.Get(*options.event_id));
     if (!letter.ok()) return Fail(letter.error());
     if (!*letter) return Fail(Error::NotFound("no dead letter with event id " + *options.event_id));
     std::cout << boost::json::serialize(Details(**letter)) << std::endl;
@@ -91,12 +77,12 @@ int RunAction(const DlqOptions& options, DeadLetterQueue& dead_letters) {
       return 2;
     }
     if (options.all) {
-      auto count = Await(dead_letters.RedriveAll());
+      auto count = RunToCompletion(dead_letters.RedriveAll());
       if (!count.ok()) return Fail(count.error());
       std::cout << boost::json::serialize(boost::json::object{{"redriven", *count}}) << std::endl;
       return 0;
     }
-    if (Status s = Await(dead_letters.Redrive(*options.event_id)); !s.ok()) return Fail(s.error());
+    if (Status s = RunToCompletion(dead_letters.Redrive(*options.event_id)); !s.ok()) return Fail(s.error());
     std::cout << boost::json::serialize(boost::json::object{{"redriven", 1}, {"eventId", *options.event_id}})
               << std::endl;
     return 0;
@@ -110,7 +96,9 @@ int RunAction(const DlqOptions& options, DeadLetterQueue& dead_letters) {
 int RunDlq(const DlqOptions& options) {
   SystemClock clock;
   SecureRandom random;
-  auto backend = OpenBackendForAdmin(options.data_dir, BackendDependencies{clock, random, nullptr});
+  if (Status s = CheckBackendFlags(options.backend.backend, options.backend.aws); !s.ok())
+    return Fail(s.error());
+  auto backend = OpenBackendForAdmin(options.backend, BackendDependencies{clock, random, nullptr});
   if (!backend.ok()) return Fail(backend.error());
   const int code = RunAction(options, *backend->dead_letters);
   backend->close();

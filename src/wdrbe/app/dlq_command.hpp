@@ -1,14 +1,17 @@
-// `wdrbe dlq list | show ID | redrive ID | redrive --all` on the embedded
-// store of a data directory; safe beside a running server.
+// `wdrbe dlq list | show ID | redrive ID | redrive --all` on the dead
+// letters of the configured backend (the embedded store of a data
+// directory, or the SQS dead-letter queue); safe beside running servers.
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "wdrbe/app/backends.hpp"
+
 namespace wdrbe::app {
 
 struct DlqOptions {
-  std::string data_dir = "./wdrbe-data";
+  BackendChoice backend;
   std::string action;  // list | show | redrive
   std::optional<std::string> event_id;
   bool all = false;

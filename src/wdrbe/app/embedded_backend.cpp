@@ -97,6 +97,10 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
   backend.before_worker_starts = [queue = &adapters->queue] {
     return queue->RecoverDeliveriesAfterRestart();
   };
+  backend.load_cursor_key = [data_dir = options.data_dir, random = &deps.random] {
+    return LoadCursorKey(std::nullopt, data_dir, *random);
+  };
+  backend.description = "data directory " + std::filesystem::absolute(options.data_dir).string();
   backend.close = [database = adapters->database] { database->Close(); };
   backend.adapters = std::move(adapters);
   return backend;

@@ -37,8 +37,8 @@ namespace wdrbe::aws {
 
 struct AwsClientsOptions {
   int io_threads = 2;  // 1..64
-  HttpClientOptions http;
-  RetryOptions retry;
+  HttpClientOptions http{};
+  RetryOptions retry{};
 };
 
 class AwsClients {
