@@ -309,7 +309,7 @@ void DeleteWhatThisProcessMade() {
   SystemClock clock;
   SecureRandom random;
   for (const aws::Environment& env : *cleanup_targets) {
-    auto clients = aws::AwsClients::Create(env, clock, random, aws::AwsClientsOptions{.io_threads = 1});
+    auto clients = aws::AwsClients::Create(env, clock, random);
     if (!clients.ok()) continue;
     for (const std::string& table : ListAll(**clients, aws::AwsService::kDynamoDb)) {
       if (table.find(mark) == std::string::npos) continue;

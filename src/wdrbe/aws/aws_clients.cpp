@@ -37,9 +37,6 @@ AwsClients::AwsClients(const Clock& clock, RandomSource& random, AwsClientsOptio
 
 Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, const Clock& clock,
                                                        RandomSource& random, AwsClientsOptions options) {
-  if (options.io_threads < 1 || options.io_threads > 64) {
-    return Error::BadRequest("AWS client threads must be 1-64, not " + std::to_string(options.io_threads));
-  }
   Result<std::string> region = ResolveRegion(env);
   if (!region.ok()) return region.error();
   Result<EndpointUrl> dynamodb = ServiceEndpoint(env, AwsService::kDynamoDb, *region);
@@ -65,9 +62,7 @@ Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, c
   clients->sqs_ = std::make_unique<AwsJsonClient>(
       *clients->http_, *clients->credentials_, clock, random,
       JsonServiceTarget{AwsService::kSqs, *sqs, *region, options.http.default_timeout}, options.retry);
-  for (int i = 0; i < options.io_threads; ++i) {
-    clients->threads_.emplace_back([io = &clients->io_] { io->run(); });
-  }
+  clients->thread_ = std::thread([io = &clients->io_] { io->run(); });
 
   // The first fetch, now: a source that is configured but does not answer
   // (no instance metadata off EC2, a container endpoint that is down) is a
@@ -85,7 +80,7 @@ Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, c
 AwsClients::~AwsClients() {
   work_.reset();
   io_.stop();
-  for (std::thread& thread : threads_) thread.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 const EndpointUrl& AwsClients::endpoint(AwsService service) const {
@@ -98,9 +93,9 @@ Task<AwsJsonOutcome> AwsClients::Call(AwsService service, std::string operation,
   calls_[CounterIndex(service)].fetch_add(1, std::memory_order_relaxed);
   // `operation` and `request` live in this frame until the call is done.
   Task<AwsJsonOutcome> call = client.Call(operation, request);
-  Task<std::optional<AwsJsonOutcome>> on_our_threads =
+  Task<std::optional<AwsJsonOutcome>> on_our_thread =
       boost::asio::co_spawn(io_, InSlot(std::move(call)), boost::asio::use_awaitable);
-  std::optional<AwsJsonOutcome> outcome = co_await std::move(on_our_threads);
+  std::optional<AwsJsonOutcome> outcome = co_await std::move(on_our_thread);
   co_return std::move(*outcome);
 }
 

@@ -1,10 +1,13 @@
 // The AWS clients of one process: the region, the credential source (chosen
 // and first fetched at start, then refreshed before expiry), one HTTP
 // connection pool and a JSON-protocol client each for DynamoDB and SQS, on
-// an io_context of their own run by `io_threads` threads.
+// an io_context of their own run by one thread. One, because the HTTP
+// client's streams (Beast's, with a deadline timer each) are not safe when
+// their timer and their I/O complete on two threads at once; one thread
+// carries thousands of concurrent calls, since the work is waiting.
 //
 // The adapters (storage/dynamodb, queue/sqs) call through Call(), which runs
-// the call on those threads and resumes the caller on its own executor, so
+// the call on that thread and resumes the caller on its own executor, so
 // a port's Task completes where it was awaited, whoever awaits it (the
 // server's threads, a test's RunTask, a command's own io_context).
 #pragma once
@@ -36,7 +39,6 @@
 namespace wdrbe::aws {
 
 struct AwsClientsOptions {
-  int io_threads = 2;  // 1..64
   HttpClientOptions http{};
   RetryOptions retry{};
 };
@@ -49,7 +51,7 @@ class AwsClients {
   // what to set. `clock` and `random` must outlive the clients.
   static Result<std::unique_ptr<AwsClients>> Create(const Environment& env, const Clock& clock,
                                                     RandomSource& random, AwsClientsOptions options = {});
-  // Stops the threads; calls still in flight are abandoned.
+  // Stops the thread; calls still in flight are abandoned.
   ~AwsClients();
   AwsClients(const AwsClients&) = delete;
   AwsClients& operator=(const AwsClients&) = delete;
@@ -59,7 +61,7 @@ class AwsClients {
   // "environment", "shared credentials file", ... (for start-up logs).
   std::string_view credentials_source() const { return credentials_->Name(); }
 
-  // One call with the standard retry policy, run on the clients' threads;
+  // One call with the standard retry policy, run on the clients' thread;
   // completes on the awaiting coroutine's executor. Thread-safe.
   Task<AwsJsonOutcome> Call(AwsService service, std::string operation, boost::json::object request);
 
@@ -83,7 +85,7 @@ class AwsClients {
   RandomSource& random_;
   const AwsClientsOptions options_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::vector<std::thread> threads_;
+  std::thread thread_;
 };
 
 }  // namespace wdrbe::aws

@@ -43,16 +43,6 @@ TEST(AwsClientsTest, AnEndpointThatIsNotAUrlIsNamed) {
   EXPECT_NE(clients.error().message.find("sqs endpoint"), std::string::npos) << clients.error().message;
 }
 
-TEST(AwsClientsTest, ThreadCountIsChecked) {
-  SystemClock clock;
-  SecureRandom random;
-  auto clients = AwsClients::Create(
-      Environment({{"AWS_REGION", "eu-west-1"}, {"AWS_ACCESS_KEY_ID", "k"}, {"AWS_SECRET_ACCESS_KEY", "s"}}),
-      clock, random, AwsClientsOptions{.io_threads = 0, .http = {}, .retry = {}});
-  ASSERT_FALSE(clients.ok());
-  EXPECT_EQ(clients.error().code, ErrorCode::kBadRequest);
-}
-
 TEST(AwsClientsTest, EndpointsFollowTheEnvironment) {
   SystemClock clock;
   SecureRandom random;

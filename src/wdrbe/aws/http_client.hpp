@@ -72,8 +72,10 @@ struct HttpResponse {
 
 class Connection;
 
-// Thread-safe: Send may be awaited concurrently from any thread running
-// `io`; the pools are guarded by a mutex never held across an await. Each
+// Send may be awaited concurrently by coroutines on `io`, which must be run
+// by one thread: a connection's deadline timer and its I/O must never
+// complete at once on two threads (Beast's streams are not thread-safe).
+// The pools are guarded by a mutex never held across an await. Each
 // connection is used by one request at a time. Destroy the client before
 // `io`.
 class HttpClient {
