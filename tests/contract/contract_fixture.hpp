@@ -263,6 +263,21 @@ class ContractTest : public ::testing::TestWithParam<BackendUnderTest> {
     return std::move(*retried);
   }
 
+  // Redrives the dead letter `dead`, then fails each of its max_receives
+  // new deliveries with `error`, checking that each is the next one and
+  // that the last is dead-lettered again.
+  void RedriveAndFailEveryDelivery(const ShareEvent& dead, const std::string& error) {
+    ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id))));
+    for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
+      const std::vector<ShareDelivery> received = Receive();
+      ASSERT_EQ(received.size(), 1u) << "delivery " << delivery;
+      EXPECT_EQ(received[0].receive_count, delivery);
+      const RetryResult expected =
+          delivery < kMaxReceives ? RetryResult::kRetryScheduled : RetryResult::kDeadLettered;
+      EXPECT_EQ(Fail(received, error), std::vector<RetryResult>{expected}) << "delivery " << delivery;
+    }
+  }
+
   void Release(const std::vector<ShareDelivery>& deliveries) {
     if (Status released = RunTask(queue().Release(HandlesOf(deliveries))); !released.ok()) {
       throw std::runtime_error("releasing: " + Describe(released));

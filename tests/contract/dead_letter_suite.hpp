@@ -105,16 +105,7 @@ TEST_P(DeadLetterQueueTest, ARedrivenEventIsReceivedAtOnceWithAFreshCountAndTheO
 
 TEST_P(DeadLetterQueueTest, ARedrivenEventThatKeepsFailingGetsEveryDeliveryAgainAndKeepsItsLastErrors) {
   const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
-  ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id))));
-
-  for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
-    const std::vector<ShareDelivery> received = Receive();
-    ASSERT_EQ(received.size(), 1u) << "delivery " << delivery;
-    EXPECT_EQ(received[0].receive_count, delivery);
-    const RetryResult expected =
-        delivery < kMaxReceives ? RetryResult::kRetryScheduled : RetryResult::kDeadLettered;
-    EXPECT_EQ(Fail(received, "still failing"), std::vector<RetryResult>{expected}) << "delivery " << delivery;
-  }
+  ASSERT_NO_FATAL_FAILURE(RedriveAndFailEveryDelivery(dead, "still failing"));
 
   const std::optional<DeadLetter> letter = MustGetDeadLetter(dead.event_id);
   ASSERT_TRUE(letter.has_value());
@@ -129,16 +120,7 @@ TEST_P(DeadLetterQueueTest, ARedrivenEventThatKeepsFailingGetsEveryDeliveryAgain
 
 TEST_P(DeadLetterHistoryTest, ARedrivenEventThatKeepsFailingGetsEveryDeliveryAgainAndKeepsItsHistory) {
   const ShareEvent dead = MustDeadLetterNew(kAlice, "itm_a");
-  ASSERT_TRUE(Succeeded(RunTask(dead_letters().Redrive(dead.event_id))));
-
-  for (int delivery = 1; delivery <= kMaxReceives; ++delivery) {
-    const std::vector<ShareDelivery> received = Receive();
-    ASSERT_EQ(received.size(), 1u) << "delivery " << delivery;
-    EXPECT_EQ(received[0].receive_count, delivery);
-    const RetryResult expected =
-        delivery < kMaxReceives ? RetryResult::kRetryScheduled : RetryResult::kDeadLettered;
-    EXPECT_EQ(Fail(received, "still failing"), std::vector<RetryResult>{expected}) << "delivery " << delivery;
-  }
+  ASSERT_NO_FATAL_FAILURE(RedriveAndFailEveryDelivery(dead, "still failing"));
 
   const std::optional<DeadLetter> letter = MustGetDeadLetter(dead.event_id);
   ASSERT_TRUE(letter.has_value());
