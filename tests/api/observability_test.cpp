@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "testing/http_client.hpp"
+#include "testing/metric_samples.hpp"
 #include "testing/test_server.hpp"
 
 namespace wdrbe::testing {
@@ -24,23 +25,6 @@ namespace {
 
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
-
-// Samples of a Prometheus text page: "name{labels}" -> value.
-std::map<std::string, double> ParseSamples(const std::string& page) {
-  std::map<std::string, double> samples;
-  std::istringstream lines(page);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    const std::size_t space = line.rfind(' ');
-    samples[line.substr(0, space)] = std::stod(line.substr(space + 1));
-  }
-  return samples;
-}
-
-double Sample(const std::map<std::string, double>& samples, const std::string& key) {
-  auto it = samples.find(key);
-  return it == samples.end() ? -1 : it->second;
-}
 
 // Every JSON log line the server wrote to stdout so far.
 std::vector<json::object> LogLines(const TestServer& server) {
@@ -95,50 +79,55 @@ TEST_F(ObservabilityTest, MetricsCountACreateAListAShareAndA404) {
   Response page = owner.http().Get("/metrics");
   ASSERT_EQ(page.status, 200) << page;
   EXPECT_EQ(page.Header("Content-Type").value_or(""), "text/plain; version=0.0.4; charset=utf-8");
-  const auto samples = ParseSamples(page.body);
-  EXPECT_EQ(Sample(samples, R"(wdrbe_item_created_total{category="Outerwear"})"), 2) << page.body;
-  EXPECT_EQ(Sample(samples, "wdrbe_item_created_idempotent_total"), 1);
-  EXPECT_EQ(Sample(samples, "wdrbe_items_listed_total"), 2) << "a list of two items";
-  EXPECT_EQ(Sample(samples, "wdrbe_share_events_enqueued_total"), 1) << "the replay enqueued nothing";
-  EXPECT_EQ(Sample(samples, "wdrbe_share_idempotent_total"), 1);
-  EXPECT_EQ(Sample(samples, "wdrbe_share_events_processed_total"), 1);
-  EXPECT_EQ(Sample(samples, "wdrbe_worker_successful_records_total"), 1);
-  EXPECT_EQ(Sample(samples, "wdrbe_worker_failed_records_total"), 0);
-  EXPECT_EQ(Sample(samples, "wdrbe_worker_batch_size_count"), 1);
-  EXPECT_EQ(Sample(samples, "wdrbe_share_queue_depth"), 0);
-  EXPECT_EQ(Sample(samples, "wdrbe_share_dead_letters"), 0);
+  const auto samples = ParseMetricSamples(page.body);
+  EXPECT_EQ(MetricSample(samples, R"(wdrbe_item_created_total{category="Outerwear"})"), 2) << page.body;
+  EXPECT_EQ(MetricSample(samples, "wdrbe_item_created_idempotent_total"), 1);
+  EXPECT_EQ(MetricSample(samples, "wdrbe_items_listed_total"), 2) << "a list of two items";
+  EXPECT_EQ(MetricSample(samples, "wdrbe_share_events_enqueued_total"), 1) << "the replay enqueued nothing";
+  EXPECT_EQ(MetricSample(samples, "wdrbe_share_idempotent_total"), 1);
+  EXPECT_EQ(MetricSample(samples, "wdrbe_share_events_processed_total"), 1);
+  EXPECT_EQ(MetricSample(samples, "wdrbe_worker_successful_records_total"), 1);
+  EXPECT_EQ(MetricSample(samples, "wdrbe_worker_failed_records_total"), 0);
+  EXPECT_EQ(MetricSample(samples, "wdrbe_worker_batch_size_count"), 1);
+  EXPECT_EQ(MetricSample(samples, "wdrbe_share_queue_depth"), 0);
+  EXPECT_EQ(MetricSample(samples, "wdrbe_share_dead_letters"), 0);
   EXPECT_EQ(
-      Sample(samples,
-             R"(wdrbe_http_requests_total{route="/users/{userId}/items",method="POST",status_class="2xx"})"),
+      MetricSample(
+          samples,
+          R"(wdrbe_http_requests_total{route="/users/{userId}/items",method="POST",status_class="2xx"})"),
       3);
-  EXPECT_EQ(Sample(samples,
-                   R"(wdrbe_http_requests_total{route="/items/{itemId}",method="GET",status_class="4xx"})"),
-            1);
   EXPECT_EQ(
-      Sample(samples,
-             R"(wdrbe_http_requests_total{route="/items/{itemId}/share",method="POST",status_class="2xx"})"),
+      MetricSample(samples,
+                   R"(wdrbe_http_requests_total{route="/items/{itemId}",method="GET",status_class="4xx"})"),
+      1);
+  EXPECT_EQ(
+      MetricSample(
+          samples,
+          R"(wdrbe_http_requests_total{route="/items/{itemId}/share",method="POST",status_class="2xx"})"),
       2);
   EXPECT_EQ(
-      Sample(
+      MetricSample(
           samples,
           R"(wdrbe_http_request_duration_seconds_count{route="/users/{userId}/items",method="GET",status_class="2xx"})"),
       1);
   EXPECT_EQ(
-      Sample(
+      MetricSample(
           samples,
           R"(wdrbe_http_request_duration_seconds_bucket{route="/users/{userId}/items",method="GET",status_class="2xx",le="+Inf"})"),
       1);
-  EXPECT_GT(Sample(samples, "process_resident_memory_bytes"), 1e6);
-  EXPECT_GT(Sample(samples, "process_open_fds"), 3);
+  EXPECT_GT(MetricSample(samples, "process_resident_memory_bytes"), 1e6);
+  EXPECT_GT(MetricSample(samples, "process_open_fds"), 3);
 
   // An unknown path is one "unmatched" series, whatever the path.
   ASSERT_EQ(owner.http().Get("/nowhere/1").status, 404);
   ASSERT_EQ(owner.http().Get("/nowhere/2").status, 404);
-  const auto after = ParseSamples(owner.http().Get("/metrics").body);
-  EXPECT_EQ(Sample(after, R"(wdrbe_http_requests_total{route="unmatched",method="GET",status_class="4xx"})"),
-            2);
-  EXPECT_EQ(Sample(after, R"(wdrbe_http_requests_total{route="/metrics",method="GET",status_class="2xx"})"),
-            1)
+  const auto after = ParseMetricSamples(owner.http().Get("/metrics").body);
+  EXPECT_EQ(
+      MetricSample(after, R"(wdrbe_http_requests_total{route="unmatched",method="GET",status_class="4xx"})"),
+      2);
+  EXPECT_EQ(
+      MetricSample(after, R"(wdrbe_http_requests_total{route="/metrics",method="GET",status_class="2xx"})"),
+      1)
       << "the first scrape is counted once it is answered";
 }
 
@@ -267,7 +256,7 @@ TEST(MetricsListenerTest, QueueDepthsAreCountedAtMostOncePerInterval) {
       std::string(owner.MustCreate(ItemBody("Scarf", "Accessories")).at("itemId").as_string());
   ASSERT_EQ(owner.ShareItem(first).status, 202);
   const auto depth = [&] {
-    return Sample(ParseSamples(owner.http().Get("/metrics").body), "wdrbe_share_queue_depth");
+    return MetricSample(ParseMetricSamples(owner.http().Get("/metrics").body), "wdrbe_share_queue_depth");
   };
   const auto counted = std::chrono::steady_clock::now();
   ASSERT_EQ(depth(), 1);

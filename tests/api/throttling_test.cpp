@@ -8,6 +8,7 @@
 #include <string>
 
 #include "testing/http_client.hpp"
+#include "testing/metric_samples.hpp"
 #include "testing/test_server.hpp"
 
 namespace wdrbe::testing {
@@ -83,10 +84,11 @@ TEST(ThrottlingTest, AUserOverTheirLimitDoesNotDrainTheServerWideBucket) {
   EXPECT_EQ(over.status, 429) << "both users spent the server-wide burst of 10: " << over;
   // A throttled request is counted under its route, not as unmatched.
   const std::string page = HttpClient(server->port()).Get("/metrics").body;
-  EXPECT_NE(
-      page.find(
-          R"(wdrbe_http_requests_total{route="/users/{userId}/items",method="GET",status_class="4xx"} 16)"),
-      std::string::npos)
+  EXPECT_EQ(
+      MetricSample(
+          page,
+          R"(wdrbe_http_requests_total{route="/users/{userId}/items",method="GET",status_class="4xx"})"),
+      16)
       << page;
 }
 

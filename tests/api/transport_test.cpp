@@ -12,12 +12,12 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "testing/http_client.hpp"
+#include "testing/metric_samples.hpp"
 #include "testing/test_server.hpp"
 
 namespace wdrbe::testing {
@@ -26,13 +26,6 @@ namespace {
 namespace json = boost::json;
 
 // The value of one unlabelled sample of a /metrics page; -1 when absent.
-double MetricSample(const std::string& page, const std::string& name) {
-  const std::regex pattern("(^|\n)" + name + " ([0-9.e+]+)");
-  std::smatch match;
-  if (!std::regex_search(page, match, pattern)) return -1;
-  return std::stod(match[2]);
-}
-
 double ResidentBytes(std::uint16_t port) {
   return MetricSample(HttpClient(port).Get("/metrics").body, "process_resident_memory_bytes");
 }

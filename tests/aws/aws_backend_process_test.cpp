@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
 #include <future>
 #include <map>
 #include <memory>
@@ -16,6 +18,7 @@
 
 #include "testing/aws_local_engines.hpp"
 #include "testing/http_client.hpp"
+#include "testing/metric_samples.hpp"
 #include "testing/test_server.hpp"
 
 namespace wdrbe::testing {
@@ -63,16 +66,29 @@ class AwsBackendProcessTest : public ::testing::Test {
     resources_ = MustSetUp(AwsLocalEngines::UniqueName("table"), AwsLocalEngines::UniqueName("shares"));
   }
 
-  // `wdrbe serve --backend aws` (API only unless `with_worker`), or `wdrbe worker`.
-  std::unique_ptr<TestServer> Start(std::string command, bool with_worker = false) {
+  // `wdrbe serve --backend aws` (API only, unthrottled: these tests are not
+  // about limits), or `wdrbe worker`, with `args` and `env` added.
+  std::unique_ptr<TestServer> Start(std::string command, std::vector<std::string> args = {}, Env env = {}) {
     ServerOptions options;
     options.command = std::move(command);
     options.extra_args = BackendArgs(resources_);
-    if (options.command == "serve" && !with_worker) {
-      options.extra_args.insert(options.extra_args.end(), {"--worker-concurrency", "0"});
+    if (options.command == "serve") {
+      options.extra_args.insert(options.extra_args.end(),
+                                {"--worker-concurrency", "0", "--user-rate-limit", "0", "--rate-limit", "0"});
     }
+    options.extra_args.insert(options.extra_args.end(), args.begin(), args.end());
     options.extra_env = EngineEnv();
+    options.extra_env.insert(options.extra_env.end(), env.begin(), env.end());
     return TestServer::Start(std::move(options));
+  }
+
+  // `wdrbe dlq ARGS` on this test's queues: its JSON answer.
+  boost::json::value Dlq(std::vector<std::string> args) {
+    args.insert(args.begin(), "dlq");
+    for (std::string& arg : BackendArgs(resources_)) args.push_back(std::move(arg));
+    ProcessOutcome outcome = RunToExit(args, std::nullopt, EngineEnv());
+    EXPECT_TRUE(outcome.status.ExitedWith(0)) << outcome.status << "\n" << outcome.output;
+    return boost::json::parse(outcome.output);
   }
 
   SetUpResources resources_;
@@ -199,6 +215,145 @@ TEST_F(AwsBackendProcessTest, TwoApiProcessesAndAWorkerBehaveAsOneServer) {
   EXPECT_EQ(alice_a.AwaitSharedCount(shared, 6), 6);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(alice_b.SharedCount(shared), 6) << "a share was applied twice";
+}
+
+// Each item's ItemShared activities: item id -> the event ids, in a
+// multiset, so that an event applied twice shows.
+std::map<std::string, std::multiset<std::string>> SharedEventsByItem(ApiClient& client) {
+  std::map<std::string, std::multiset<std::string>> events;
+  for (const Page& page : client.ActivityPages(100)) {
+    for (const auto& entry : page.response.Json().at("activities").as_array()) {
+      const auto& activity = entry.as_object();
+      if (activity.at("activityType") != "ItemShared") continue;
+      events[std::string(activity.at("itemId").as_string())].insert(
+          std::string(activity.at("metadata").as_object().at("eventId").as_string()));
+    }
+  }
+  return events;
+}
+
+// The worker process SIGKILLed while it works through shares that both API
+// processes accepted, then started again: the deliveries it held come back
+// when their visibility timeout ends, and the events it had applied but not
+// yet deleted change nothing the second time. Every accepted share is
+// applied exactly once.
+TEST_F(AwsBackendProcessTest, AWorkerKilledMidBatchAndRestartedAppliesEveryShareExactlyOnce) {
+  std::unique_ptr<TestServer> api_a = Start("serve");
+  std::unique_ptr<TestServer> api_b = Start("serve");
+  ApiClient owner_a(api_a->port(), "kill-worker");
+  ApiClient owner_b(api_b->port(), "kill-worker");
+  std::vector<std::string> item_ids;
+  for (int i = 0; i < 8; ++i) {
+    ApiClient& client = i % 2 == 0 ? owner_a : owner_b;
+    item_ids.emplace_back(
+        client.MustCreate(ItemBody("Shared " + std::to_string(i))).at("itemId").as_string());
+  }
+  // 25 shares per item, from four clients at once, half to each process.
+  constexpr int kSharesPerItem = 25;
+  std::vector<std::future<std::vector<std::pair<std::string, std::string>>>> senders;
+  for (int sender = 0; sender < 4; ++sender) {
+    const std::uint16_t port = sender % 2 == 0 ? api_a->port() : api_b->port();
+    senders.push_back(std::async(std::launch::async, [port, sender, &item_ids] {
+      ApiClient client(port, "kill-worker");
+      std::vector<std::pair<std::string, std::string>> accepted;  // (item, event)
+      for (std::size_t i = sender; i < item_ids.size() * kSharesPerItem; i += 4) {
+        const std::string& item_id = item_ids[i % item_ids.size()];
+        Response shared = client.ShareItem(item_id);
+        if (shared.status != 202) throw std::runtime_error("share answered " + std::to_string(shared.status));
+        accepted.emplace_back(item_id, shared.String("eventId"));
+      }
+      return accepted;
+    }));
+  }
+  std::map<std::string, std::set<std::string>> accepted;
+  std::size_t total = 0;
+  for (auto& sender : senders) {
+    for (auto& [item_id, event_id] : sender.get()) {
+      accepted[item_id].insert(event_id);
+      ++total;
+    }
+  }
+  ASSERT_EQ(total, item_ids.size() * kSharesPerItem);
+
+  // A visibility timeout well inside the waits below: SQS cannot tell that
+  // a lease's holder died, so the killed worker's deliveries return only
+  // when it ends.
+  const std::vector<std::string> worker_args = {"--visibility-timeout", "3"};
+  std::unique_ptr<TestServer> worker = Start("worker", worker_args);
+  HttpClient worker_http(worker->port());
+  double applied_before_kill = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (applied_before_kill < 1 && std::chrono::steady_clock::now() < give_up) {
+    applied_before_kill =
+        MetricSample(worker_http.Get("/metrics").body, "wdrbe_share_events_processed_total");
+    if (applied_before_kill < 1) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  worker->Kill();
+  ASSERT_GE(applied_before_kill, 1) << "the worker applied nothing in 30 s";
+  ASSERT_LT(applied_before_kill, static_cast<double>(total)) << "the worker was done before it was killed";
+
+  worker->Restart();
+  for (const std::string& item_id : item_ids) {
+    const auto expected = static_cast<std::int64_t>(accepted[item_id].size());
+    EXPECT_EQ(owner_a.AwaitSharedCount(item_id, expected, std::chrono::seconds(60)), expected) << item_id;
+  }
+  // Past one more visibility timeout: nothing the killed worker held comes
+  // back to be counted again.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  const auto events = SharedEventsByItem(owner_b);
+  for (const std::string& item_id : item_ids) {
+    EXPECT_EQ(owner_b.SharedCount(item_id), static_cast<std::int64_t>(accepted[item_id].size())) << item_id;
+    const auto found = events.find(item_id);
+    ASSERT_NE(found, events.end()) << item_id;
+    EXPECT_EQ(std::set<std::string>(found->second.begin(), found->second.end()), accepted[item_id])
+        << item_id;
+    EXPECT_EQ(found->second.size(), accepted[item_id].size())
+        << "an event of " << item_id << " applied twice";
+  }
+}
+
+// Across processes: an event that fails every time is received three times
+// by the worker, then sits in the dead-letter queue while its batch mate is
+// applied; `wdrbe dlq redrive`, run as its own process, sends it back, and a
+// worker without the fault applies it once.
+TEST_F(AwsBackendProcessTest, APoisonEventIsDeadLetteredAfterThreeReceivesAndARedriveAppliesItOnce) {
+  std::unique_ptr<TestServer> api = Start("serve");
+  ApiClient owner(api->port(), "poison-owner");
+  const std::string poison_id(owner.MustCreate(ItemBody("Poison")).at("itemId").as_string());
+  const std::string healthy_id(owner.MustCreate(ItemBody("Fine")).at("itemId").as_string());
+  std::unique_ptr<TestServer> faulty_worker = Start("worker", {"--retry-base-delay-ms", "100"},
+                                                    {{"WDRBE_FAULTS", "worker.process@" + poison_id + "=1"}});
+
+  Response poisoned = owner.ShareItem(poison_id);
+  ASSERT_EQ(poisoned.status, 202) << poisoned;
+  ASSERT_EQ(owner.ShareItem(healthy_id).status, 202);
+  EXPECT_EQ(owner.AwaitSharedCount(healthy_id, 1), 1);
+
+  boost::json::value letters = Dlq({"list"});
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (letters.as_array().empty() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    letters = Dlq({"list"});
+  }
+  ASSERT_EQ(letters.as_array().size(), 1u) << boost::json::serialize(letters);
+  const auto& letter = letters.as_array()[0].as_object();
+  EXPECT_EQ(letter.at("eventId").as_string(), poisoned.String("eventId"));
+  EXPECT_EQ(letter.at("attempts"), 3);
+  const std::string metrics = HttpClient(faulty_worker->port()).Get("/metrics").body;
+  EXPECT_EQ(MetricSample(metrics, "wdrbe_worker_failed_records_total"), 3) << metrics;
+  EXPECT_EQ(MetricSample(metrics, "wdrbe_worker_dead_lettered_total"), 1) << metrics;
+  EXPECT_EQ(owner.SharedCount(poison_id), 0);
+  ASSERT_TRUE(faulty_worker->Stop().ExitedWith(0));
+
+  std::unique_ptr<TestServer> worker = Start("worker");
+  EXPECT_EQ(Dlq({"redrive", "--all"}).at("redriven"), 1);
+  EXPECT_EQ(owner.AwaitSharedCount(poison_id, 1), 1);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(owner.SharedCount(poison_id), 1) << "the redriven event was applied twice";
+  EXPECT_TRUE(Dlq({"list"}).as_array().empty());
+  const auto events = SharedEventsByItem(owner);
+  ASSERT_TRUE(events.contains(poison_id));
+  EXPECT_EQ(events.at(poison_id), std::multiset<std::string>{poisoned.String("eventId")});
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "wdrbe/storage/dynamodb/dynamodb_item_store.hpp"
 #include "wdrbe/storage/dynamodb/table_secrets.hpp"
 #include "wdrbe/storage/dynamodb/table_setup.hpp"
+#include "wdrbe/storage/fault_injecting_item_store.hpp"
 
 namespace wdrbe::app {
 namespace {
@@ -42,6 +43,8 @@ struct AwsAdapters {
   dynamodb::DynamoDbItemStore store;
   sqs::SqsShareQueue queue;
   sqs::SqsDeadLetterQueue dead_letters;
+  // The store.write and store.read fault points, when WDRBE_FAULTS is set.
+  std::unique_ptr<FaultInjectingItemStore> faulty_store;
 };
 
 }  // namespace
@@ -59,7 +62,11 @@ Result<Backend> OpenAwsBackend(const AwsBackendOptions& options, const BackendDe
 
   auto adapters = std::make_shared<AwsAdapters>(std::move(*clients), options, deps.clock);
   Backend backend;
-  backend.store = &adapters->store;
+  if (deps.faults) {
+    adapters->faulty_store = std::make_unique<FaultInjectingItemStore>(adapters->store, deps.faults);
+  }
+  backend.store =
+      adapters->faulty_store ? adapters->faulty_store.get() : static_cast<ItemStore*>(&adapters->store);
   backend.queue = &adapters->queue;
   backend.dead_letters = &adapters->dead_letters;
   // DynamoDB and SQS share no transaction: the generic share paths.

@@ -65,6 +65,13 @@ AwsError ParseJsonError(const HttpResponse& response) {
   error.message = JsonString(object, "message");
   if (error.message.empty()) error.message = JsonString(object, "Message");
   if (error.message.empty() && ec) error.message = response.body.substr(0, 200);
+  if (const auto* reasons = object.if_contains("CancellationReasons");
+      reasons != nullptr && reasons->is_array()) {
+    for (const boost::json::value& reason : reasons->get_array()) {
+      const std::string code = reason.is_object() ? JsonString(reason.get_object(), "Code") : std::string();
+      error.cancellation_codes.push_back(code.empty() ? "None" : code);
+    }
+  }
 
   // Either name may be the one the retry policy knows (SQS's JSON
   // "__type" and its query code differ).

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "wdrbe/aws/aws_config.hpp"
 #include "wdrbe/aws/credentials.hpp"
@@ -37,6 +38,10 @@ struct AwsError {
   std::string message;      // the service's message, or what failed
   bool retryable = false;   // throttling, 5xx, transient code or network failure
   bool throttling = false;  // the service asked to slow down (a retryable kind)
+  // DynamoDB's TransactionCanceledException: the code of each reason in its
+  // CancellationReasons, in the request's item order ("None" for the items
+  // that passed); empty for every other error.
+  std::vector<std::string> cancellation_codes{};
 
   friend bool operator==(const AwsError&, const AwsError&) = default;
 };

@@ -46,6 +46,20 @@ TEST(ParseJsonErrorTest, ThrottlingAndServerErrorsAreRetryable) {
   EXPECT_EQ(gateway.message, "<html>Bad Gateway</html>");
 }
 
+TEST(ParseJsonErrorTest, ACancelledTransactionKeepsItsReasonsInRequestOrder) {
+  const AwsError error = ParseJsonError(Answer(
+      400, R"({"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException",)"
+           R"("message":"Transaction cancelled, please refer cancellation reasons for specific reasons )"
+           R"([None, ConditionalCheckFailed, None]","CancellationReasons":[{"Code":"None"},)"
+           R"({"Code":"ConditionalCheckFailed","Message":"The conditional request failed"},{}]})"));
+  EXPECT_EQ(error.code, "TransactionCanceledException");
+  EXPECT_EQ(error.cancellation_codes, (std::vector<std::string>{"None", "ConditionalCheckFailed", "None"}));
+  EXPECT_FALSE(error.retryable);
+  const AwsError other = ParseJsonError(
+      Answer(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ValidationException","message":"bad"})"));
+  EXPECT_TRUE(other.cancellation_codes.empty());
+}
+
 TEST(ParseJsonErrorTest, SqsQueryErrorHeaderGivesTheCode) {
   const AwsError missing = ParseJsonError(Answer(
       400,

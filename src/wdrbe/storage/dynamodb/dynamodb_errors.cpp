@@ -30,7 +30,7 @@ Error StoreError(const aws::AwsError& error, std::string_view operation, std::st
   return Error::Internal(detail);
 }
 
-std::vector<std::string> CancellationCodes(std::string_view message) {
+std::vector<std::string> CancellationCodesInMessage(std::string_view message) {
   std::vector<std::string> codes;
   const std::size_t open = message.rfind('[');
   const std::size_t close = message.rfind(']');
@@ -46,6 +46,11 @@ std::vector<std::string> CancellationCodes(std::string_view message) {
   return codes;
 }
 
+std::vector<std::string> CancellationCodes(const aws::AwsError& error) {
+  if (!error.cancellation_codes.empty()) return error.cancellation_codes;
+  return CancellationCodesInMessage(error.message);
+}
+
 CancellationKind ClassifyCancellation(const std::vector<std::string>& codes) {
   for (const std::string& code : codes) {
     if (code == "ValidationError" || code == "ItemCollectionSizeLimitExceeded") {
@@ -59,7 +64,7 @@ bool IsContention(const aws::AwsError& error) {
   if (error.code == "TransactionConflictException" || error.code == "TransactionInProgressException")
     return true;
   if (error.code != kCancelled) return false;
-  return ClassifyCancellation(CancellationCodes(error.message)) == CancellationKind::kContention;
+  return ClassifyCancellation(CancellationCodes(error)) == CancellationKind::kContention;
 }
 
 }  // namespace wdrbe::dynamodb

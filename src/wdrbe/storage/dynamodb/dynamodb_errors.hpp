@@ -22,11 +22,13 @@ std::string MissingTableMessage(std::string_view table);
 
 // A cancelled transaction: the reasons' codes, one per item in request
 // order ("None" for the items that passed). DynamoDB lists them in the
-// error's CancellationReasons and, in the same order, in its message
-// ("Transaction cancelled, please refer cancellation reasons for specific
-// reasons [ConditionalCheckFailed, None]"), which is what the client
-// layer keeps; empty when neither lists them.
-std::vector<std::string> CancellationCodes(std::string_view message);
+// error's CancellationReasons (which the client layer keeps) and, in the
+// same order, at the end of its message ("Transaction cancelled, please
+// refer cancellation reasons for specific reasons [ConditionalCheckFailed,
+// None]"), which is read when the reasons are missing (engines that send
+// only the message); empty when neither lists them.
+std::vector<std::string> CancellationCodes(const aws::AwsError& error);
+std::vector<std::string> CancellationCodesInMessage(std::string_view message);
 
 enum class CancellationKind {
   // Another writer got there first (a failed condition, a conflicting

@@ -53,14 +53,29 @@ TEST(DynamoDbErrorsTest, ATransactionLostToOthersIsUnavailableAndOneRefusedIsInt
 }
 
 TEST(DynamoDbErrorsTest, CancellationCodesAreReadInRequestOrder) {
-  EXPECT_EQ(CancellationCodes("Transaction cancelled, please refer cancellation reasons for specific "
-                              "reasons [ConditionalCheckFailed, None]"),
-            (std::vector<std::string>{"ConditionalCheckFailed", "None"}));
-  EXPECT_EQ(CancellationCodes("Transaction cancelled, please refer cancellation reasons for specific "
-                              "reasons [None, None, TransactionConflict]"),
-            (std::vector<std::string>{"None", "None", "TransactionConflict"}));
-  EXPECT_TRUE(CancellationCodes("Transaction cancelled").empty());
-  EXPECT_TRUE(CancellationCodes("").empty());
+  EXPECT_EQ(
+      CancellationCodesInMessage("Transaction cancelled, please refer cancellation reasons for specific "
+                                 "reasons [ConditionalCheckFailed, None]"),
+      (std::vector<std::string>{"ConditionalCheckFailed", "None"}));
+  EXPECT_EQ(
+      CancellationCodesInMessage("Transaction cancelled, please refer cancellation reasons for specific "
+                                 "reasons [None, None, TransactionConflict]"),
+      (std::vector<std::string>{"None", "None", "TransactionConflict"}));
+  EXPECT_TRUE(CancellationCodesInMessage("Transaction cancelled").empty());
+  EXPECT_TRUE(CancellationCodesInMessage("").empty());
+}
+
+// The structured reasons are the source; the message only stands in when an
+// engine sends none, and a message whose wording changed cannot mislead.
+TEST(DynamoDbErrorsTest, TheCancellationReasonsWinOverTheMessage) {
+  aws::AwsError cancelled = ServiceError(400, "TransactionCanceledException", "Transaction cancelled [None]");
+  cancelled.cancellation_codes = {"None", "ValidationError"};
+  EXPECT_EQ(CancellationCodes(cancelled), (std::vector<std::string>{"None", "ValidationError"}));
+  EXPECT_FALSE(IsContention(cancelled));
+  EXPECT_EQ(StoreError(cancelled, "TransactWriteItems", "t").code, ErrorCode::kInternal);
+  cancelled.cancellation_codes.clear();
+  EXPECT_EQ(CancellationCodes(cancelled), std::vector<std::string>{"None"});
+  EXPECT_TRUE(IsContention(cancelled));
 }
 
 TEST(DynamoDbErrorsTest, ContentionIsLostRacesAndThrottlingAndRejectionIsABadRequest) {
