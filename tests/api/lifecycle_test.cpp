@@ -2,6 +2,7 @@
 // and what survives a restart on the same data directory.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -108,6 +110,38 @@ TEST(ServerStartTest, ASecretOfExactly32BytesIsAccepted) {
   EXPECT_EQ(http.Get("/users/" + user + "/items", MakeToken(user, std::chrono::hours(1), secret)).status,
             200);
   EXPECT_EQ(http.Get("/users/" + user + "/items", MakeToken(user)).status, 401);
+}
+
+// A server pinned to one CPU (as a benchmark or a CPU set pins it) starts
+// one network thread, not one per core of the machine; --threads still wins.
+TEST(ServerStartTest, ThreadsDefaultToTheCpusTheProcessMayUse) {
+  cpu_set_t saved;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(saved), &saved), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &saved)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  // The child inherits the mask of the thread that forks it: this one.
+  ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+  std::unique_ptr<TestServer> pinned;
+  std::unique_ptr<TestServer> told;
+  try {
+    pinned = TestServer::Start({});
+    ServerOptions options;
+    options.extra_args = {"--threads", "3"};
+    told = TestServer::Start(options);
+  } catch (...) {
+    sched_setaffinity(0, sizeof(saved), &saved);
+    throw;
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof(saved), &saved), 0);
+
+  EXPECT_TRUE(Contains(pinned->Output(), R"("threads":1)")) << pinned->Output();
+  EXPECT_TRUE(Contains(told->Output(), R"("threads":3)")) << told->Output();
 }
 
 TEST(ServerStartTest, TheSecretCanComeFromAFile) {

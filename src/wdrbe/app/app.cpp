@@ -27,6 +27,7 @@
 #include "wdrbe/auth/jwt_verifier.hpp"
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
+#include "wdrbe/base/usable_cpus.hpp"
 #include "wdrbe/domain/activity_feed.hpp"
 #include "wdrbe/domain/cursor.hpp"
 #include "wdrbe/domain/item_service.hpp"
@@ -253,8 +254,7 @@ void App::Parts::WireHttp(const ServeConfig& config, const ValidServeConfig& fla
 }
 
 Status App::Parts::Bind(const ServeConfig& config, const ValidServeConfig& flags) {
-  threads = config.threads > 0 ? config.threads
-                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = config.threads > 0 ? config.threads : UsableCpus();
   http::ServerOptions server_options;
   server_options.host = flags.listen.host;
   server_options.port = flags.listen.port;

@@ -130,8 +130,9 @@ void AddServeOptions(CLI::App& command, ServeConfig& config) {
       ->envname("WDRBE_JWKS_REFRESH")
       ->capture_default_str();
   command
-      .add_option("--threads", config.threads,
-                  "Network threads, 0-" + std::to_string(kMaxThreads) + " (0: one per core)")
+      .add_option(
+          "--threads", config.threads,
+          "Network threads, 0-" + std::to_string(kMaxThreads) + " (0: one per CPU the process may use)")
       ->envname("WDRBE_THREADS")
       ->capture_default_str();
   command

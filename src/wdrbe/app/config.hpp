@@ -46,7 +46,7 @@ struct ServeConfig {
   // The key that signs list cursors; else <data_dir>/cursor.key. Servers
   // that share one key accept each other's cursors.
   std::optional<std::string> cursor_key_file;
-  int threads = 0;                  // 0: one per core
+  int threads = 0;                  // 0: one per usable CPU (base/usable_cpus.hpp)
   std::string durability = "full";  // full | normal
   int read_connections = 4;
   std::string cors_origins = "*";  // "*" or a comma-separated list of origins
