@@ -119,3 +119,84 @@ bench_intruders() {
 }
 
 bench_loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# CPU time (user + system) of processes PIDS..., in clock ticks, summed over
+# all their threads.
+bench_cpu_ticks() {
+  local pid total=0 fields
+  for pid in "$@"; do
+    # Fields 14 and 15 of /proc/PID/stat; the command name (field 2) may
+    # hold spaces, so count from after its closing parenthesis.
+    fields=$(sed 's/.*) //' "/proc/$pid/stat") || return 1
+    total=$((total + $(awk '{print $12 + $13}' <<<"$fields")))
+  done
+  echo "$total"
+}
+
+bench_clock_ticks_per_second() { getconf CLK_TCK; }
+
+# bench_start_nginx DIR CORE BODY: Debian's nginx on 127.0.0.1 (a free port),
+# one worker, access log off, answering every request 200 with BODY as
+# application/json, the external ceiling of HTTP handling on CORE. A
+# private configuration and prefix under DIR: the system's nginx service
+# and files are never touched. Sets bench_nginx_port and bench_nginx_pids
+# (master and worker).
+bench_nginx_port=
+bench_nginx_pids=
+bench_nginx_master=
+bench_start_nginx() {
+  local dir=$1 core=$2 body=$3 nginx port attempt i
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  [[ -x $nginx ]] || bench_die "needs nginx (Debian: apt-get install nginx-light) for the external ceiling"
+  mkdir -p "$dir/logs" "$dir/tmp"
+  for ((attempt = 0; attempt < 20; attempt++)); do
+    port=$((20000 + RANDOM % 40000))
+    cat >"$dir/nginx.conf" <<CONF
+daemon off;
+master_process on;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      default_type application/json;
+      return 200 '$body';
+    }
+  }
+}
+CONF
+    taskset -c "$core" "$nginx" -p "$dir" -c "$dir/nginx.conf" >"$dir/logs/stdout.log" 2>&1 &
+    bench_nginx_master=$!
+    for ((i = 0; i < 50; i++)); do
+      bench_nginx_pids=$(pgrep -P "$bench_nginx_master" | tr '\n' ' ' || true)
+      if [[ -n $bench_nginx_pids ]] && curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1; then
+        bench_nginx_port=$port
+        bench_nginx_pids="$bench_nginx_master $bench_nginx_pids"
+        return 0
+      fi
+      kill -0 "$bench_nginx_master" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -TERM "$bench_nginx_master" 2>/dev/null || true
+    wait "$bench_nginx_master" 2>/dev/null || true
+  done
+  cat "$dir/logs/error.log" >&2
+  bench_die "nginx did not start"
+}
+
+bench_stop_nginx() {
+  [[ -n $bench_nginx_master ]] || return 0
+  kill -QUIT "$bench_nginx_master" 2>/dev/null || true
+  wait "$bench_nginx_master" 2>/dev/null || true
+  bench_nginx_master=
+}

@@ -17,15 +17,8 @@ Task<http::HttpResponse> ActivitiesApi::List(http::RequestContext& context) {
   auto page = co_await feed_.List(context.principal().user_id, *limit, std::move(*cursor));
   if (!page.ok()) co_return http::ErrorResponse(page.error(), context.request_id());
 
-  boost::json::array activities;
-  activities.reserve(page->activities.size());
-  for (const Activity& activity : page->activities) activities.push_back(ActivityToJson(activity));
-  boost::json::object body;
-  body["activities"] = std::move(activities);
-  body["nextCursor"] =
-      page->next_cursor ? boost::json::value(*page->next_cursor) : boost::json::value(nullptr);
-  body["hasMore"] = page->has_more;
-  co_return http::JsonResponse(http::StatusCode::ok, body);
+  co_return http::JsonTextResponse(http::StatusCode::ok,
+                                   ActivityPageBody(page->activities, page->next_cursor, page->has_more));
 }
 
 }  // namespace wdrbe::api

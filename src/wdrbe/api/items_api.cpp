@@ -9,7 +9,7 @@ namespace wdrbe::api {
 namespace {
 
 using http::ErrorResponse;
-using http::JsonResponse;
+using http::JsonTextResponse;
 using http::StatusCode;
 
 }  // namespace
@@ -30,7 +30,7 @@ Task<http::HttpResponse> ItemsApi::Create(http::RequestContext& context) {
   } else if (result->outcome == CreateOutcome::kReplayed) {
     metrics_.created_idempotent.Inc();
   }
-  auto response = JsonResponse(created ? StatusCode::created : StatusCode::ok, ItemToJson(result->item));
+  auto response = JsonTextResponse(created ? StatusCode::created : StatusCode::ok, ItemBody(result->item));
   if (created) response.set(http::beast_http::field::location, "/items/" + result->item.item_id);
   co_return response;
 }
@@ -65,22 +65,14 @@ Task<http::HttpResponse> ItemsApi::List(http::RequestContext& context) {
   auto page = co_await items_.List(std::move(request));
   if (!page.ok()) co_return ErrorResponse(page.error(), context.request_id());
 
-  boost::json::array items;
-  items.reserve(page->items.size());
-  for (const Item& item : page->items) items.push_back(ItemToJson(item));
-  boost::json::object body;
-  body["items"] = std::move(items);
-  body["nextCursor"] =
-      page->next_cursor ? boost::json::value(*page->next_cursor) : boost::json::value(nullptr);
-  body["hasMore"] = page->has_more;
   metrics_.listed.Inc(page->items.size());
-  co_return JsonResponse(StatusCode::ok, body);
+  co_return JsonTextResponse(StatusCode::ok, ItemPageBody(page->items, page->next_cursor, page->has_more));
 }
 
 Task<http::HttpResponse> ItemsApi::Get(http::RequestContext& context) {
   auto item = co_await items_.Get(context.principal().user_id, std::string(context.PathParam("itemId")));
   if (!item.ok()) co_return ErrorResponse(item.error(), context.request_id());
-  co_return JsonResponse(StatusCode::ok, ItemToJson(*item));
+  co_return JsonTextResponse(StatusCode::ok, ItemBody(*item));
 }
 
 Task<http::HttpResponse> ItemsApi::Update(http::RequestContext& context) {
@@ -91,7 +83,7 @@ Task<http::HttpResponse> ItemsApi::Update(http::RequestContext& context) {
   auto item = co_await items_.Update(context.principal().user_id, std::string(context.PathParam("itemId")),
                                      std::move(*patch));
   if (!item.ok()) co_return ErrorResponse(item.error(), context.request_id());
-  co_return JsonResponse(StatusCode::ok, ItemToJson(*item));
+  co_return JsonTextResponse(StatusCode::ok, ItemBody(*item));
 }
 
 Task<http::HttpResponse> ItemsApi::Delete(http::RequestContext& context) {

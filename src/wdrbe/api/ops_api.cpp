@@ -5,8 +5,7 @@
 namespace wdrbe::api {
 
 Task<http::HttpResponse> OpsApi::Healthz(http::RequestContext&) {
-  static const boost::json::value kOk = {{"status", "ok"}};
-  co_return http::JsonResponse(http::StatusCode::ok, kOk);
+  co_return http::JsonTextResponse(http::StatusCode::ok, R"({"status":"ok"})");
 }
 
 bool OpsApi::TakeRefreshTurn(std::int64_t& next_ms, std::int64_t interval_ms) {

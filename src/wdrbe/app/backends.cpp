@@ -30,7 +30,7 @@ Result<Backend> OpenBackendForAdmin(const BackendChoice& choice, const BackendDe
         deps);
   }
   return OpenEmbeddedBackend(
-      EmbeddedBackendOptions{.data_dir = choice.data_dir, .read_connections = 1, .serve = false}, deps);
+      EmbeddedBackendOptions{.data_dir = choice.data_dir, .read_connections = 0, .serve = false}, deps);
 }
 
 }  // namespace wdrbe::app

@@ -143,7 +143,8 @@ void AddServeOptions(CLI::App& command, ServeConfig& config) {
       ->capture_default_str();
   command
       .add_option("--read-connections", config.read_connections,
-                  "SQLite reader threads, 1-" + std::to_string(kMaxReadConnections))
+                  "SQLite reader threads, 0-" + std::to_string(kMaxReadConnections) +
+                      " (0: each network thread reads with a connection of its own)")
       ->envname("WDRBE_READ_CONNECTIONS")
       ->capture_default_str();
 

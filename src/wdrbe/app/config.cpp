@@ -59,7 +59,8 @@ Status CheckJwks(const JwtConfig& jwt) {
 Status CheckNumbers(const ServeConfig& config) {
   const Status checks[] = {
       IntInRange("--threads", config.threads, 0, kMaxThreads, "0: one per core"),
-      IntInRange("--read-connections", config.read_connections, 1, kMaxReadConnections),
+      IntInRange("--read-connections", config.read_connections, 0, kMaxReadConnections,
+                 "0: reads run on the network threads"),
       NumberInRange("--rate-limit", config.rate_limit, 0, kMaxRequestsPerSecond, "requests/s; 0: off"),
       NumberInRange("--burst", config.burst, 1, kMaxRequestsPerSecond),
       NumberInRange("--user-rate-limit", config.user_rate_limit, 0, kMaxRequestsPerSecond,

@@ -48,8 +48,8 @@ struct ServeConfig {
   std::optional<std::string> cursor_key_file;
   int threads = 0;                  // 0: one per usable CPU (base/usable_cpus.hpp)
   std::string durability = "full";  // full | normal
-  int read_connections = 4;
-  std::string cors_origins = "*";  // "*" or a comma-separated list of origins
+  int read_connections = 0;         // SQLite reader threads; 0: reads inline
+  std::string cors_origins = "*";   // "*" or a comma-separated list of origins
   // HTTPS: both set, or neither (plain HTTP, for example behind a proxy).
   std::optional<std::string> tls_cert_file;  // PEM certificate chain
   std::optional<std::string> tls_key_file;   // PEM private key

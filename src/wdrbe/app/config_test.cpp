@@ -67,7 +67,7 @@ TEST(ValidateServeConfigTest, AJwksSourceIsAFileOrAnHttpsUrlOrAnHttpLoopbackUrl)
 TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
   ServeConfig lowest;
   lowest.threads = 0;
-  lowest.read_connections = 1;
+  lowest.read_connections = 0;
   lowest.rate_limit = 0;
   lowest.burst = 1;
   lowest.user_rate_limit = 0;
@@ -144,7 +144,9 @@ TEST(ValidateServeConfigTest, EachBadFlagIsRefusedByName) {
        {"--durability", "'full' or 'normal'", "'fast'"}},
       {"negative threads", [](ServeConfig& c) { c.threads = -1; }, {"--threads", "0-1024", "got -1"}},
       {"too many threads", [](ServeConfig& c) { c.threads = kMaxThreads + 1; }, {"--threads", "got 1025"}},
-      {"no readers", [](ServeConfig& c) { c.read_connections = 0; }, {"--read-connections", "1-64", "got 0"}},
+      {"negative readers",
+       [](ServeConfig& c) { c.read_connections = -1; },
+       {"--read-connections", "0-64", "got -1"}},
       {"too many readers", [](ServeConfig& c) { c.read_connections = 65; }, {"--read-connections", "got 65"}},
       {"negative rate", [](ServeConfig& c) { c.rate_limit = -5; }, {"--rate-limit", "0: off", "got -5"}},
       {"NaN rate", [nan](ServeConfig& c) { c.rate_limit = nan; }, {"--rate-limit", "got nan"}},

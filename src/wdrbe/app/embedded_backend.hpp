@@ -12,8 +12,8 @@ namespace wdrbe::app {
 struct EmbeddedBackendOptions {
   std::filesystem::path data_dir;
   bool full_durability = true;  // synchronous=FULL: a write is answered once on disk
-  int read_connections = 4;
-  int max_receives = 3;  // deliveries of a share event before it is dead-lettered
+  int read_connections = 0;     // SQLite reader threads; 0: reads run on the awaiting thread
+  int max_receives = 3;         // deliveries of a share event before it is dead-lettered
   // Serving: create the directory and database if needed, and hold the
   // directory's serve.lock for the life of the backend (one server per
   // directory). Otherwise (the dlq command, beside a running server) the

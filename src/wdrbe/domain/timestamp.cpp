@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
 
 namespace wdrbe {
 namespace {
@@ -26,6 +27,12 @@ void PutDigits(char* end, unsigned value, int width) {
 }  // namespace
 
 std::string FormatTimestamp(std::int64_t unix_ms) {
+  std::string out(kTimestampLength, '\0');
+  FormatTimestampInto(out.data(), unix_ms);
+  return out;
+}
+
+void FormatTimestampInto(char* out, std::int64_t unix_ms) {
   using namespace std::chrono;
   // The civil calendar of <chrono> is pure arithmetic: no time zone database,
   // no locale and no shared state, so it is thread-safe and cheap per item.
@@ -34,8 +41,10 @@ std::string FormatTimestamp(std::int64_t unix_ms) {
   const year_month_day date{day};
   const hh_mm_ss<milliseconds> clock_time{time - day};
 
-  std::string out = "0000-00-00T00:00:00.000Z";
-  char* p = out.data();
+  constexpr std::string_view kShape = "0000-00-00T00:00:00.000Z";
+  static_assert(kShape.size() == kTimestampLength);
+  char* p = out;
+  kShape.copy(p, kShape.size());
   PutDigits(p + 4, static_cast<unsigned>(static_cast<int>(date.year())), 4);
   PutDigits(p + 7, static_cast<unsigned>(date.month()), 2);
   PutDigits(p + 10, static_cast<unsigned>(date.day()), 2);
@@ -43,7 +52,6 @@ std::string FormatTimestamp(std::int64_t unix_ms) {
   PutDigits(p + 16, static_cast<unsigned>(clock_time.minutes().count()), 2);
   PutDigits(p + 19, static_cast<unsigned>(clock_time.seconds().count()), 2);
   PutDigits(p + 23, static_cast<unsigned>(clock_time.subseconds().count()), 3);
-  return out;
 }
 
 }  // namespace wdrbe

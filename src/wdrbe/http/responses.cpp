@@ -2,12 +2,18 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "wdrbe/base/json_writer.hpp"
+
 namespace wdrbe::http {
 
 HttpResponse JsonResponse(StatusCode status, const boost::json::value& body) {
+  return JsonTextResponse(status, boost::json::serialize(body));
+}
+
+HttpResponse JsonTextResponse(StatusCode status, std::string body) {
   HttpResponse response{status, 11};
   response.set(beast_http::field::content_type, "application/json");
-  response.body() = boost::json::serialize(body);
+  response.body() = std::move(body);
   return response;
 }
 
@@ -88,24 +94,27 @@ std::string_view WireCode(ErrorCode code) {
 
 HttpResponse ErrorResponse(const Error& error, std::string_view request_id) {
   const StatusCode status = StatusFor(error.code);
-  boost::json::object body;
-  body["error"] = WireCode(error.code);
+  std::string body;
+  body.reserve(96 + error.message.size() + request_id.size());
+  JsonWriter json(body);
+  json.BeginObject().Member("error", WireCode(error.code));
   if (error.code == ErrorCode::kInternal) {
-    body["message"] = "internal error";
+    json.Member("message", "internal error");
   } else if (error.code == ErrorCode::kUnavailable) {
-    body["message"] = "the service is temporarily unavailable; retry later";
+    json.Member("message", "the service is temporarily unavailable; retry later");
   } else {
-    body["message"] = error.message;
+    json.Member("message", error.message);
   }
-  body["requestId"] = request_id;
+  json.Member("requestId", request_id);
   if (!error.field_errors.empty()) {
-    boost::json::array errors;
+    json.Key("errors").BeginArray();
     for (const FieldError& fe : error.field_errors) {
-      errors.push_back(boost::json::object{{"field", fe.field}, {"message", fe.message}});
+      json.BeginObject().Member("field", fe.field).Member("message", fe.message).EndObject();
     }
-    body["errors"] = std::move(errors);
+    json.EndArray();
   }
-  HttpResponse response = JsonResponse(status, body);
+  json.EndObject();
+  HttpResponse response = JsonTextResponse(status, std::move(body));
   if (status == StatusCode::unauthorized) response.set(beast_http::field::www_authenticate, "Bearer");
   if (status == StatusCode::service_unavailable) response.set(beast_http::field::retry_after, "1");
   return response;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <string>
 #include <string_view>
 
 #include "wdrbe/base/error.hpp"
@@ -12,6 +13,8 @@
 namespace wdrbe::http {
 
 HttpResponse JsonResponse(StatusCode status, const boost::json::value& body);
+// A response whose body is JSON text already (see base/json_writer.hpp).
+HttpResponse JsonTextResponse(StatusCode status, std::string body);
 HttpResponse EmptyResponse(StatusCode status);
 
 // The status for a code (e.g. kIdempotencyKeyReused -> 422).

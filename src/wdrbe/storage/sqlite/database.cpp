@@ -8,7 +8,7 @@ Result<std::shared_ptr<Database>> Database::Open(const DatabaseOptions& options)
   auto connection = Connection::Open(options.path, Connection::Mode::kReadWrite, options.durability);
   if (!connection.ok()) return connection.error();
   if (Status s = ApplyMigrations(**connection); !s.ok()) return s.error();
-  auto readers = ReadPool::Start(options.path, options.read_connections, options.faults);
+  auto readers = Readers::Start(options.path, options.read_connections, options.faults);
   if (!readers.ok()) return readers.error();
   auto writer = GroupCommitWriter::Start(std::move(*connection), options.faults);
   return std::shared_ptr<Database>(new Database(std::move(writer), std::move(*readers)));

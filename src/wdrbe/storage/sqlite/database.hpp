@@ -1,5 +1,5 @@
 // The embedded database: one SQLite file, its migrations, the group-commit
-// writer and the reader pool. The item store and the share queue are two
+// writer and the readers. The item store and the share queue are two
 // views of one Database, so a share's ownership check, idempotency record
 // and enqueue (and an event's effect and acknowledgement) commit together.
 #pragma once
@@ -9,14 +9,14 @@
 
 #include "wdrbe/base/faults.hpp"
 #include "wdrbe/storage/sqlite/group_commit_writer.hpp"
-#include "wdrbe/storage/sqlite/read_pool.hpp"
+#include "wdrbe/storage/sqlite/readers.hpp"
 
 namespace wdrbe::sqlite {
 
 struct DatabaseOptions {
   std::string path;  // the database file; created with its schema if absent
   Connection::Durability durability = Connection::Durability::kFull;
-  int read_connections = 4;
+  int read_connections = 0;                     // reader threads; 0: reads run on the awaiting thread
   std::shared_ptr<const FaultInjector> faults;  // optional
 };
 
@@ -27,17 +27,17 @@ class Database {
   ~Database();
 
   GroupCommitWriter& writer() { return *writer_; }
-  ReadPool& readers() { return *readers_; }
+  Readers& readers() { return *readers_; }
 
   // Completes queued work and stops the threads; later work fails with
   // kUnavailable. Idempotent.
   void Close();
 
  private:
-  Database(std::unique_ptr<GroupCommitWriter> writer, std::unique_ptr<ReadPool> readers)
+  Database(std::unique_ptr<GroupCommitWriter> writer, std::unique_ptr<Readers> readers)
       : writer_(std::move(writer)), readers_(std::move(readers)) {}
   std::unique_ptr<GroupCommitWriter> writer_;
-  std::unique_ptr<ReadPool> readers_;
+  std::unique_ptr<Readers> readers_;
 };
 
 }  // namespace wdrbe::sqlite

@@ -1,6 +1,7 @@
 // A thin RAII layer over one sqlite3 connection with a prepared-statement
 // cache. Not thread-safe: each connection is owned by exactly one thread
-// (the writer thread, or one reader thread of the ReadPool).
+// (the writer thread, a reader thread of the ReadPool, or one thread that
+// reads inline).
 #pragma once
 
 #include <sqlite3.h>

@@ -37,39 +37,46 @@ struct SqlitePorts {
 };
 
 // The ports over the database file in `dir` (created if absent); the
-// database closes with the last of them.
+// database closes with the last of them. `reader_threads` 0: reads inline.
 std::shared_ptr<SqlitePorts> OpenSqlitePorts(const testing::TempDir& dir, const Clock& clock,
-                                             RandomSource& random, int max_receives) {
+                                             RandomSource& random, int max_receives, int reader_threads = 0) {
   auto database = sqlite::Database::Open(sqlite::DatabaseOptions{
-      (dir.path() / "wdrbe.db").string(), sqlite::Connection::Durability::kNormal, 2, nullptr});
+      (dir.path() / "wdrbe.db").string(), sqlite::Connection::Durability::kNormal, reader_threads, nullptr});
   if (!database.ok()) throw std::runtime_error("cannot open the database: " + database.error().message);
   return std::make_shared<SqlitePorts>(*database, clock, random, max_receives);
 }
 
-OpenedBackend OpenSqlite(const testing::TempDir& dir, testing::FakeClock& clock, RandomSource& random,
-                         int max_receives) {
-  std::shared_ptr<SqlitePorts> ports = OpenSqlitePorts(dir, clock, random, max_receives);
-  return OpenedBackend{.store = &ports->store,
-                       .queue = &ports->queue,
-                       .dead_letters = &ports->dead_letters,
-                       .sender = &ports->sender,
-                       .settler = &ports->settler,
-                       .keep_alive = ports};
+// Opens the ports with reads inline (the default) or on reader threads.
+auto OpenSqlite(int reader_threads) {
+  return [reader_threads](const testing::TempDir& dir, testing::FakeClock& clock, RandomSource& random,
+                          int max_receives) {
+    std::shared_ptr<SqlitePorts> ports = OpenSqlitePorts(dir, clock, random, max_receives, reader_threads);
+    return OpenedBackend{.store = &ports->store,
+                         .queue = &ports->queue,
+                         .dead_letters = &ports->dead_letters,
+                         .sender = &ports->sender,
+                         .settler = &ports->settler,
+                         .keep_alive = ports};
+  };
+}
+
+BackendUnderTest SqliteBackend(std::string name, int reader_threads) {
+  return BackendUnderTest{.name = std::move(name),
+                          .open = OpenSqlite(reader_threads),
+                          .queue_capabilities = {.exact_depth = true,
+                                                 .injected_clock = true,
+                                                 .detects_stale_handles = true,
+                                                 .uncounted_release = true,
+                                                 .full_failure_history = true,
+                                                 .deduplicated_sends = true},
+                          .survives_reopen = true,
+                          .atomic_share_sender = true,
+                          .atomic_share_settler = true,
+                          .markers_outlive_deliveries = true};
 }
 
 std::vector<BackendUnderTest> SqliteBackends() {
-  return {BackendUnderTest{.name = "NormalSync",
-                           .open = OpenSqlite,
-                           .queue_capabilities = {.exact_depth = true,
-                                                  .injected_clock = true,
-                                                  .detects_stale_handles = true,
-                                                  .uncounted_release = true,
-                                                  .full_failure_history = true,
-                                                  .deduplicated_sends = true},
-                           .survives_reopen = true,
-                           .atomic_share_sender = true,
-                           .atomic_share_settler = true,
-                           .markers_outlive_deliveries = true}};
+  return {SqliteBackend("NormalSync", 0), SqliteBackend("NormalSyncReaderThreads", 2)};
 }
 
 }  // namespace
@@ -109,13 +116,18 @@ TEST(SqliteShareQueueTest, DeliveriesInFlightAtACrashAreRecoveredAtOnceOnRestart
   EXPECT_EQ((*recovered)[0].receive_count, 2);
 }
 
-TEST(SqliteItemStoreTest, AfterCloseEveryCallIsUnavailable) {
+// Reads inline (0) and on a reader thread (1).
+class SqliteItemStoreCloseTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(SqliteItemStoreCloseTest, AfterCloseEveryCallIsUnavailable) {
   testing::TempDir dir;
   auto store = sqlite::SqliteItemStore::Open(
       sqlite::StoreOptions{.path = (dir.path() / "items.db").string(),
                            .durability = sqlite::Connection::Durability::kNormal,
-                           .read_connections = 1});
+                           .read_connections = GetParam()});
   ASSERT_TRUE(Succeeded(store));
+  // A read before the close: inline, it opens this thread's connection.
+  ASSERT_TRUE(FailedWith(RunTask((*store)->GetItem("itm_1")), ErrorCode::kNotFound));
   sqlite::SqliteItemStore& s = **store;
 
   s.Close();
@@ -146,6 +158,8 @@ TEST(SqliteItemStoreTest, AfterCloseEveryCallIsUnavailable) {
   EXPECT_TRUE(FailedWith(applied[0], ErrorCode::kUnavailable));
   EXPECT_TRUE(FailedWith(RunTask(s.Ping()), ErrorCode::kUnavailable));
 }
+
+INSTANTIATE_TEST_SUITE_P(ReaderThreads, SqliteItemStoreCloseTest, ::testing::Values(0, 1));
 
 TEST(SqliteItemStoreTest, OpenFailsWhenTheFileCannotBeCreated) {
   testing::TempDir dir;

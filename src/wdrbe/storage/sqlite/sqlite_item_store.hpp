@@ -1,5 +1,5 @@
 // The embedded ItemStore: one SQLite database file, written by a
-// GroupCommitWriter and read through a ReadPool (see Database).
+// GroupCommitWriter and read through Readers (see Database).
 #pragma once
 
 #include <memory>
@@ -13,7 +13,7 @@ namespace wdrbe::sqlite {
 struct StoreOptions {
   std::string path;  // the database file; created with its schema if absent
   Connection::Durability durability = Connection::Durability::kFull;
-  int read_connections = 4;
+  int read_connections = 0;  // see DatabaseOptions
 };
 
 class SqliteItemStore final : public ItemStore {
@@ -42,7 +42,7 @@ class SqliteItemStore final : public ItemStore {
 
  private:
   GroupCommitWriter& writer() { return database_->writer(); }
-  ReadPool& readers() { return database_->readers(); }
+  Readers& readers() { return database_->readers(); }
 
   std::shared_ptr<Database> database_;
 };
