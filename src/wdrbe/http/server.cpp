@@ -16,11 +16,11 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <utility>
 
 #include "wdrbe/http/request_reading.hpp"
+#include "wdrbe/http/response_head.hpp"
 #include "wdrbe/http/responses.hpp"
 
 namespace wdrbe::http {
@@ -177,7 +177,9 @@ void HttpServer::Start() { asio::co_spawn(acceptor_strand_, AcceptLoop(), asio::
 
 Task<void> HttpServer::AcceptLoop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), kNoThrow);
+    const asio::any_io_executor connection_executor =
+        options_.single_threaded ? asio::any_io_executor(io_.get_executor()) : asio::make_strand(io_);
+    auto [ec, socket] = co_await acceptor_.async_accept(connection_executor, kNoThrow);
     if (draining_ || !acceptor_.is_open()) co_return;
     if (ec) {
       // Out of descriptors or a transient network error: back off briefly
@@ -324,7 +326,10 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
     }
 
     transport.expires_after(options_.write_timeout);
-    auto [write_ec, written] = co_await beast_http::async_write(stream, response, kNoThrow);
+    const std::string response_head = SerializeResponseHead(response);
+    const std::array<asio::const_buffer, 2> message{asio::buffer(response_head),
+                                                    asio::buffer(response.body())};
+    auto [write_ec, written] = co_await asio::async_write(stream, message, kNoThrow);
     (void)written;
     // After a refusal the rest of the request was never read.
     if (refusal || refused_early) co_return !write_ec;

@@ -63,6 +63,10 @@ struct ServerOptions {
   // request (413, 431, 400), for the client to stop sending (the rest is
   // read and dropped, so that the answer is not lost to a reset).
   std::chrono::seconds close_timeout{2};
+  // The io_context is run by exactly one thread: a connection needs no
+  // strand (its locks and reference counts cost a tenth of a trivial
+  // request), since nothing it does can run in parallel anyway.
+  bool single_threaded = false;
 };
 
 class HttpServer {
