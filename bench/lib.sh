@@ -8,6 +8,7 @@ bench_build=${WDRBE_BENCH_BUILD_DIR:-$bench_root/build-bench}
 bench_wdrbe=$bench_build/wdrbe
 bench_seed=$bench_build/bench/seed_items
 bench_commit_rate=$bench_build/bench/sqlite_commit_rate
+bench_idle_connections=$bench_build/bench/idle_connections
 bench_server_pid=
 bench_port=
 
@@ -36,7 +37,7 @@ bench_build_tools() {
     cmake -S "$bench_root" -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DWDRBE_BUILD_TESTS=OFF >/dev/null || bench_die "cmake configure failed"
   fi
-  cmake --build "$bench_build" --target wdrbe sqlite_commit_rate seed_items >/dev/null ||
+  cmake --build "$bench_build" --target wdrbe sqlite_commit_rate seed_items idle_connections >/dev/null ||
     bench_die "build failed (run: cmake --build $bench_build)"
 }
 
@@ -133,7 +134,30 @@ bench_cpu_ticks() {
   echo "$total"
 }
 
-bench_clock_ticks_per_second() { getconf CLK_TCK; }
+# bench_wrk OUT SCRIPT URL PIDS CORE CONNECTIONS WARMUP DURATION: a warm-up
+# run (discarded), then the measured run of wrk with Lua SCRIPT against URL,
+# pinned to CORE; processes PIDS (a space-separated list) are charged the
+# CPU time spent meanwhile. Leaves OUT.txt (wrk's output) and OUT.json
+# (report.lua's figures plus "cpu_us_per_request").
+bench_wrk() {
+  local out=$1 script=$2 target=$3 pids=$4 core=$5 conns=$6 warm=$7 measured=$8 cpu_before cpu_after
+  echo "bench: $(basename "$out") (${warm}s warm-up, ${measured}s measured)" >&2
+  if [[ $warm != 0 ]]; then
+    taskset -c "$core" wrk -t1 -c"$conns" -d"${warm}s" --timeout 5s -s "$script" "$target" \
+      >"$out.warmup.txt" 2>&1 || bench_die "wrk warm-up of $out failed: $(cat "$out.warmup.txt")"
+  fi
+  # shellcheck disable=SC2086 # PIDS is a list
+  cpu_before=$(bench_cpu_ticks $pids)
+  taskset -c "$core" wrk -t1 -c"$conns" -d"${measured}s" --timeout 5s --latency -s "$script" "$target" \
+    >"$out.txt" 2>&1 || bench_die "wrk $out failed: $(cat "$out.txt")"
+  # shellcheck disable=SC2086
+  cpu_after=$(bench_cpu_ticks $pids)
+  sed -n 's/^WRK_JSON //p' "$out.txt" |
+    jq -c --argjson ticks $((cpu_after - cpu_before)) --argjson hz "$(getconf CLK_TCK)" \
+      '. + {cpu_us_per_request: (if .requests > 0 then $ticks * 1e6 / $hz / .requests else 0 end)}' \
+      >"$out.json"
+  [[ -s $out.json ]] || bench_die "no report from wrk for $out: $(cat "$out.txt")"
+}
 
 # bench_start_nginx DIR CORE BODY: Debian's nginx on 127.0.0.1 (a free port),
 # one worker, access log off, answering every request 200 with BODY as

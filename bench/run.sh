@@ -80,7 +80,6 @@ echo "bench: server pid $bench_server_pid on $url (core $server_core, --threads 
 bench_start_nginx "$work/nginx" "$server_core" '{"status":"ok"}'
 nginx_url=http://127.0.0.1:$bench_nginx_port
 echo "bench: nginx (pids $bench_nginx_pids) on $nginx_url (core $server_core)" >&2
-ticks_per_second=$(bench_clock_ticks_per_second)
 
 echo "bench: seeding $users users x $items_per_user items" >&2
 seed_line=$(taskset -c "$client_core" "$bench_seed" --port "$bench_port" --users "$users" \
@@ -92,29 +91,13 @@ seed_rate=$(sed -n 's/.*(\([0-9]*\) items\/s).*/\1/p' <<<"$seed_line")
 WDRBE_BENCH_TOKENS=$(bench_tokens "$users")
 export WDRBE_BENCH_TOKENS WDRBE_BENCH_ITEMS_PER_USER=$items_per_user WDRBE_BENCH_CATEGORIES=$categories
 
-# run_wrk NAME SCRIPT [URL PIDS]: warm-up, then the measured run against URL
-# (default: the server), whose processes PIDS (default: the server's) are
-# charged the CPU time spent meanwhile; leaves $work/NAME.json with
-# "cpu_us_per_request" added to wrk's report.
+# run_wrk NAME SCRIPT [URL PIDS]: bench_wrk against URL (default: the
+# server), charging PIDS (default: the server); leaves $work/NAME.json.
 run_wrk() {
-  local name=$1 script=$lua_dir/$2 target=${3:-$url} pids=${4:-$bench_server_pid} cpu_before cpu_after
-  echo "bench: $name (${warmup}s warm-up, ${duration}s measured)" >&2
+  local name=$1
   note_intruders "$name"
-  if [[ $warmup != 0 ]]; then
-    taskset -c "$client_core" wrk -t1 -c"$connections" -d"${warmup}s" --timeout 5s -s "$script" "$target" \
-      >"$work/$name.warmup.txt" 2>&1 || bench_die "wrk warm-up of $name failed: $(cat "$work/$name.warmup.txt")"
-  fi
-  # shellcheck disable=SC2086 # PIDS is a list
-  cpu_before=$(bench_cpu_ticks $pids)
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --timeout 5s --latency -s "$script" \
-    "$target" >"$work/$name.txt" 2>&1 || bench_die "wrk $name failed: $(cat "$work/$name.txt")"
-  # shellcheck disable=SC2086
-  cpu_after=$(bench_cpu_ticks $pids)
-  sed -n 's/^WRK_JSON //p' "$work/$name.txt" |
-    jq -c --argjson ticks $((cpu_after - cpu_before)) --argjson hz "$ticks_per_second" \
-      '. + {cpu_us_per_request: (if .requests > 0 then $ticks * 1e6 / $hz / .requests else 0 end)}' \
-      >"$work/$name.json"
-  [[ -s $work/$name.json ]] || bench_die "no report from wrk for $name: $(cat "$work/$name.txt")"
+  bench_wrk "$work/$name" "$lua_dir/$2" "${3:-$url}" "${4:-$bench_server_pid}" "$client_core" "$connections" \
+    "$warmup" "$duration"
   note_intruders "$name"
 }
 

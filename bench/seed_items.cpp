@@ -2,7 +2,7 @@
 // server accepts them, so that the read benchmarks (and the memory check)
 // have a known data set to ask for:
 //
-//   users      bench-u0 .. bench-u{U-1}
+//   users      bench-u{F} .. bench-u{F+U-1} (F: --first-user, 0 by default)
 //   item ids   bench-u{u}-{i} for i in 0 .. items-per-user - 1
 //   category   cat{i % categories}; season rotates through the four seasons
 //
@@ -57,6 +57,7 @@ struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   int users = 10;
+  int first_user = 0;  // users are bench-u{first_user} .. bench-u{first_user + users - 1}
   int items_per_user = 2000;
   int connections = 64;
   int categories = 5;
@@ -75,12 +76,14 @@ struct SeedRun {
   std::string first_failure;
 };
 
-std::string UserId(int user) { return "bench-u" + std::to_string(user); }
+std::string UserId(const SeedRun& run, int user) {
+  return "bench-u" + std::to_string(run.options.first_user + user);
+}
 
 http::request<http::string_body> CreateRequest(const SeedRun& run, std::uint64_t number) {
   const int user = static_cast<int>(number % static_cast<std::uint64_t>(run.options.users));
   const std::uint64_t index = number / static_cast<std::uint64_t>(run.options.users);
-  const std::string user_id = UserId(user);
+  const std::string user_id = UserId(run, user);
   const std::string item_id = user_id + "-" + std::to_string(index);
   http::request<http::string_body> request{http::verb::post, "/users/" + user_id + "/items", 11};
   request.set(http::field::host, run.options.host);
@@ -156,6 +159,9 @@ int main(int argc, char** argv) {
   cli.add_option("--users", options.users, "Users bench-u0..")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
+  cli.add_option("--first-user", options.first_user, "Number of the first user (bench-u<N>)")
+      ->check(CLI::Range(0, 1'000'000))
+      ->capture_default_str();
   cli.add_option("--items-per-user", options.items_per_user, "Items per user")
       ->check(CLI::Range(1, 100'000'000))
       ->capture_default_str();
@@ -186,7 +192,7 @@ int main(int argc, char** argv) {
           .count();
   for (int user = 0; user < options.users; ++user) {
     const boost::json::object claims{
-        {"sub", UserId(user)}, {"iat", now_s}, {"exp", now_s + kTokenTtlSeconds}};
+        {"sub", UserId(run, user)}, {"iat", now_s}, {"exp", now_s + kTokenTtlSeconds}};
     run.authorizations.push_back("Bearer " + wdrbe::SignHs256(claims, secret));
   }
   run.total = static_cast<std::uint64_t>(options.users) * static_cast<std::uint64_t>(options.items_per_user);

@@ -20,6 +20,7 @@
 #include "wdrbe/api/shares_api.hpp"
 #include "wdrbe/app/backends.hpp"
 #include "wdrbe/app/secrets.hpp"
+#include "wdrbe/auth/caching_token_verifier.hpp"
 #include "wdrbe/auth/jwk.hpp"
 #include "wdrbe/auth/jwks_cache.hpp"
 #include "wdrbe/auth/jwks_fetch.hpp"
@@ -185,8 +186,10 @@ Status App::Parts::WireVerifier(const JwtConfig& jwt) {
     jwks_cache = cache->get();
     jwks = std::move(*cache);
   }
-  verifier = std::make_unique<JwtVerifier>(
-      JwtVerifierOptions{std::move(secret), ClaimRules{jwt.issuer, jwt.audience}, jwks.get()});
+  verifier = std::make_unique<CachingTokenVerifier>(
+      std::make_unique<JwtVerifier>(
+          JwtVerifierOptions{std::move(secret), ClaimRules{jwt.issuer, jwt.audience}, jwks.get()}),
+      jwks.get());
   return Status::Ok();
 }
 

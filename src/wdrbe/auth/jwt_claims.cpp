@@ -132,7 +132,10 @@ Result<Principal> CheckClaims(std::string_view payload_b64, const ClaimRules& ru
   if (sub == nullptr || !sub->is_string() || !IsValidSubject(sub->get_string())) {
     return Reject("invalid subject");
   }
-  return Principal{std::string(sub->get_string())};
+  Principal principal;
+  principal.user_id = std::string(sub->get_string());
+  principal.accepted_until_s = SaturatingAdd(*exp, rules.leeway_s);
+  return principal;
 }
 
 bool IsValidSubject(std::string_view subject) {

@@ -71,6 +71,18 @@ TEST(CheckClaimsTest, SubjectRulesApplyToTheClaim) {
   EXPECT_EQ(check("\u0007").error().message, "invalid subject");
 }
 
+TEST(CheckClaimsTest, ThePrincipalIsAcceptedUntilExpPlusTheLeeway) {
+  ClaimRules rules;
+  rules.leeway_s = 60;
+  auto principal = CheckClaims(Payload({{"sub", "alice"}, {"exp", kNow + 600}}), rules, kNow);
+  ASSERT_TRUE(principal.ok());
+  EXPECT_EQ(principal->user_id, "alice");
+  EXPECT_EQ(principal->accepted_until_s, kNow + 660);
+  // The last accepted second is exactly that one.
+  EXPECT_TRUE(CheckClaims(Payload({{"sub", "alice"}, {"exp", kNow + 600}}), rules, kNow + 660).ok());
+  EXPECT_FALSE(CheckClaims(Payload({{"sub", "alice"}, {"exp", kNow + 600}}), rules, kNow + 661).ok());
+}
+
 TEST(CheckClaimsTest, ReportsTheFirstFailureInOrder) {
   const ClaimRules rules{"issuer", "audience"};
   EXPECT_EQ(CheckClaims("!!", rules, kNow).error().message, "malformed token payload");
