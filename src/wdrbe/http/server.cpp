@@ -121,10 +121,11 @@ struct HttpServer::Session {
   ClientAddress client;  // the TCP peer; set before the session starts
   // The TCP stream under any TLS layer: where timeouts, cancel and close act.
   virtual beast::tcp_stream& transport() = 0;
-  bool idle = true;  // read and written on the connection's strand only
+  bool idle = true;  // read and written on the connection's executor only
 };
 
-// `stream` is used only on its own strand.
+// `stream` is used only on the connection's executor (its strand, or the
+// io_context when a single thread runs it).
 template <typename Stream>
 struct HttpServer::Connection final : HttpServer::Session {
   template <typename... Args>

@@ -1,5 +1,6 @@
 // The HTTP/1.1 server on Boost.Beast: one coroutine per connection, each on
-// its own strand of a shared io_context run by N threads. Transport rules
+// its own strand of a shared io_context run by N threads (or on the
+// io_context itself when one thread runs it). Transport rules
 // live here: every part of a request bounded before it is buffered, framing
 // rules (request_framing.hpp) checked before any of the body is read,
 // `Expect: 100-continue`, HEAD, a cap on open connections, timeouts for slow
