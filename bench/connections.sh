@@ -37,15 +37,9 @@ bench_require cmake ninja wrk taskset jq awk od getconf
 needed=$((idle + connections + 100))
 ulimit -n "$needed" 2>/dev/null || bench_die "needs 'ulimit -n $needed' (hard limit: $(ulimit -Hn))"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/wdrbe-connections.XXXXXX")
 holder_pid=
-cleanup() {
-  [[ -z $holder_pid ]] || kill "$holder_pid" 2>/dev/null || true
-  bench_stop_server
-  if [[ ${WDRBE_BENCH_KEEP:-0} == 1 ]]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_on_exit() { [[ -z $holder_pid ]] || kill "$holder_pid" 2>/dev/null || true; }
+bench_make_work connections
 
 bench_build_tools
 [[ -x $bench_idle_connections ]] || bench_die "missing $bench_idle_connections (build the idle_connections target)"

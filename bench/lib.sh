@@ -12,6 +12,23 @@ bench_idle_connections=$bench_build/bench/idle_connections
 bench_server_pid=
 bench_port=
 
+# bench_make_work NAME: sets `work` to a fresh temporary directory under
+# $TMPDIR and, on exit (Ctrl-C included), runs the caller's bench_on_exit
+# (if defined), stops the server and nginx, and removes the directory
+# (kept with WDRBE_BENCH_KEEP=1).
+bench_make_work() {
+  work=$(mktemp -d "${TMPDIR:-/tmp}/wdrbe-$1.XXXXXX")
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+  if declare -F bench_on_exit >/dev/null; then bench_on_exit; fi
+  bench_stop_server
+  bench_stop_nginx
+  if [[ ${WDRBE_BENCH_KEEP:-0} == 1 ]]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
+}
+
 bench_die() {
   echo "bench: $*" >&2
   exit 1

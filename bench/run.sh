@@ -45,14 +45,7 @@ lua_dir=$bench_root/bench/lua
 bench_require cmake ninja wrk taskset jq awk od curl pgrep getconf
 [[ $(nproc --all) -ge 2 ]] || bench_die "needs 2 cores (server and client are pinned apart)"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/wdrbe-bench.XXXXXX")
-cleanup() {
-  bench_stop_server
-  bench_stop_nginx
-  if [[ ${WDRBE_BENCH_KEEP:-0} == 1 ]]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_make_work bench
 
 bench_build_tools
 bench_new_secret
