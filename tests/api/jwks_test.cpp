@@ -24,7 +24,7 @@
 #include "testing/temp_dir.hpp"
 #include "testing/test_server.hpp"
 #include "testing/tls_certificate.hpp"
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 
 namespace wdrbe::testing {
 namespace {

@@ -26,7 +26,7 @@
 #include <thread>
 
 #include "wdrbe/auth/jwt_hs256.hpp"
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 #include "wdrbe/base/crypto.hpp"
 
 namespace wdrbe::testing {

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 
 namespace wdrbe::testing {
 namespace {

@@ -170,11 +170,14 @@ std::vector<std::pair<std::string, std::string>> WithAwsEnvironment(
 void AddAwsTarget(std::vector<std::string>& argv, std::vector<std::pair<std::string, std::string>>& env) {
   if (!OnAwsTestBackend() || argv.size() < 2) return;
   const std::string& command = argv[1];
-  if (command != "serve" && command != "worker" && command != "dlq") return;
-  for (std::size_t i = 2; i + 1 < argv.size(); ++i) {
+  // `lambda api|worker`: the flags go after the function's name.
+  const std::size_t flags_at = command == "lambda" ? 3 : 2;
+  if (command != "serve" && command != "worker" && command != "dlq" && command != "lambda") return;
+  if (argv.size() < flags_at) return;
+  for (std::size_t i = flags_at; i + 1 < argv.size(); ++i) {
     if (argv[i] != "--data-dir") continue;
     const AwsTestTarget aws = AwsTestTargetFor(argv[i + 1]);
-    argv.insert(argv.begin() + 2, aws.args.begin(), aws.args.end());
+    argv.insert(argv.begin() + static_cast<std::ptrdiff_t>(flags_at), aws.args.begin(), aws.args.end());
     env.insert(env.begin(), aws.env.begin(), aws.env.end());
     return;
   }
@@ -310,6 +313,20 @@ ProcessOutcome RunToExit(const std::vector<std::string>& args, const std::option
   outcome.status = WaitForChild(pid, deadline);
   outcome.output = ReadFile(out) + ReadFile(err);
   return outcome;
+}
+
+pid_t SpawnWdrbe(const std::vector<std::string>& args, const std::optional<std::string>& jwt_secret,
+                 const std::vector<std::pair<std::string, std::string>>& extra_env,
+                 const std::filesystem::path& stdout_path, const std::filesystem::path& stderr_path) {
+  std::vector<std::string> argv = {WDRBE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::pair<std::string, std::string>> env = extra_env;
+  AddAwsTarget(argv, env);
+  return Spawn(std::move(argv), ChildEnvironment(jwt_secret, env), stdout_path, stderr_path);
+}
+
+ExitStatus WaitForChildExit(pid_t pid, std::chrono::steady_clock::duration deadline) {
+  return WaitForChild(pid, deadline);
 }
 
 std::unique_ptr<TestServer> SharedServerTest::server_;

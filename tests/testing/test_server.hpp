@@ -135,6 +135,17 @@ ProcessOutcome RunToExit(const std::vector<std::string>& args, const std::option
                          const std::vector<std::pair<std::string, std::string>>& extra_env = {},
                          std::chrono::steady_clock::duration deadline = kStartDeadline);
 
+// Starts `wdrbe ARGS...` with the environment RunToExit gives (and, on the
+// AWS test backend, its table and queues for a --data-dir), stdout and
+// stderr into the given files, and returns at once: for commands that do
+// not listen (`wdrbe lambda`). The caller reaps it with WaitForChildExit.
+pid_t SpawnWdrbe(const std::vector<std::string>& args, const std::optional<std::string>& jwt_secret,
+                 const std::vector<std::pair<std::string, std::string>>& extra_env,
+                 const std::filesystem::path& stdout_path, const std::filesystem::path& stderr_path);
+
+// Waits up to `deadline` for `pid` to exit, then SIGKILLs it.
+ExitStatus WaitForChildExit(pid_t pid, std::chrono::steady_clock::duration deadline);
+
 // A fixture base for suites whose tests share one server: tests must not
 // interfere, so each uses its own user ids (UniqueUserId). A server that does
 // not start fails every test of the suite with its output; one that dies

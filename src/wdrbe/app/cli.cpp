@@ -8,6 +8,7 @@
 #include "wdrbe/app/backup_command.hpp"
 #include "wdrbe/app/config.hpp"
 #include "wdrbe/app/dlq_command.hpp"
+#include "wdrbe/app/lambda_command.hpp"
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/clock.hpp"
@@ -100,21 +101,35 @@ int RunToken(const TokenOptions& options) {
 // The flags of `serve` and `worker`. Only types are checked while parsing:
 // ValidateServeConfig (config.cpp) owns every bound, so the flags and a
 // ServeConfig built in code agree.
-void AddServeOptions(CLI::App& command, ServeConfig& config) {
+// Where the data is, and how it is kept: `serve`, `worker` and `lambda`.
+void AddStoreOptions(CLI::App& command, ServeConfig& config) {
   AddBackendOptions(command, config.backend, config.aws);
-  command.add_option("--listen", config.listen, "HOST:PORT to listen on")
-      ->envname("WDRBE_LISTEN")
-      ->capture_default_str();
   command.add_option("--data-dir", config.data_dir, "Directory of the embedded store")
       ->envname("WDRBE_DATA_DIR")
       ->capture_default_str();
-  AddJwtOptions(command, config.jwt);
+  command
+      .add_option("--durability", config.durability,
+                  "full: fsync every commit; normal: may lose the last "
+                  "moments of writes on power loss")
+      ->envname("WDRBE_DURABILITY")
+      ->capture_default_str();
+  command
+      .add_option("--read-connections", config.read_connections,
+                  "SQLite reader threads, 0-" + std::to_string(kMaxReadConnections) +
+                      " (0: each network thread reads with a connection of its own)")
+      ->envname("WDRBE_READ_CONNECTIONS")
+      ->capture_default_str();
   command
       .add_option("--cursor-key-file", config.cursor_key_file,
                   "File of the key that signs list cursors, >= 32 bytes (else <data-dir>/cursor.key, or with "
                   "--backend aws a key kept in the table); "
                   "servers sharing it accept each other's cursors")
       ->envname("WDRBE_CURSOR_KEY_FILE");
+}
+
+// How bearer tokens are checked: `serve` and `lambda api`.
+void AddAuthOptions(CLI::App& command, ServeConfig& config) {
+  AddJwtOptions(command, config.jwt);
   command
       .add_option("--jwks-file", config.jwt.jwks_file,
                   "JWKS document of RS256/ES256 keys, read at start (else --jwks-url)")
@@ -129,23 +144,37 @@ void AddServeOptions(CLI::App& command, ServeConfig& config) {
                       std::to_string(kMaxJwksRefreshSeconds))
       ->envname("WDRBE_JWKS_REFRESH")
       ->capture_default_str();
+}
+
+void AddCorsOptions(CLI::App& command, ServeConfig& config) {
+  command
+      .add_option("--cors-origins", config.cors_origins,
+                  "Origins allowed by CORS: * or a comma-separated list (a list echoes the matching origin)")
+      ->envname("WDRBE_CORS_ORIGINS")
+      ->capture_default_str();
+}
+
+void AddLogOptions(CLI::App& command, ServeConfig& config) {
+  command
+      .add_option("--log-level", config.log_level,
+                  "Least level logged: debug, info (one access line per request), warn, error or off")
+      ->envname("WDRBE_LOG_LEVEL")
+      ->capture_default_str();
+}
+
+void AddServeOptions(CLI::App& command, ServeConfig& config) {
+  command.add_option("--listen", config.listen, "HOST:PORT to listen on")
+      ->envname("WDRBE_LISTEN")
+      ->capture_default_str();
+  AddStoreOptions(command, config);
+  AddAuthOptions(command, config);
+  AddCorsOptions(command, config);
+  AddLogOptions(command, config);
   command
       .add_option(
           "--threads", config.threads,
           "Network threads, 0-" + std::to_string(kMaxThreads) + " (0: one per CPU the process may use)")
       ->envname("WDRBE_THREADS")
-      ->capture_default_str();
-  command
-      .add_option("--durability", config.durability,
-                  "full: fsync every commit; normal: may lose the last "
-                  "moments of writes on power loss")
-      ->envname("WDRBE_DURABILITY")
-      ->capture_default_str();
-  command
-      .add_option("--read-connections", config.read_connections,
-                  "SQLite reader threads, 0-" + std::to_string(kMaxReadConnections) +
-                      " (0: each network thread reads with a connection of its own)")
-      ->envname("WDRBE_READ_CONNECTIONS")
       ->capture_default_str();
 
   command.add_option("--rate-limit", config.rate_limit, "Requests/s for the whole server (0: off)")
@@ -177,20 +206,10 @@ void AddServeOptions(CLI::App& command, ServeConfig& config) {
       ->envname("WDRBE_MAX_CONNECTIONS")
       ->capture_default_str();
   command
-      .add_option("--cors-origins", config.cors_origins,
-                  "Origins allowed by CORS: * or a comma-separated list (a list echoes the matching origin)")
-      ->envname("WDRBE_CORS_ORIGINS")
-      ->capture_default_str();
-  command
       .add_option("--tls-cert", config.tls_cert_file, "PEM certificate chain: serve HTTPS (with --tls-key)")
       ->envname("WDRBE_TLS_CERT");
   command.add_option("--tls-key", config.tls_key_file, "PEM private key of --tls-cert")
       ->envname("WDRBE_TLS_KEY");
-  command
-      .add_option("--log-level", config.log_level,
-                  "Least level logged: debug, info (one access line per request), warn, error or off")
-      ->envname("WDRBE_LOG_LEVEL")
-      ->capture_default_str();
   command
       .add_option("--metrics-listen", config.metrics_listen,
                   "HOST:PORT of a separate listener for /metrics (else /metrics is served on --listen)")
@@ -245,6 +264,32 @@ int RunCli(int argc, char** argv) {
       "worker",
       "Run the share worker alone (--backend aws), with /healthz, /readyz and /metrics on --listen");
   AddServeOptions(*worker_cmd, worker);
+
+  // The two functions of the AWS deployment (deploy/aws): flags and
+  // WDRBE_* variables as for serve, where they mean something in Lambda.
+  ServeConfig lambda_api;
+  ServeConfig lambda_worker;
+  CLI::App* lambda_cmd = cli.add_subcommand(
+      "lambda",
+      "Run as an AWS Lambda function (container image), on the Runtime API at AWS_LAMBDA_RUNTIME_API");
+  lambda_cmd->require_subcommand(1);
+  CLI::App* lambda_api_cmd =
+      lambda_cmd->add_subcommand("api",
+                                 "API Gateway REST proxy events (payload 1.0): every route of serve, "
+                                 "unthrottled (API Gateway throttles)");
+  AddStoreOptions(*lambda_api_cmd, lambda_api);
+  AddAuthOptions(*lambda_api_cmd, lambda_api);
+  AddCorsOptions(*lambda_api_cmd, lambda_api);
+  AddLogOptions(*lambda_api_cmd, lambda_api);
+  lambda_api_cmd
+      ->add_flag(
+          "--metrics-public", lambda_api.metrics_public,
+          "Serve /metrics to every client (else it answers 403: API Gateway's clients are never loopback)")
+      ->envname("WDRBE_METRICS_PUBLIC");
+  CLI::App* lambda_worker_cmd = lambda_cmd->add_subcommand(
+      "worker", "SQS events of share events, answered with batchItemFailures (ReportBatchItemFailures)");
+  AddStoreOptions(*lambda_worker_cmd, lambda_worker);
+  AddLogOptions(*lambda_worker_cmd, lambda_worker);
 
   TokenOptions token;
   CLI::App* token_cmd = cli.add_subcommand("token", "Mint an HS256 token with the configured secret");
@@ -302,6 +347,8 @@ int RunCli(int argc, char** argv) {
   }
   if (*serve_cmd) return RunServe(serve);
   if (*worker_cmd) return RunServe(worker);
+  if (*lambda_api_cmd) return RunLambda(LambdaFunction::kApi, lambda_api);
+  if (*lambda_worker_cmd) return RunLambda(LambdaFunction::kWorker, lambda_worker);
   if (*aws_setup_cmd) return RunAwsSetup(aws_setup);
   if (*token_cmd) return RunToken(token);
   if (*dlq_cmd) return RunDlq(dlq);

@@ -10,7 +10,7 @@
 #include <utility>
 #include <variant>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 
 namespace wdrbe {
 namespace {

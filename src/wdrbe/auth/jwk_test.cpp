@@ -7,7 +7,7 @@
 
 #include "testing/signing_keys.hpp"
 #include "wdrbe/auth/jws_signature.hpp"
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 
 namespace wdrbe {
 namespace {

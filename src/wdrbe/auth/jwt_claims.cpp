@@ -6,7 +6,7 @@
 #include <limits>
 #include <utility>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 #include "wdrbe/base/utf8.hpp"
 
 namespace wdrbe {

@@ -6,7 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <string>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 
 namespace wdrbe {
 namespace {

@@ -3,7 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <utility>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 #include "wdrbe/base/crypto.hpp"
 
 // Verify checks in this order and reports the first failure, so a token that

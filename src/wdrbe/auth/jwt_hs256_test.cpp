@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 #include "wdrbe/base/crypto.hpp"
 
 namespace wdrbe {

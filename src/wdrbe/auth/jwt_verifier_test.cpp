@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "testing/signing_keys.hpp"
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 #include "wdrbe/base/crypto.hpp"
 
 namespace wdrbe {

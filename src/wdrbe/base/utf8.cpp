@@ -39,4 +39,12 @@ std::optional<char32_t> NextCodePoint(std::string_view text, std::size_t& at) {
   return c;
 }
 
+bool IsUtf8(std::string_view text) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    if (!NextCodePoint(text, at)) return false;
+  }
+  return true;
+}
+
 }  // namespace wdrbe

@@ -13,6 +13,9 @@ namespace wdrbe {
 // truncated sequences, overlong forms, surrogates, values above U+10FFFF.
 std::optional<char32_t> NextCodePoint(std::string_view text, std::size_t& at);
 
+// Whether `text` is UTF-8 throughout (by NextCodePoint's rules).
+bool IsUtf8(std::string_view text);
+
 // The C0 and C1 control characters (U+0000-U+001F, U+007F-U+009F).
 inline bool IsControlCodePoint(char32_t c) { return c <= 0x1F || (c >= 0x7F && c <= 0x9F); }
 

@@ -60,3 +60,18 @@ TEST(Utf8Test, ControlCodePointsAreC0AndC1) {
 
 }  // namespace
 }  // namespace wdrbe
+
+namespace wdrbe {
+namespace {
+
+TEST(Utf8Test, IsUtf8TellsWholeTexts) {
+  EXPECT_TRUE(IsUtf8(""));
+  EXPECT_TRUE(IsUtf8("plain ascii"));
+  EXPECT_TRUE(IsUtf8("caf\xc3\xa9 \xf0\x9f\x91\x97"));
+  EXPECT_FALSE(IsUtf8("\xff"));
+  EXPECT_FALSE(IsUtf8("ok then \xc3"));
+  EXPECT_FALSE(IsUtf8("\xed\xa0\x80"));  // a surrogate
+}
+
+}  // namespace
+}  // namespace wdrbe

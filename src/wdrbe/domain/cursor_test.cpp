@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 #include "wdrbe/base/crypto.hpp"
 
 namespace wdrbe {

@@ -34,6 +34,11 @@ struct Refusal {
   bool header_too_large = false;  // answered 431 rather than the error's status
 };
 
+// The refusals of a body or a header block over its limit (413, and 400
+// answered as 431), for every front end that takes requests in.
+Refusal BodyTooLarge(std::size_t max_body_bytes);
+Refusal HeaderTooLarge(std::size_t max_header_bytes);
+
 enum class ReadPhase { kHeader, kBody };
 
 // The refusal for a read that failed with `ec` (not a peer that left: the

@@ -19,6 +19,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <utility>
 
+#include "wdrbe/http/request_id.hpp"
 #include "wdrbe/http/request_reading.hpp"
 #include "wdrbe/http/response_head.hpp"
 #include "wdrbe/http/responses.hpp"
@@ -33,18 +34,6 @@ namespace {
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kMaxClientRequestIdLength = 128;
-
-bool IsValidClientRequestId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxClientRequestIdLength) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // The connection cannot carry a response: the peer left (with or without a
 // TLS close_notify), a timeout or shutdown ended the wait, or TLS failed.
 bool IsPeerGone(const boost::system::error_code& ec) {

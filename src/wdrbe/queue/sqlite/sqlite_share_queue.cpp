@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 #include "wdrbe/queue/sqlite/share_rows.hpp"
 #include "wdrbe/storage/sqlite/savepoint.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 #include "wdrbe/storage/dynamodb/attribute_value.hpp"
 #include "wdrbe/storage/dynamodb/dynamodb_errors.hpp"
 #include "wdrbe/storage/dynamodb/item_attributes.hpp"

@@ -1,9 +1,10 @@
-#include "wdrbe/base/base64url.hpp"
+#include "wdrbe/base/base64.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace wdrbe {
 namespace {
@@ -118,6 +119,52 @@ TEST(Base64UrlTest, EveryAcceptedShortTextIsTheCanonicalEncoding) {
   }
   // Exactly one text per 1-byte and per 2-byte string.
   EXPECT_EQ(accepted, 256 + 256 * 256);
+}
+
+}  // namespace
+}  // namespace wdrbe
+
+namespace wdrbe {
+namespace {
+
+constexpr std::pair<std::string_view, std::string_view> kPaddedVectors[] = {
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy"},
+};
+
+TEST(Base64Test, EncodesAndDecodesRfc4648VectorsWithPadding) {
+  for (const auto& [bytes, text] : kPaddedVectors) {
+    EXPECT_EQ(Base64Encode(bytes), text) << "bytes: " << bytes;
+    EXPECT_EQ(Base64Decode(text), std::string(bytes)) << "text: " << text;
+  }
+}
+
+TEST(Base64Test, UsesPlusAndSlash) {
+  EXPECT_EQ(Base64Encode("\xfb\xff"), "+/8=");
+  EXPECT_EQ(Base64Decode("+/8="), std::string("\xfb\xff"));
+  EXPECT_EQ(Base64Decode("-_8="), std::nullopt);
+}
+
+TEST(Base64Test, EveryByteValueRoundTrips) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+  EXPECT_EQ(Base64Decode(Base64Encode(all)), all);
+  for (int b = 0; b < 256; ++b) {
+    const std::string one(1, static_cast<char>(b));
+    EXPECT_EQ(Base64Decode(Base64Encode(one)), one) << "byte " << b;
+  }
+}
+
+TEST(Base64Test, RejectsWhatIsNotStrictPaddedBase64) {
+  for (std::string_view bad :
+       {"Zg", "Zg=", "Zm8", "Z===", "Zg==Zg==", "Zm=v", "Zh==", "Zm9=", "Zm9v\n", " Zm9v", "Zm9v===="}) {
+    EXPECT_EQ(Base64Decode(bad), std::nullopt) << bad;
+  }
 }
 
 }  // namespace

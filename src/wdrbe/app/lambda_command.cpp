@@ -1,0 +1,123 @@
+#include "wdrbe/app/lambda_command.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "wdrbe/app/services.hpp"
+#include "wdrbe/lambda/api_function.hpp"
+#include "wdrbe/lambda/runtime_api.hpp"
+#include "wdrbe/lambda/runtime_loop.hpp"
+#include "wdrbe/lambda/worker_function.hpp"
+
+namespace wdrbe::app {
+namespace {
+
+constexpr char kInitErrorType[] = "Runtime.InitError";
+
+std::string_view CommandName(LambdaFunction function) {
+  return function == LambdaFunction::kApi ? "lambda api" : "lambda worker";
+}
+
+std::string RuntimeApiAddress() {
+  const char* address = std::getenv("AWS_LAMBDA_RUNTIME_API");
+  return address == nullptr ? std::string() : std::string(address);
+}
+
+// Tells Lambda why the function could not start (on an io_context of its
+// own: the service's was never made), and says it on stderr too.
+int FailInit(LambdaFunction function, const Error& error) {
+  std::cerr << "wdrbe " << CommandName(function) << ": " << error.message << std::endl;
+  const std::string address = RuntimeApiAddress();
+  if (address.empty()) return 1;
+  boost::asio::io_context io;
+  auto runtime = lambda::RuntimeApi::Create(io, address);
+  if (!runtime.ok()) return 1;
+  // On `io`, which the client's connections belong to.
+  Status reported = Status::Ok();
+  boost::asio::co_spawn(
+      io,
+      [&]() -> Task<void> {
+        Task<Status> reporting = (*runtime)->ReportInitError({kInitErrorType, error.message});
+        reported = co_await std::move(reporting);
+      },
+      boost::asio::detached);
+  io.run();
+  if (!reported.ok())
+    std::cerr << "wdrbe " << CommandName(function) << ": " << reported.error().message << std::endl;
+  return 1;
+}
+
+}  // namespace
+
+int RunLambda(LambdaFunction function, const ServeConfig& config) {
+  // Before anything else: outside Lambda there is nobody to serve.
+  const std::string address = RuntimeApiAddress();
+  {
+    boost::asio::io_context probe;
+    auto runtime = lambda::RuntimeApi::Create(probe, address);
+    if (!runtime.ok()) return FailInit(function, runtime.error());
+  }
+  auto flags = ValidateServeConfig(config);
+  if (!flags.ok()) return FailInit(function, flags.error());
+  const ProcessRole role =
+      function == LambdaFunction::kApi ? ProcessRole::kLambdaApi : ProcessRole::kLambdaWorker;
+  auto opened = Services::Open(config, *flags, role);
+  if (!opened.ok()) return FailInit(function, opened.error());
+  Services& s = **opened;
+  auto runtime = lambda::RuntimeApi::Create(s.io, address);
+  if (!runtime.ok()) return FailInit(function, runtime.error());
+
+  std::unique_ptr<lambda::InvocationHandler> handler;
+  if (function == LambdaFunction::kApi) {
+    handler = std::make_unique<lambda::ApiFunction>(*s.dispatcher,
+                                                    [ids = s.ids.get()] { return ids->NextUnordered(); });
+  } else {
+    handler = std::make_unique<lambda::WorkerFunction>(*s.share_handler, *s.logger, s.faults);
+  }
+  if (config.backend == kEmbeddedBackend) {
+    s.logger->Log(obs::LogLevel::kWarn,
+                  "the embedded backend keeps its data in this function instance's --data-dir, which Lambda "
+                  "discards with the instance: for trying events locally only; deploy with --backend aws",
+                  {{"dataDir", config.data_dir}});
+  }
+
+  int exit_code = 0;
+  // Lambda ends a runtime with SIGKILL. SIGTERM (an emulator, a test, the
+  // shutdown phase with extensions) ends it as abruptly, between or during
+  // invocations alike, but with the store's queued writes finished and the
+  // log written: the call in progress, if any, is never answered, as with
+  // SIGKILL, and Lambda retries or fails that invocation.
+  boost::asio::signal_set signals(s.io, SIGTERM, SIGINT);
+  signals.async_wait([&s](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    s.backend.close();
+    s.logger->LogAlways(obs::LogLevel::kInfo, "stopped by a signal");
+    s.logger->Flush();
+    std::_Exit(0);
+  });
+  if (s.jwks_cache != nullptr) s.jwks_cache->Start();
+  boost::asio::co_spawn(
+      s.io,
+      [&]() -> Task<void> {
+        Task<int> serving = lambda::ServeInvocations(**runtime, *handler, *s.logger, s.clock);
+        exit_code = co_await std::move(serving);
+        s.io.stop();
+      },
+      boost::asio::detached);
+  s.logger->LogAlways(obs::LogLevel::kInfo, "wdrbe " + std::string(CommandName(function)) + " ready",
+                      {{"backend", s.backend.description}, {"runtimeApi", address}});
+  s.io.run();
+  // The loop has ended (it stops the io_context only then): nothing is in
+  // flight.
+  s.backend.close();
+  s.logger->LogAlways(obs::LogLevel::kInfo, "stopped");
+  return exit_code;
+}
+
+}  // namespace wdrbe::app

@@ -1,0 +1,299 @@
+// `wdrbe lambda api` on a Runtime API of the test's own: API Gateway REST
+// proxy events (payload 1.0) for the routes, the refusals and the errors,
+// answered with proxy responses from the same dispatcher `serve` uses; an
+// event that is not API Gateway's fails its invocation; a start that
+// cannot succeed is reported on the init error endpoint.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "testing/http_client.hpp"
+#include "testing/lambda_harness.hpp"
+#include "testing/temp_dir.hpp"
+#include "wdrbe/base/base64.hpp"
+
+namespace wdrbe::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kGatewayRequestId[] = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
+
+struct ProxyEventSpec {
+  std::string method = "GET";
+  std::string path = "/healthz";
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  std::vector<std::pair<std::string, std::string>> query = {};
+  std::optional<std::string> body = std::nullopt;
+  bool base64 = false;
+};
+
+// An event as API Gateway sends it for a `{proxy+}` resource on stage prod.
+std::string ProxyEvent(const ProxyEventSpec& spec) {
+  json::object headers;
+  json::object multi_headers;
+  for (const auto& [name, value] : spec.headers) {
+    headers[name] = value;
+    multi_headers[name].emplace_array().clear();
+  }
+  for (const auto& [name, value] : spec.headers)
+    multi_headers[name].as_array().push_back(json::string(value));
+  json::value query = nullptr;
+  json::value multi_query = nullptr;
+  if (!spec.query.empty()) {
+    json::object single;
+    json::object multi;
+    for (const auto& [name, value] : spec.query) {
+      single[name] = value;
+      if (!multi.contains(name)) multi[name] = json::array{};
+      multi[name].as_array().push_back(json::string(value));
+    }
+    query = std::move(single);
+    multi_query = std::move(multi);
+  }
+  json::object event{
+      {"resource", "/{proxy+}"},
+      {"path", spec.path},
+      {"httpMethod", spec.method},
+      {"headers", headers.empty() ? json::value(nullptr) : json::value(headers)},
+      {"multiValueHeaders", multi_headers.empty() ? json::value(nullptr) : json::value(multi_headers)},
+      {"queryStringParameters", query},
+      {"multiValueQueryStringParameters", multi_query},
+      {"pathParameters", json::object{{"proxy", spec.path.substr(1)}}},
+      {"stageVariables", nullptr},
+      {"requestContext", json::object{{"resourcePath", "/{proxy+}"},
+                                      {"httpMethod", spec.method},
+                                      {"path", "/prod" + spec.path},
+                                      {"stage", "prod"},
+                                      {"requestId", kGatewayRequestId},
+                                      {"identity", json::object{{"sourceIp", "203.0.113.7"},
+                                                                {"userAgent", "lambda-api-test"}}}}},
+      {"body",
+       spec.body ? json::value(spec.base64 ? Base64Encode(*spec.body) : *spec.body) : json::value(nullptr)},
+      {"isBase64Encoded", spec.base64},
+  };
+  return json::serialize(event);
+}
+
+// A proxy response, parsed: what API Gateway would make of it.
+struct ProxyAnswer {
+  int status = 0;
+  json::object headers;
+  json::object multi_value_headers;
+  std::string body;
+  bool base64 = false;
+
+  std::string Header(std::string_view name) const {
+    const json::value* value = headers.if_contains(name);
+    return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
+  }
+  json::value Json() const { return json::parse(body); }
+};
+
+class LambdaApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    data_dir_ = new TempDir();
+    harness_ = new LambdaHarness(
+        LambdaHarnessOptions{.function = "api", .args = {"--data-dir", data_dir_->path().string()}});
+  }
+  static void TearDownTestSuite() {
+    delete harness_;
+    delete data_dir_;
+  }
+
+  static ProxyAnswer Call(const ProxyEventSpec& spec) {
+    RuntimeAnswer answer = harness_->Invoke(ProxyEvent(spec));
+    EXPECT_EQ(answer.kind, RuntimeAnswer::Kind::kResponse) << answer.body;
+    const json::object proxy = json::parse(answer.body).as_object();
+    // Exactly the members of a proxy response, nothing else.
+    EXPECT_EQ(proxy.size(), 5u) << answer.body;
+    ProxyAnswer out;
+    out.status = static_cast<int>(proxy.at("statusCode").as_int64());
+    out.headers = proxy.at("headers").as_object();
+    out.multi_value_headers = proxy.at("multiValueHeaders").as_object();
+    out.body = std::string(proxy.at("body").as_string());
+    out.base64 = proxy.at("isBase64Encoded").as_bool();
+    return out;
+  }
+
+  static ProxyAnswer CallAs(const std::string& user, ProxyEventSpec spec) {
+    spec.headers.emplace_back("Authorization", Bearer(MakeToken(user)));
+    if (spec.body) spec.headers.emplace_back("Content-Type", "application/json");
+    return Call(spec);
+  }
+
+  static std::string CreateItem(const std::string& user, std::string_view name) {
+    const ProxyAnswer created = CallAs(
+        user,
+        {.method = "POST", .path = "/users/" + user + "/items", .body = json::serialize(ItemBody(name))});
+    EXPECT_EQ(created.status, 201) << created.body;
+    return std::string(created.Json().at("itemId").as_string());
+  }
+
+  static TempDir* data_dir_;
+  static LambdaHarness* harness_;
+};
+
+TempDir* LambdaApiTest::data_dir_ = nullptr;
+LambdaHarness* LambdaApiTest::harness_ = nullptr;
+
+TEST_F(LambdaApiTest, HealthzIsAnsweredAsServeAnswersIt) {
+  const ProxyAnswer answer = Call({});
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_TRUE(JsonEquals(answer.Json(), json::parse(R"({"status":"ok"})")));
+  EXPECT_FALSE(answer.base64);
+  EXPECT_EQ(answer.Header("Content-Type"), "application/json");
+  // No client id: API Gateway's request id names the request.
+  EXPECT_EQ(answer.Header("X-Request-Id"), kGatewayRequestId);
+  // API Gateway frames the answer: no length or connection of ours.
+  EXPECT_EQ(answer.Header("Content-Length"), "");
+  EXPECT_EQ(answer.Header("Connection"), "");
+  EXPECT_TRUE(answer.multi_value_headers.empty());
+}
+
+TEST_F(LambdaApiTest, AValidClientRequestIdIsKept) {
+  const ProxyAnswer answer = Call({.headers = {{"X-Request-Id", "client-id-42"}}});
+  EXPECT_EQ(answer.Header("X-Request-Id"), "client-id-42");
+}
+
+TEST_F(LambdaApiTest, CreateGetAndListGoThroughTheSameRoutes) {
+  const std::string user = "u-lambda-crud";
+  const ProxyAnswer created = CallAs(
+      user,
+      {.method = "POST", .path = "/users/" + user + "/items", .body = json::serialize(ItemBody("Raincoat"))});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json::value item = created.Json();
+  EXPECT_EQ(item.at("name").as_string(), "Raincoat");
+  EXPECT_EQ(item.at("userId").as_string(), user);
+  const std::string id(item.at("itemId").as_string());
+
+  const ProxyAnswer got = CallAs(user, {.path = "/items/" + id});
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_TRUE(JsonEquals(got.Json(), item));
+
+  const ProxyAnswer listed = CallAs(user, {.path = "/users/" + user + "/items", .query = {{"limit", "5"}}});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const json::value page = listed.Json();
+  const json::array& items = page.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_TRUE(JsonEquals(items[0], item));
+
+  // Another user's token sees no private item.
+  EXPECT_EQ(CallAs("u-lambda-other", {.path = "/items/" + id}).status, 404);
+}
+
+TEST_F(LambdaApiTest, ABase64BodyIsDecodedBeforeValidation) {
+  const std::string user = "u-lambda-base64";
+  const ProxyAnswer created = CallAs(user, {.method = "POST",
+                                            .path = "/users/" + user + "/items",
+                                            .body = json::serialize(ItemBody("Café scarf")),
+                                            .base64 = true});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.Json().at("name").as_string(), "Café scarf");
+}
+
+TEST_F(LambdaApiTest, NoTokenIs401WithItsChallengeAndCors) {
+  const ProxyAnswer answer = Call({.path = "/users/u-lambda-401/items"});
+  EXPECT_EQ(answer.status, 401);
+  EXPECT_EQ(answer.Json().at("error").as_string(), "unauthorized");
+  EXPECT_EQ(answer.Json().at("requestId").as_string(), kGatewayRequestId);
+  EXPECT_NE(answer.Header("WWW-Authenticate"), "");
+  EXPECT_EQ(answer.Header("Access-Control-Allow-Origin"), "*");
+}
+
+TEST_F(LambdaApiTest, ABodyOverTheLimitIs413WithCors) {
+  const std::string user = "u-lambda-413";
+  const ProxyAnswer answer = CallAs(
+      user, {.method = "POST", .path = "/users/" + user + "/items", .body = std::string(64 * 1024 + 1, 'x')});
+  EXPECT_EQ(answer.status, 413);
+  EXPECT_EQ(answer.Json().at("error").as_string(), "payload_too_large");
+  EXPECT_EQ(answer.Header("Access-Control-Allow-Origin"), "*");
+}
+
+TEST_F(LambdaApiTest, AHeaderBlockOverTheLimitIs431) {
+  const ProxyAnswer answer = Call({.headers = {{"X-Padding", std::string(9 * 1024, 'p')}}});
+  EXPECT_EQ(answer.status, 431);
+}
+
+TEST_F(LambdaApiTest, ABadCursorIs400InvalidCursor) {
+  const std::string user = "u-lambda-cursor";
+  const ProxyAnswer answer =
+      CallAs(user, {.path = "/users/" + user + "/items", .query = {{"cursor", "not-a-cursor"}}});
+  EXPECT_EQ(answer.status, 400);
+  EXPECT_EQ(answer.Json().at("error").as_string(), "invalid_cursor");
+}
+
+TEST_F(LambdaApiTest, ARepeatedAuthorizationIsRefused) {
+  const std::string user = "u-lambda-repeat";
+  const ProxyAnswer answer =
+      Call({.path = "/users/" + user + "/items",
+            .headers = {{"Authorization", Bearer(MakeToken(user))},
+                        {"Authorization", Bearer(MakeToken("u-lambda-someone-else"))}}});
+  EXPECT_EQ(answer.status, 400);
+  EXPECT_EQ(answer.Json().at("error").as_string(), "bad_request");
+}
+
+TEST_F(LambdaApiTest, AShareIsQueued) {
+  const std::string user = "u-lambda-share";
+  const std::string id = CreateItem(user, "Shared boots");
+  const ProxyAnswer answer = CallAs(user, {.method = "POST", .path = "/items/" + id + "/share"});
+  ASSERT_EQ(answer.status, 202) << answer.body;
+  EXPECT_EQ(answer.Json().at("itemId").as_string(), id);
+  EXPECT_EQ(answer.Json().at("status").as_string(), "queued");
+  EXPECT_FALSE(answer.Json().at("eventId").as_string().empty());
+}
+
+TEST_F(LambdaApiTest, UnknownRoutesAndMethodsAreRefusedAsByServe) {
+  EXPECT_EQ(Call({.path = "/nowhere"}).status, 404);
+  EXPECT_EQ(Call({.method = "PUT", .path = "/healthz"}).status, 405);
+}
+
+TEST_F(LambdaApiTest, MetricsAreNotForApiGatewaysClients) {
+  // Every API Gateway client is remote; /metrics stays loopback-only.
+  EXPECT_EQ(Call({.path = "/metrics"}).status, 403);
+}
+
+TEST_F(LambdaApiTest, AnEventThatIsNotApiGatewaysFailsOnlyItsInvocation) {
+  const RuntimeAnswer answer = harness_->Invoke(R"({"Records":[]})");
+  EXPECT_EQ(answer.kind, RuntimeAnswer::Kind::kError);
+  EXPECT_EQ(answer.error_type, "Runtime.InvalidEvent");
+  const json::object error = json::parse(answer.body).as_object();
+  EXPECT_NE(std::string(error.at("errorMessage").as_string()).find("API Gateway"), std::string::npos);
+  EXPECT_EQ(error.at("errorType").as_string(), "Runtime.InvalidEvent");
+  // The function goes on with the next one.
+  EXPECT_EQ(Call({}).status, 200);
+}
+
+TEST_F(LambdaApiTest, EachInvocationLogsLambdasIdsAndAnAccessLine) {
+  EXPECT_EQ(Call({.headers = {{"X-Request-Id", "logged-request"}}}).status, 200);
+  const std::string trace = harness_->last_trace_id();
+  const std::string output = harness_->Output();
+  EXPECT_NE(output.find("\"xrayTraceId\":\"" + trace + "\""), std::string::npos) << output;
+  EXPECT_NE(output.find("\"requestId\":\"logged-request\""), std::string::npos) << output;
+}
+
+TEST(LambdaApiStartTest, AStartWithoutAJwtSecretIsReportedAsAnInitError) {
+  TempDir data_dir;
+  LambdaHarness harness(LambdaHarnessOptions{
+      .function = "api", .args = {"--data-dir", data_dir.path().string()}, .jwt_secret = std::nullopt});
+  const std::optional<RuntimeAnswer> error = harness.WaitForInitError();
+  EXPECT_TRUE(harness.exit_status().ExitedWith(1)) << harness.exit_status() << "\n" << harness.Output();
+  ASSERT_TRUE(error.has_value()) << harness.Output();
+  EXPECT_EQ(error->error_type, "Runtime.InitError");
+  const json::object body = json::parse(error->body).as_object();
+  EXPECT_NE(std::string(body.at("errorMessage").as_string()).find("WDRBE_JWT_SECRET"), std::string::npos)
+      << error->body;
+}
+
+TEST(LambdaApiStartTest, OutsideLambdaItSaysWhatToRunInstead) {
+  const ProcessOutcome outcome = RunToExit({"lambda", "api"}, std::string(kTestJwtSecret));
+  EXPECT_TRUE(outcome.status.ExitedWith(1)) << outcome.status;
+  EXPECT_NE(outcome.output.find("AWS_LAMBDA_RUNTIME_API"), std::string::npos) << outcome.output;
+}
+
+}  // namespace
+}  // namespace wdrbe::testing
