@@ -9,6 +9,7 @@ bench_wdrbe=$bench_build/wdrbe
 bench_seed=$bench_build/bench/seed_items
 bench_commit_rate=$bench_build/bench/sqlite_commit_rate
 bench_idle_connections=$bench_build/bench/idle_connections
+bench_lambda_invocations=$bench_build/bench/lambda_invocations
 bench_server_pid=
 bench_port=
 
@@ -54,7 +55,7 @@ bench_build_tools() {
     cmake -S "$bench_root" -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DWDRBE_BUILD_TESTS=OFF >/dev/null || bench_die "cmake configure failed"
   fi
-  cmake --build "$bench_build" --target wdrbe sqlite_commit_rate seed_items idle_connections >/dev/null ||
+  cmake --build "$bench_build" --target wdrbe sqlite_commit_rate seed_items idle_connections lambda_invocations >/dev/null ||
     bench_die "build failed (run: cmake --build $bench_build)"
 }
 

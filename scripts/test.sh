@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs the whole test suite with CTest: unit and API tests, and
 # in the unsanitized builds also the AWS backend's tests on the local AWS
-# engines (installed here by scripts/aws-local.sh, started by CTest).
+# engines (installed here by scripts/aws-local.sh, started by CTest) and
+# the CDK app's synth and template tests (scripts/cdk.sh).
 #   scripts/test.sh            optimised build in build/, warnings as errors
 #   scripts/test.sh asan       AddressSanitizer + UBSan build in build-asan/ (no AWS engines)
 #   scripts/test.sh tsan       ThreadSanitizer build in build-tsan/ (no AWS engines)
@@ -12,7 +13,10 @@ preset=${1:-ci}
 scripts/install-deps.sh
 case $preset in
   asan | tsan) ;;
-  *) scripts/aws-local.sh install ;;
+  *)
+    scripts/aws-local.sh install
+    scripts/cdk.sh install
+    ;;
 esac
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"

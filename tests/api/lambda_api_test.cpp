@@ -13,85 +13,11 @@
 #include "testing/http_client.hpp"
 #include "testing/lambda_harness.hpp"
 #include "testing/temp_dir.hpp"
-#include "wdrbe/base/base64.hpp"
 
 namespace wdrbe::testing {
 namespace {
 
 namespace json = boost::json;
-
-constexpr char kGatewayRequestId[] = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
-
-struct ProxyEventSpec {
-  std::string method = "GET";
-  std::string path = "/healthz";
-  std::vector<std::pair<std::string, std::string>> headers = {};
-  std::vector<std::pair<std::string, std::string>> query = {};
-  std::optional<std::string> body = std::nullopt;
-  bool base64 = false;
-};
-
-// An event as API Gateway sends it for a `{proxy+}` resource on stage prod.
-std::string ProxyEvent(const ProxyEventSpec& spec) {
-  json::object headers;
-  json::object multi_headers;
-  for (const auto& [name, value] : spec.headers) {
-    headers[name] = value;
-    multi_headers[name].emplace_array().clear();
-  }
-  for (const auto& [name, value] : spec.headers)
-    multi_headers[name].as_array().push_back(json::string(value));
-  json::value query = nullptr;
-  json::value multi_query = nullptr;
-  if (!spec.query.empty()) {
-    json::object single;
-    json::object multi;
-    for (const auto& [name, value] : spec.query) {
-      single[name] = value;
-      if (!multi.contains(name)) multi[name] = json::array{};
-      multi[name].as_array().push_back(json::string(value));
-    }
-    query = std::move(single);
-    multi_query = std::move(multi);
-  }
-  json::object event{
-      {"resource", "/{proxy+}"},
-      {"path", spec.path},
-      {"httpMethod", spec.method},
-      {"headers", headers.empty() ? json::value(nullptr) : json::value(headers)},
-      {"multiValueHeaders", multi_headers.empty() ? json::value(nullptr) : json::value(multi_headers)},
-      {"queryStringParameters", query},
-      {"multiValueQueryStringParameters", multi_query},
-      {"pathParameters", json::object{{"proxy", spec.path.substr(1)}}},
-      {"stageVariables", nullptr},
-      {"requestContext", json::object{{"resourcePath", "/{proxy+}"},
-                                      {"httpMethod", spec.method},
-                                      {"path", "/prod" + spec.path},
-                                      {"stage", "prod"},
-                                      {"requestId", kGatewayRequestId},
-                                      {"identity", json::object{{"sourceIp", "203.0.113.7"},
-                                                                {"userAgent", "lambda-api-test"}}}}},
-      {"body",
-       spec.body ? json::value(spec.base64 ? Base64Encode(*spec.body) : *spec.body) : json::value(nullptr)},
-      {"isBase64Encoded", spec.base64},
-  };
-  return json::serialize(event);
-}
-
-// A proxy response, parsed: what API Gateway would make of it.
-struct ProxyAnswer {
-  int status = 0;
-  json::object headers;
-  json::object multi_value_headers;
-  std::string body;
-  bool base64 = false;
-
-  std::string Header(std::string_view name) const {
-    const json::value* value = headers.if_contains(name);
-    return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
-  }
-  json::value Json() const { return json::parse(body); }
-};
 
 class LambdaApiTest : public ::testing::Test {
  protected:
@@ -105,22 +31,11 @@ class LambdaApiTest : public ::testing::Test {
     delete data_dir_;
   }
 
-  static ProxyAnswer Call(const ProxyEventSpec& spec) {
-    RuntimeAnswer answer = harness_->Invoke(ProxyEvent(spec));
-    EXPECT_EQ(answer.kind, RuntimeAnswer::Kind::kResponse) << answer.body;
-    const json::object proxy = json::parse(answer.body).as_object();
-    // Exactly the members of a proxy response, nothing else.
-    EXPECT_EQ(proxy.size(), 5u) << answer.body;
-    ProxyAnswer out;
-    out.status = static_cast<int>(proxy.at("statusCode").as_int64());
-    out.headers = proxy.at("headers").as_object();
-    out.multi_value_headers = proxy.at("multiValueHeaders").as_object();
-    out.body = std::string(proxy.at("body").as_string());
-    out.base64 = proxy.at("isBase64Encoded").as_bool();
-    return out;
+  static ProxyAnswer Call(const ApiEventSpec& spec) {
+    return ReadProxyAnswer(harness_->Invoke(ApiGatewayEvent(spec)));
   }
 
-  static ProxyAnswer CallAs(const std::string& user, ProxyEventSpec spec) {
+  static ProxyAnswer CallAs(const std::string& user, ApiEventSpec spec) {
     spec.headers.emplace_back("Authorization", Bearer(MakeToken(user)));
     if (spec.body) spec.headers.emplace_back("Content-Type", "application/json");
     return Call(spec);
@@ -184,6 +99,40 @@ TEST_F(LambdaApiTest, CreateGetAndListGoThroughTheSameRoutes) {
 
   // Another user's token sees no private item.
   EXPECT_EQ(CallAs("u-lambda-other", {.path = "/items/" + id}).status, 404);
+}
+
+TEST_F(LambdaApiTest, PatchDeleteAndTheActivityFeedGoThroughTheSameRoutes) {
+  const std::string user = "u-lambda-patch";
+  const std::string id = CreateItem(user, "Old name");
+  const ProxyAnswer patched =
+      CallAs(user, {.method = "PATCH", .path = "/items/" + id, .body = R"({"name":"New name"})"});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(patched.Json().at("name").as_string(), "New name");
+
+  const ProxyAnswer feed = CallAs(user, {.path = "/users/" + user + "/activities"});
+  ASSERT_EQ(feed.status, 200) << feed.body;
+  const json::value activities = feed.Json();
+  ASSERT_FALSE(activities.at("activities").as_array().empty());
+  EXPECT_EQ(activities.at("activities").as_array()[0].at("itemId").as_string(), id);
+
+  const ProxyAnswer deleted = CallAs(user, {.method = "DELETE", .path = "/items/" + id});
+  EXPECT_EQ(deleted.status, 204);
+  EXPECT_EQ(deleted.body, "");
+  EXPECT_EQ(CallAs(user, {.path = "/items/" + id}).status, 404);
+}
+
+TEST_F(LambdaApiTest, ReadyzHeadAndPreflightsAreAnsweredAsByServe) {
+  const ProxyAnswer ready = Call({.path = "/readyz"});
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  const ProxyAnswer head = Call({.method = "HEAD", .path = "/healthz"});
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  const ProxyAnswer preflight =
+      Call({.method = "OPTIONS",
+            .path = "/users/u-lambda-cors/items",
+            .headers = {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "POST"}}});
+  EXPECT_EQ(preflight.status, 204) << preflight.body;
+  EXPECT_NE(preflight.Header("Access-Control-Allow-Methods").find("POST"), std::string::npos);
 }
 
 TEST_F(LambdaApiTest, ABase64BodyIsDecodedBeforeValidation) {

@@ -20,32 +20,12 @@ namespace {
 
 namespace json = boost::json;
 
-// A record as Lambda's SQS event source mapping delivers it.
 json::object Record(const std::string& message_id, const std::string& body, int receive_count = 1) {
-  return json::object{
-      {"messageId", message_id},
-      {"receiptHandle", "AQEB" + message_id},
-      {"body", body},
-      {"attributes", json::object{{"ApproximateReceiveCount", std::to_string(receive_count)},
-                                  {"SentTimestamp", "1764583200000"},
-                                  {"SenderId", "AIDAEXAMPLE"},
-                                  {"ApproximateFirstReceiveTimestamp", "1764583200100"}}},
-      {"messageAttributes",
-       json::object{{"traceparent",
-                     json::object{{"stringValue", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},
-                                  {"stringListValues", json::array{}},
-                                  {"binaryListValues", json::array{}},
-                                  {"dataType", "String"}}}}},
-      {"md5OfBody", "0123456789abcdef0123456789abcdef"},
-      {"eventSource", "aws:sqs"},
-      {"eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:wdrbe-shares"},
-      {"awsRegion", "us-east-1"}};
-}
-
-std::string SqsEvent(std::vector<json::object> records) {
-  json::array all;
-  for (json::object& record : records) all.push_back(std::move(record));
-  return json::serialize(json::object{{"Records", std::move(all)}});
+  return SqsRecord({.message_id = message_id,
+                    .receipt_handle = "AQEB" + message_id,
+                    .body = body,
+                    .receive_count = receive_count,
+                    .traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"});
 }
 
 std::string ShareBody(const std::string& event_id, const std::string& user, const std::string& item) {

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "aws/aws_setup_command.hpp"
 #include "testing/aws_local_engines.hpp"
 #include "testing/http_client.hpp"
 #include "testing/metric_samples.hpp"
@@ -25,40 +26,6 @@ namespace wdrbe::testing {
 namespace {
 
 using Env = std::vector<std::pair<std::string, std::string>>;
-
-Env EngineEnv() {
-  Env env;
-  for (const auto& [name, value] : AwsLocalEngines::Get().Variables()) env.emplace_back(name, value);
-  return env;
-}
-
-struct SetUpResources {
-  std::string table;
-  std::string queue_url;
-  std::string dead_letter_queue_url;
-};
-
-// `wdrbe aws setup` for a table and queue of this test's own.
-SetUpResources MustSetUp(const std::string& table, const std::string& queue_name) {
-  ProcessOutcome outcome =
-      RunToExit({"aws", "setup", "--table", table, "--queue-name", queue_name}, std::nullopt, EngineEnv());
-  if (!outcome.status.ExitedWith(0)) throw std::runtime_error("aws setup failed: " + outcome.output);
-  const auto first_line = outcome.output.substr(0, outcome.output.find('\n'));
-  const boost::json::object printed = boost::json::parse(first_line).as_object();
-  return {std::string(printed.at("table").as_string()), std::string(printed.at("queueUrl").as_string()),
-          std::string(printed.at("deadLetterQueueUrl").as_string())};
-}
-
-std::vector<std::string> BackendArgs(const SetUpResources& resources) {
-  return {"--backend",
-          "aws",
-          "--table",
-          resources.table,
-          "--queue-url",
-          resources.queue_url,
-          "--dead-letter-queue-url",
-          resources.dead_letter_queue_url};
-}
 
 class AwsBackendProcessTest : public ::testing::Test {
  protected:

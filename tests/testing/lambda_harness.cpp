@@ -1,11 +1,17 @@
 #include "testing/lambda_harness.hpp"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "wdrbe/base/base64.hpp"
 
 namespace wdrbe::testing {
 namespace {
@@ -29,6 +35,107 @@ std::optional<std::pair<std::string, std::string>> InvocationPost(std::string_vi
 }
 
 }  // namespace
+
+namespace json = boost::json;
+
+std::string ApiGatewayEvent(const ApiEventSpec& spec) {
+  json::object headers;
+  json::object multi_headers;
+  for (const auto& [name, value] : spec.headers) {
+    headers[name] = value;  // the last value, as API Gateway's single-value map has it
+    if (!multi_headers.contains(name)) multi_headers[name] = json::array{};
+    multi_headers[name].as_array().push_back(json::string(value));
+  }
+  json::value query = nullptr;
+  json::value multi_query = nullptr;
+  if (!spec.query.empty()) {
+    json::object single;
+    json::object multi;
+    for (const auto& [name, value] : spec.query) {
+      single[name] = value;
+      if (!multi.contains(name)) multi[name] = json::array{};
+      multi[name].as_array().push_back(json::string(value));
+    }
+    query = std::move(single);
+    multi_query = std::move(multi);
+  }
+  json::value body = nullptr;
+  if (spec.body) body = json::string(spec.base64 ? Base64Encode(*spec.body) : *spec.body);
+  json::object event{
+      {"resource", "/{proxy+}"},
+      {"path", spec.path},
+      {"httpMethod", spec.method},
+      {"headers", headers.empty() ? json::value(nullptr) : json::value(headers)},
+      {"multiValueHeaders", multi_headers.empty() ? json::value(nullptr) : json::value(multi_headers)},
+      {"queryStringParameters", query},
+      {"multiValueQueryStringParameters", multi_query},
+      {"pathParameters", json::object{{"proxy", spec.path.substr(1)}}},
+      {"stageVariables", nullptr},
+      {"requestContext", json::object{{"resourcePath", "/{proxy+}"},
+                                      {"httpMethod", spec.method},
+                                      {"path", "/prod" + spec.path},
+                                      {"stage", "prod"},
+                                      {"requestId", kGatewayRequestId},
+                                      {"identity", json::object{{"sourceIp", "203.0.113.7"},
+                                                                {"userAgent", "lambda-harness"}}}}},
+      {"body", body},
+      {"isBase64Encoded", spec.base64},
+  };
+  return json::serialize(event);
+}
+
+std::string ProxyAnswer::Header(std::string_view name) const {
+  const json::value* value = headers.if_contains(name);
+  return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
+}
+
+json::value ProxyAnswer::Json() const { return json::parse(body); }
+
+ProxyAnswer ReadProxyAnswer(const RuntimeAnswer& answer) {
+  ProxyAnswer out;
+  if (answer.kind != RuntimeAnswer::Kind::kResponse) {
+    ADD_FAILURE() << "the invocation failed: " << answer.error_type << " " << answer.body;
+    return out;
+  }
+  const json::object proxy = json::parse(answer.body).as_object();
+  // Exactly the members of a proxy response, nothing else.
+  EXPECT_EQ(proxy.size(), 5u) << answer.body;
+  out.status = static_cast<int>(proxy.at("statusCode").as_int64());
+  out.headers = proxy.at("headers").as_object();
+  out.multi_value_headers = proxy.at("multiValueHeaders").as_object();
+  out.body = std::string(proxy.at("body").as_string());
+  out.base64 = proxy.at("isBase64Encoded").as_bool();
+  return out;
+}
+
+json::object SqsRecord(const SqsRecordSpec& spec) {
+  json::object attributes;
+  if (!spec.traceparent.empty()) {
+    attributes["traceparent"] = json::object{{"stringValue", spec.traceparent},
+                                             {"stringListValues", json::array{}},
+                                             {"binaryListValues", json::array{}},
+                                             {"dataType", "String"}};
+  }
+  return json::object{
+      {"messageId", spec.message_id},
+      {"receiptHandle", spec.receipt_handle},
+      {"body", spec.body},
+      {"attributes", json::object{{"ApproximateReceiveCount", std::to_string(spec.receive_count)},
+                                  {"SentTimestamp", "1764583200000"},
+                                  {"SenderId", "AIDAEXAMPLE"},
+                                  {"ApproximateFirstReceiveTimestamp", "1764583200100"}}},
+      {"messageAttributes", std::move(attributes)},
+      {"md5OfBody", "0123456789abcdef0123456789abcdef"},
+      {"eventSource", "aws:sqs"},
+      {"eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:wdrbe-share-events"},
+      {"awsRegion", "us-east-1"}};
+}
+
+std::string SqsEvent(const std::vector<json::object>& records) {
+  json::array all;
+  for (const json::object& record : records) all.push_back(record);
+  return json::serialize(json::object{{"Records", std::move(all)}});
+}
 
 LambdaHarness::LambdaHarness(LambdaHarnessOptions options) {
   runtime_api_ = std::make_unique<LoopbackHttpServer>([this](const RecordedRequest& r) { return Serve(r); });

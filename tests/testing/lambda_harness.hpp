@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -40,6 +41,51 @@ struct LambdaHarnessOptions {
   std::optional<std::string> jwt_secret = std::string(kTestJwtSecret);
   std::vector<std::pair<std::string, std::string>> env = {};
 };
+
+// An API Gateway REST proxy event (payload 1.0) as API Gateway sends it for
+// a `{proxy+}` resource on stage prod, from a client at 203.0.113.7, with
+// API Gateway request id kGatewayRequestId.
+inline constexpr char kGatewayRequestId[] = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
+
+struct ApiEventSpec {
+  std::string method = "GET";
+  std::string path = "/healthz";
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  std::vector<std::pair<std::string, std::string>> query = {};
+  std::optional<std::string> body = std::nullopt;
+  bool base64 = false;  // send the body in base64, with isBase64Encoded
+};
+
+std::string ApiGatewayEvent(const ApiEventSpec& spec);
+
+// A proxy response the API function answered, parsed. Fails the test
+// (ADD_FAILURE) unless it is a response with exactly the five members.
+struct ProxyAnswer {
+  int status = 0;
+  boost::json::object headers;
+  boost::json::object multi_value_headers;
+  std::string body;
+  bool base64 = false;
+
+  // headers[name], "" when absent.
+  std::string Header(std::string_view name) const;
+  boost::json::value Json() const;
+};
+
+ProxyAnswer ReadProxyAnswer(const RuntimeAnswer& answer);
+
+// One SQS record as Lambda's event source mapping delivers it, and the
+// event of a batch of them.
+struct SqsRecordSpec {
+  std::string message_id;
+  std::string receipt_handle;
+  std::string body;
+  int receive_count = 1;
+  std::string traceparent = "";  // the message attribute, when not empty
+};
+
+boost::json::object SqsRecord(const SqsRecordSpec& spec);
+std::string SqsEvent(const std::vector<boost::json::object>& records);
 
 class LambdaHarness {
  public:

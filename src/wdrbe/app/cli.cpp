@@ -26,6 +26,10 @@ void AddJwtOptions(CLI::App& command, JwtConfig& jwt) {
       .add_option("--jwt-secret-file", jwt.secret_file,
                   "File holding the HS256 secret (else WDRBE_JWT_SECRET)")
       ->envname("WDRBE_JWT_SECRET_FILE");
+  command
+      .add_option("--jwt-secret-arn", jwt.secret_arn,
+                  "AWS Secrets Manager secret (ARN or name) whose text is the HS256 secret, read at start")
+      ->envname("WDRBE_JWT_SECRET_ARN");
   command.add_option("--jwt-issuer", jwt.issuer, "Required `iss` claim")->envname("WDRBE_JWT_ISSUER");
   command.add_option("--jwt-audience", jwt.audience, "Required `aud` claim")->envname("WDRBE_JWT_AUDIENCE");
 }
@@ -88,7 +92,7 @@ int RunToken(const TokenOptions& options) {
     return Fail("token",
                 Error::BadRequest("--ttl must be 1-" + std::to_string(kMaxTokenTtlSeconds) + " seconds"));
   }
-  auto secret = LoadJwtSecret(options.jwt.secret_file);
+  auto secret = LoadJwtSecret(options.jwt.secret_file, options.jwt.secret_arn);
   if (!secret.ok()) return Fail("token", secret.error());
   const std::int64_t now = SystemClock().NowMillis() / 1000;
   boost::json::object claims{{"sub", options.subject}, {"iat", now}, {"exp", now + options.ttl_s}};

@@ -13,7 +13,9 @@
 namespace wdrbe::app {
 
 struct JwtConfig {
-  std::optional<std::string> secret_file;  // else WDRBE_JWT_SECRET
+  std::optional<std::string> secret_file;  // else secret_arn, else WDRBE_JWT_SECRET
+  // --jwt-secret-arn: a Secrets Manager secret (its SecretString), read at start.
+  std::optional<std::string> secret_arn;
   std::optional<std::string> issuer;
   std::optional<std::string> audience;
   // RS256/ES256 keys: a JWKS file read at start, or a URL fetched at start

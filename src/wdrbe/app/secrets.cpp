@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "wdrbe/app/aws_secret.hpp"
 #include "wdrbe/app/data_dir_layout.hpp"
 #include "wdrbe/auth/jwk.hpp"
 #include "wdrbe/storage/private_files.hpp"
@@ -73,9 +74,18 @@ Result<std::string> LoadOrCreateDataDirCursorKey(const std::filesystem::path& da
 
 }  // namespace
 
-Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file) {
+Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file,
+                                  const std::optional<std::string>& secret_arn) {
   std::string secret;
-  if (secret_file) {
+  if (secret_file && secret_arn) {
+    return Error::BadRequest("--jwt-secret-file and --jwt-secret-arn name two secrets; give one");
+  }
+  if (secret_arn) {
+    auto fetched = FetchAwsSecret("--jwt-secret-arn", *secret_arn);
+    if (!fetched.ok()) return fetched.error();
+    secret = std::move(*fetched);
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  } else if (secret_file) {
     auto contents = ReadKeyFile("--jwt-secret-file", *secret_file);
     if (!contents.ok()) return contents.error();
     WarnIfExposed(*secret_file);
@@ -86,7 +96,7 @@ Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file)
     return Error::BadRequest(
         "no JWT secret configured: set WDRBE_JWT_SECRET (for example: export WDRBE_JWT_SECRET=$(openssl rand "
         "-hex "
-        "32)) or pass --jwt-secret-file PATH");
+        "32)), pass --jwt-secret-file PATH, or --jwt-secret-arn ARN (AWS Secrets Manager)");
   }
   if (secret.size() < kMinJwtSecretBytes) {
     return Error::BadRequest("the JWT secret is " + std::to_string(secret.size()) + " bytes; at least " +
@@ -96,8 +106,9 @@ Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file)
   return secret;
 }
 
-bool JwtSecretConfigured(const std::optional<std::string>& secret_file) {
-  return secret_file.has_value() || std::getenv("WDRBE_JWT_SECRET") != nullptr;
+bool JwtSecretConfigured(const std::optional<std::string>& secret_file,
+                         const std::optional<std::string>& secret_arn) {
+  return secret_file.has_value() || secret_arn.has_value() || std::getenv("WDRBE_JWT_SECRET") != nullptr;
 }
 
 Result<std::string> ReadJwksFile(const std::string& path) {

@@ -23,14 +23,18 @@ inline constexpr std::size_t kMinCursorKeyBytes = 32;
 // log), not a key.
 inline constexpr std::size_t kMaxKeyFileBytes = 4096;
 
-// From `secret_file` (trailing newlines dropped) or else the environment
-// variable WDRBE_JWT_SECRET. The error says how to set one. A secret file
-// that group or others may read or write gets a warning on stderr.
-Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file);
+// From `secret_file` (trailing newlines dropped), or else the Secrets
+// Manager secret `secret_arn` (its SecretString, read now), or else the
+// environment variable WDRBE_JWT_SECRET; a file and an ARN together are an
+// error. The error says how to set one. A secret file that group or others
+// may read or write gets a warning on stderr.
+Result<std::string> LoadJwtSecret(const std::optional<std::string>& secret_file,
+                                  const std::optional<std::string>& secret_arn = std::nullopt);
 
-// Whether an HS256 secret is configured at all (`secret_file` or
-// WDRBE_JWT_SECRET): with a JWKS, HS256 is optional; without one, required.
-bool JwtSecretConfigured(const std::optional<std::string>& secret_file);
+// Whether an HS256 secret is configured at all (`secret_file`, `secret_arn`
+// or WDRBE_JWT_SECRET): with a JWKS, HS256 is optional; without one, required.
+bool JwtSecretConfigured(const std::optional<std::string>& secret_file,
+                         const std::optional<std::string>& secret_arn = std::nullopt);
 
 // The bytes of a --jwks-file (a JWKS document: public keys, not a secret,
 // but read here with the other key material). Errors name the flag and the

@@ -33,7 +33,12 @@ Result<std::unique_ptr<Services>> Services::Open(const ServeConfig& config, cons
   auto s = std::make_unique<Services>();
   s->role = role;
   s->faults = faults;
-  s->logger = std::make_unique<obs::Logger>(obs::LoggerOptions{.level = flags.log_level}, s->clock);
+  // A Lambda function serves one event at a time and may be frozen as soon
+  // as it answers: its lines are written before the answer, by the thread
+  // that logs them, rather than handed to a writer thread.
+  const bool in_lambda = role == ProcessRole::kLambdaApi || role == ProcessRole::kLambdaWorker;
+  s->logger = std::make_unique<obs::Logger>(
+      obs::LoggerOptions{.level = flags.log_level, .synchronous = in_lambda}, s->clock);
   s->metrics = std::make_unique<obs::ServiceMetrics>();
   if (faults) {
     s->logger->Log(obs::LogLevel::kWarn, "fault injection is on (WDRBE_FAULTS): a testing aid",
@@ -63,9 +68,9 @@ Status Services::WireVerifier(const JwtConfig& jwt) {
   std::optional<std::string> secret;
   // With a JWKS, HS256 is on only when a secret is configured; a secret that
   // is configured but unusable (too short, unreadable) is an error either way.
-  if (!with_jwks || JwtSecretConfigured(jwt.secret_file)) {
-    auto loaded = LoadJwtSecret(jwt.secret_file);
-    if (!loaded.ok() && !JwtSecretConfigured(jwt.secret_file)) {
+  if (!with_jwks || JwtSecretConfigured(jwt.secret_file, jwt.secret_arn)) {
+    auto loaded = LoadJwtSecret(jwt.secret_file, jwt.secret_arn);
+    if (!loaded.ok() && !JwtSecretConfigured(jwt.secret_file, jwt.secret_arn)) {
       // Neither HS256 nor a JWKS: say how to configure either.
       return Error::BadRequest(loaded.error().message +
                                "; or, for RS256/ES256 tokens, pass --jwks-file PATH or --jwks-url URL");

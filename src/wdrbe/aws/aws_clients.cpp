@@ -28,7 +28,11 @@ Task<std::optional<T>> InSlot(Task<T> task) {
   co_return co_await std::move(task);
 }
 
-std::size_t CounterIndex(AwsService service) { return service == AwsService::kSqs ? 1 : 0; }
+std::size_t CounterIndex(AwsService service) {
+  if (service == AwsService::kSqs) return 1;
+  if (service == AwsService::kSecretsManager) return 2;
+  return 0;
+}
 
 }  // namespace
 
@@ -43,6 +47,8 @@ Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, c
   if (!dynamodb.ok()) return dynamodb.error();
   Result<EndpointUrl> sqs = ServiceEndpoint(env, AwsService::kSqs, *region);
   if (!sqs.ok()) return sqs.error();
+  Result<EndpointUrl> secrets_manager = ServiceEndpoint(env, AwsService::kSecretsManager, *region);
+  if (!secrets_manager.ok()) return secrets_manager.error();
 
   std::unique_ptr<AwsClients> clients(new AwsClients(clock, random, options));
   Result<std::unique_ptr<HttpClient>> http = HttpClient::Create(clients->io_, options.http);
@@ -55,6 +61,7 @@ Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, c
   clients->region_ = *region;
   clients->dynamodb_endpoint_ = *dynamodb;
   clients->sqs_endpoint_ = *sqs;
+  clients->secrets_manager_endpoint_ = *secrets_manager;
   clients->dynamodb_ = std::make_unique<AwsJsonClient>(
       *clients->http_, *clients->credentials_, clock, random,
       JsonServiceTarget{AwsService::kDynamoDb, *dynamodb, *region, options.http.default_timeout},
@@ -62,6 +69,10 @@ Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, c
   clients->sqs_ = std::make_unique<AwsJsonClient>(
       *clients->http_, *clients->credentials_, clock, random,
       JsonServiceTarget{AwsService::kSqs, *sqs, *region, options.http.default_timeout}, options.retry);
+  clients->secrets_manager_ = std::make_unique<AwsJsonClient>(
+      *clients->http_, *clients->credentials_, clock, random,
+      JsonServiceTarget{AwsService::kSecretsManager, *secrets_manager, *region, options.http.default_timeout},
+      options.retry);
   clients->thread_ = std::thread([io = &clients->io_] { io->run(); });
 
   // The first fetch, now: a source that is configured but does not answer
@@ -84,12 +95,16 @@ AwsClients::~AwsClients() {
 }
 
 const EndpointUrl& AwsClients::endpoint(AwsService service) const {
-  return service == AwsService::kSqs ? sqs_endpoint_ : dynamodb_endpoint_;
+  if (service == AwsService::kSqs) return sqs_endpoint_;
+  if (service == AwsService::kSecretsManager) return secrets_manager_endpoint_;
+  return dynamodb_endpoint_;
 }
 
 Task<AwsJsonOutcome> AwsClients::Call(AwsService service, std::string operation,
                                       boost::json::object request) {
-  AwsJsonClient& client = service == AwsService::kSqs ? *sqs_ : *dynamodb_;
+  AwsJsonClient& client = service == AwsService::kSqs              ? *sqs_
+                          : service == AwsService::kSecretsManager ? *secrets_manager_
+                                                                   : *dynamodb_;
   calls_[CounterIndex(service)].fetch_add(1, std::memory_order_relaxed);
   // `operation` and `request` live in this frame until the call is done.
   Task<AwsJsonOutcome> call = client.Call(operation, request);

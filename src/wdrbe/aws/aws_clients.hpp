@@ -78,9 +78,11 @@ class AwsClients {
   std::string region_;
   EndpointUrl dynamodb_endpoint_;
   EndpointUrl sqs_endpoint_;
+  EndpointUrl secrets_manager_endpoint_;
   std::unique_ptr<AwsJsonClient> dynamodb_;
   std::unique_ptr<AwsJsonClient> sqs_;
-  std::array<std::atomic<std::int64_t>, 2> calls_{};  // DynamoDB, SQS
+  std::unique_ptr<AwsJsonClient> secrets_manager_;
+  std::array<std::atomic<std::int64_t>, 3> calls_{};  // DynamoDB, SQS, Secrets Manager
   const Clock& clock_;
   RandomSource& random_;
   const AwsClientsOptions options_;

@@ -12,6 +12,8 @@ std::string_view SigningName(AwsService service) {
       return "sqs";
     case AwsService::kSts:
       return "sts";
+    case AwsService::kSecretsManager:
+      return "secretsmanager";
   }
   return "";
 }
@@ -46,6 +48,9 @@ std::string ResolveEndpointUrl(const Environment& env, AwsService service, std::
       break;
     case AwsService::kSts:
       variable = "AWS_ENDPOINT_URL_STS";
+      break;
+    case AwsService::kSecretsManager:
+      variable = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
       break;
   }
   if (auto url = env.Get(variable)) return *url;

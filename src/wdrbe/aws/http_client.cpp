@@ -171,6 +171,7 @@ struct HttpClient::TlsContext {
 };
 
 Result<std::unique_ptr<HttpClient>> HttpClient::Create(asio::io_context& io, HttpClientOptions options) {
+  if (!options.https) return std::unique_ptr<HttpClient>(new HttpClient(io, options, nullptr));
   auto tls = std::make_unique<TlsContext>();
   boost::system::error_code ec;
   if (options.ca_file) {
@@ -239,6 +240,9 @@ Task<Result<tcp::resolver::results_type>> Resolve(const EndpointUrl& endpoint, D
 }  // namespace
 
 Task<Result<HttpResponse>> HttpClient::Send(const EndpointUrl& endpoint, HttpRequest request) {
+  if (endpoint.tls && !tls_) {
+    co_return Error::BadRequest("https://" + endpoint.HostHeader() + ": this client speaks plain http only");
+  }
   const auto timeout = request.timeout.count() > 0 ? request.timeout : options_.default_timeout;
   const Deadline deadline = std::chrono::steady_clock::now() + timeout;
   const bhttp::request<bhttp::string_body> message = BuildMessage(endpoint, request);

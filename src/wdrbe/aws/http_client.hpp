@@ -51,6 +51,10 @@ struct HttpClientOptions {
   std::size_t max_response_bytes = kDefaultMaxResponseBytes;
   // A PEM file of trusted CA certificates, used instead of the system's.
   std::optional<std::string> ca_file = std::nullopt;
+  // false: plain http only (no TLS context, whose trusted certificates take
+  // tens of milliseconds of CPU to load); an https endpoint then fails with
+  // kBadRequest. For local endpoints such as the Lambda Runtime API.
+  bool https = true;
 };
 
 struct HttpRequest {

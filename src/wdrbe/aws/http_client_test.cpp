@@ -103,6 +103,19 @@ TEST_F(HttpClientTest, SendsTheRequestAndReadsTheAnswer) {
   EXPECT_EQ(requests[0].Header("Content-Type"), "application/json");
 }
 
+TEST_F(HttpClientTest, APlainHttpClientServesHttpAndRefusesHttps) {
+  LoopbackHttpServer server([](const RecordedRequest&) { return CannedResponse{200, {}, "plain"}; });
+  auto client = Client(HttpClientOptions{.https = false});
+  auto plain = Send(*client, Loopback(server.port()));
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(plain->body, "plain");
+  auto secure = Send(*client, Loopback(server.port(), /*tls=*/true));
+  ASSERT_FALSE(secure.ok());
+  EXPECT_EQ(secure.error().code, ErrorCode::kBadRequest);
+  EXPECT_NE(secure.error().message.find("plain http only"), std::string::npos) << secure.error().message;
+  EXPECT_EQ(server.Requests().size(), 1u) << "nothing was sent for the https request";
+}
+
 TEST_F(HttpClientTest, KeepsConnectionsAliveAndBoundsTheIdleOnes) {
   LoopbackHttpServer server([](const RecordedRequest&) { return CannedResponse{}; });
   auto client = Client(HttpClientOptions{.max_idle_per_endpoint = 1});

@@ -20,8 +20,14 @@ std::string JsonString(const boost::json::object& object, std::string_view key) 
 }  // namespace
 
 std::string JsonTarget(AwsService service, std::string_view operation) {
-  const std::string_view prefix = service == AwsService::kSqs ? "AmazonSQS." : "DynamoDB_20120810.";
+  std::string_view prefix = "DynamoDB_20120810.";
+  if (service == AwsService::kSqs) prefix = "AmazonSQS.";
+  if (service == AwsService::kSecretsManager) prefix = "secretsmanager.";
   return std::string(prefix) + std::string(operation);
+}
+
+std::string_view JsonContentType(AwsService service) {
+  return service == AwsService::kSecretsManager ? kAmzJson11ContentType : kAmzJsonContentType;
 }
 
 HttpRequest BuildJsonRequest(const EndpointUrl& endpoint, AwsService service, std::string_view region,
@@ -31,7 +37,7 @@ HttpRequest BuildJsonRequest(const EndpointUrl& endpoint, AwsService service, st
   signable.method = "POST";
   signable.path = endpoint.base_path + "/";
   signable.headers = {{"Host", endpoint.HostHeader()},
-                      {"Content-Type", std::string(kAmzJsonContentType)},
+                      {"Content-Type", std::string(JsonContentType(service))},
                       {"X-Amz-Target", JsonTarget(service, operation)}};
   signable.payload = std::move(body);
   (void)SignRequest(signable, credentials,

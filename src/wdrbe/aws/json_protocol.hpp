@@ -1,8 +1,9 @@
-// AWS's JSON protocols: DynamoDB's JSON 1.0 and SQS's JSON protocol. A call
-// is a signed POST of a JSON document to the service endpoint's "/", with
+// AWS's JSON protocols: DynamoDB's JSON 1.0, SQS's JSON protocol and
+// Secrets Manager's JSON 1.1. A call is a signed POST of a JSON document to
+// the service endpoint's "/", with
 //
-//   Content-Type: application/x-amz-json-1.0
-//   X-Amz-Target: DynamoDB_20120810.<Operation> | AmazonSQS.<Operation>
+//   Content-Type: application/x-amz-json-1.0 (Secrets Manager: 1.1)
+//   X-Amz-Target: DynamoDB_20120810.<Operation> | AmazonSQS.<Operation> | secretsmanager.<Operation>
 //
 // answered with a JSON document, or an error: a JSON body whose "__type"
 // names the error ("com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"),
@@ -30,6 +31,10 @@
 namespace wdrbe::aws {
 
 inline constexpr std::string_view kAmzJsonContentType = "application/x-amz-json-1.0";
+inline constexpr std::string_view kAmzJson11ContentType = "application/x-amz-json-1.1";
+
+// The Content-Type of `service`'s JSON protocol.
+std::string_view JsonContentType(AwsService service);
 
 // A failed call: the service's error, or a transport failure (status 0).
 struct AwsError {
@@ -59,8 +64,8 @@ class [[nodiscard]] AwsJsonOutcome {
   std::variant<boost::json::value, AwsError> state_;
 };
 
-// "DynamoDB_20120810.GetItem", "AmazonSQS.SendMessage". Only DynamoDB and
-// SQS speak these protocols.
+// "DynamoDB_20120810.GetItem", "AmazonSQS.SendMessage",
+// "secretsmanager.GetSecretValue". STS does not speak these protocols.
 std::string JsonTarget(AwsService service, std::string_view operation);
 
 // The signed request of one attempt: Host, Content-Type, X-Amz-Target,

@@ -1,5 +1,8 @@
 #include "wdrbe/base/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace wdrbe {
 
 std::optional<char32_t> NextCodePoint(std::string_view text, std::size_t& at) {
@@ -42,6 +45,19 @@ std::optional<char32_t> NextCodePoint(std::string_view text, std::size_t& at) {
 bool IsUtf8(std::string_view text) {
   std::size_t at = 0;
   while (at < text.size()) {
+    // ASCII (most of every JSON body) eight bytes at a time.
+    if (at + 8 <= text.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + at, sizeof(word));
+      if ((word & 0x8080808080808080ULL) == 0) {
+        at += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(text[at]) < 0x80) {
+      ++at;
+      continue;
+    }
     if (!NextCodePoint(text, at)) return false;
   }
   return true;

@@ -75,3 +75,22 @@ TEST(Utf8Test, IsUtf8TellsWholeTexts) {
 
 }  // namespace
 }  // namespace wdrbe
+
+namespace wdrbe {
+namespace {
+
+TEST(Utf8Test, IsUtf8FindsABadByteAfterLongAsciiRuns) {
+  const std::string ascii(37, 'a');
+  EXPECT_TRUE(IsUtf8(ascii));
+  for (std::size_t at = 0; at <= ascii.size(); ++at) {
+    std::string text = ascii;
+    text.insert(at, "\xc3\xa9");
+    EXPECT_TRUE(IsUtf8(text)) << at;
+    text = ascii;
+    text.insert(at, "\xc3");  // a truncated sequence, then ASCII
+    EXPECT_FALSE(IsUtf8(text)) << at;
+  }
+}
+
+}  // namespace
+}  // namespace wdrbe

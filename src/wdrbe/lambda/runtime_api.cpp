@@ -47,7 +47,8 @@ Result<std::unique_ptr<RuntimeApi>> RuntimeApi::Create(boost::asio::io_context& 
   if (!endpoint.ok()) {
     return Error::BadRequest("AWS_LAMBDA_RUNTIME_API must be host:port, got '" + std::string(address) + "'");
   }
-  auto http = aws::HttpClient::Create(io, aws::HttpClientOptions{.max_idle_per_endpoint = 1});
+  // Plain http on the instance's own loopback: no TLS context to load.
+  auto http = aws::HttpClient::Create(io, aws::HttpClientOptions{.max_idle_per_endpoint = 1, .https = false});
   if (!http.ok()) return http.error();
   return std::unique_ptr<RuntimeApi>(new RuntimeApi(std::move(*endpoint), std::move(*http)));
 }

@@ -258,8 +258,9 @@ std::string_view LogLevelName(LogLevel level) {
   return index < kLevelNames.size() ? kLevelNames[index] : "unknown";
 }
 
-Logger::Logger(LoggerOptions options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock), writer_([this] { WriterLoop(); }) {}
+Logger::Logger(LoggerOptions options, const Clock& clock) : options_(std::move(options)), clock_(clock) {
+  if (!options_.synchronous) writer_ = std::thread([this] { WriterLoop(); });
+}
 
 Logger::~Logger() {
   {
@@ -267,7 +268,7 @@ Logger::~Logger() {
     stopping_ = true;
   }
   wake_writer_.notify_one();
-  writer_.join();
+  if (writer_.joinable()) writer_.join();
 }
 
 void Logger::Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
@@ -299,7 +300,15 @@ void Logger::Write(LogLevel level, std::string_view message, std::initializer_li
   line.append("}\n");
 
   bool wake = false;
-  {
+  if (options_.synchronous) {
+    thread_local bool sigpipe_blocked = false;
+    if (!std::exchange(sigpipe_blocked, true)) BlockSigpipeOnThisThread();
+    // The lock keeps lines of two threads from interleaving.
+    std::lock_guard lock(mutex_);
+    WriteFully(options_.fd, line);
+    ++appended_lines_;
+    written_lines_ = appended_lines_;
+  } else {
     std::lock_guard lock(mutex_);
     if (pending_.size() + line.size() > options_.max_pending_bytes) {
       dropped_.fetch_add(1, std::memory_order_relaxed);

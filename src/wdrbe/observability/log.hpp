@@ -41,6 +41,11 @@ struct LoggerOptions {
   std::string service = "wdrbe";
   int fd = 1;                                       // where lines go
   std::size_t max_pending_bytes = 8 * 1024 * 1024;  // beyond: lines are dropped
+  // Each line written by the thread that logs it, at once (no writer
+  // thread, no batching; Flush has nothing to wait for): for a process that
+  // handles one request at a time and must have its lines out before it
+  // answers (a Lambda function, which may be frozen right after).
+  bool synchronous = false;
 };
 
 class Logger {

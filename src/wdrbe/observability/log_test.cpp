@@ -606,5 +606,58 @@ TEST(LoggerTest, SurvivesAReaderThatWentAway) {
   EXPECT_EQ(logger.dropped(), 0u);  // lost to the write error, not to a full buffer
 }
 
+TEST(LoggerTest, ASynchronousLoggerHasEachLineWrittenWhenLogReturns) {
+  LogFile file;
+  FakeClock clock;
+  LoggerOptions options = OptionsWritingTo(file.fd());
+  options.synchronous = true;
+  Logger logger(options, clock);
+  for (int round = 1; round <= 3; ++round) {
+    logger.Log(LogLevel::kInfo, "round", {{"n", std::int64_t{round}}});
+    // No Flush: the line is in the file already.
+    const std::vector<std::string> lines = SplitLines(file.Contents());
+    ASSERT_EQ(lines.size(), static_cast<std::size_t>(round));
+    EXPECT_EQ(ParseObject(lines.back()).at("n").as_int64(), round);
+  }
+  logger.Flush();  // nothing to wait for
+}
+
+TEST(LoggerTest, ASynchronousLoggerKeepsLinesOfManyThreadsWhole) {
+  constexpr int kThreads = 4;
+  constexpr int kLinesPerThread = 500;
+  const std::string padding(100, 'y');
+  LogFile file;
+  FakeClock clock;
+  LoggerOptions options = OptionsWritingTo(file.fd());
+  options.synchronous = true;
+  {
+    Logger logger(options, clock);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kLinesPerThread; ++i) {
+          logger.Log(LogLevel::kInfo, padding, {{"thread", std::int64_t{t}}, {"seq", std::int64_t{i}}});
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+  }
+  const std::vector<std::string> lines = SplitLines(file.Contents());
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(kThreads * kLinesPerThread));
+  for (const std::string& line : lines) EXPECT_EQ(ParseObject(line).at("message").as_string(), padding);
+}
+
+TEST(LoggerTest, ASynchronousLoggerSurvivesAReaderThatWentAway) {
+  Pipe pipe;
+  pipe.CloseReadEnd();
+  FakeClock clock;
+  LoggerOptions options = OptionsWritingTo(pipe.write_fd());
+  options.synchronous = true;
+  Logger logger(options, clock);
+  logger.Log(LogLevel::kError, "nobody reads this");
+  logger.Log(LogLevel::kError, "nor this");
+  EXPECT_EQ(logger.dropped(), 0u);
+}
+
 }  // namespace
 }  // namespace wdrbe::obs
