@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <string>
 
+#include "wdrbe/app/run_to_completion.hpp"
 #include "wdrbe/app/services.hpp"
 #include "wdrbe/lambda/api_function.hpp"
 #include "wdrbe/lambda/runtime_api.hpp"
@@ -39,15 +39,7 @@ int FailInit(LambdaFunction function, const Error& error) {
   auto runtime = lambda::RuntimeApi::Create(io, address);
   if (!runtime.ok()) return 1;
   // On `io`, which the client's connections belong to.
-  Status reported = Status::Ok();
-  boost::asio::co_spawn(
-      io,
-      [&]() -> Task<void> {
-        Task<Status> reporting = (*runtime)->ReportInitError({kInitErrorType, error.message});
-        reported = co_await std::move(reporting);
-      },
-      boost::asio::detached);
-  io.run();
+  const Status reported = RunToCompletion(io, (*runtime)->ReportInitError({kInitErrorType, error.message}));
   if (!reported.ok())
     std::cerr << "wdrbe " << CommandName(function) << ": " << reported.error().message << std::endl;
   return 1;
@@ -58,10 +50,8 @@ int FailInit(LambdaFunction function, const Error& error) {
 int RunLambda(LambdaFunction function, const ServeConfig& config) {
   // Before anything else: outside Lambda there is nobody to serve.
   const std::string address = RuntimeApiAddress();
-  {
-    boost::asio::io_context probe;
-    auto runtime = lambda::RuntimeApi::Create(probe, address);
-    if (!runtime.ok()) return FailInit(function, runtime.error());
+  if (Status usable = lambda::RuntimeApi::CheckAddress(address); !usable.ok()) {
+    return FailInit(function, usable.error());
   }
   auto flags = ValidateServeConfig(config);
   if (!flags.ok()) return FailInit(function, flags.error());

@@ -34,10 +34,7 @@ bool IsRequestId(std::string_view id) {
   return true;
 }
 
-}  // namespace
-
-Result<std::unique_ptr<RuntimeApi>> RuntimeApi::Create(boost::asio::io_context& io,
-                                                       std::string_view address) {
+Result<aws::EndpointUrl> RuntimeApiEndpoint(std::string_view address) {
   if (address.empty()) {
     return Error::BadRequest(
         "AWS_LAMBDA_RUNTIME_API is not set: `wdrbe lambda` runs inside AWS Lambda (or an emulator of its "
@@ -47,6 +44,17 @@ Result<std::unique_ptr<RuntimeApi>> RuntimeApi::Create(boost::asio::io_context& 
   if (!endpoint.ok()) {
     return Error::BadRequest("AWS_LAMBDA_RUNTIME_API must be host:port, got '" + std::string(address) + "'");
   }
+  return endpoint;
+}
+
+}  // namespace
+
+Status RuntimeApi::CheckAddress(std::string_view address) { return RuntimeApiEndpoint(address).status(); }
+
+Result<std::unique_ptr<RuntimeApi>> RuntimeApi::Create(boost::asio::io_context& io,
+                                                       std::string_view address) {
+  auto endpoint = RuntimeApiEndpoint(address);
+  if (!endpoint.ok()) return endpoint.error();
   // Plain http on the instance's own loopback: no TLS context to load.
   auto http = aws::HttpClient::Create(io, aws::HttpClientOptions{.max_idle_per_endpoint = 1, .https = false});
   if (!http.ok()) return http.error();

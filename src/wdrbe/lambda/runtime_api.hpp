@@ -40,6 +40,8 @@ class RuntimeApi {
   // `address` is AWS_LAMBDA_RUNTIME_API: "host:port" (an IPv6 host in
   // brackets). Errors (kBadRequest) when it is empty or malformed.
   static Result<std::unique_ptr<RuntimeApi>> Create(boost::asio::io_context& io, std::string_view address);
+  // What Create checks of `address`, without making a client.
+  static Status CheckAddress(std::string_view address);
 
   // Waits for the next invocation, however long that takes (Lambda keeps the
   // request open until an event arrives). kUnavailable when the Runtime API
