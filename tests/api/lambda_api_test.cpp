@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "testing/emf_documents.hpp"
 #include "testing/http_client.hpp"
 #include "testing/lambda_harness.hpp"
 #include "testing/temp_dir.hpp"
@@ -223,6 +225,77 @@ TEST_F(LambdaApiTest, EachInvocationLogsLambdasIdsAndAnAccessLine) {
   const std::string output = harness_->Output();
   EXPECT_NE(output.find("\"xrayTraceId\":\"" + trace + "\""), std::string::npos) << output;
   EXPECT_NE(output.find("\"requestId\":\"logged-request\""), std::string::npos) << output;
+}
+
+// The EMF documents the invocation just made wrote (validated), summed.
+std::map<std::string, double> InvocationMetrics(const LambdaHarness& harness) {
+  const auto documents = EmfDocuments(harness.Output(), harness.last_request_id());
+  EXPECT_LE(documents.size(), 1u) << "one flush per invocation";
+  for (const auto& document : documents) {
+    ExpectValidEmf(document);
+    EXPECT_EQ(document.at("service").as_string(), "wdrbe");
+    EXPECT_EQ(document.at("xrayTraceId").as_string(), harness.last_trace_id());
+  }
+  return EmfSums(documents);
+}
+
+TEST_F(LambdaApiTest, EachInvocationPublishesItsBusinessMetricsAsEmf) {
+  using Counts = std::map<std::string, double>;
+  const std::string user = "u-lambda-emf";
+  const std::string items = "/users/" + user + "/items";
+  const std::string body = json::serialize(ItemBody("Duffel coat", "emf-coats"));
+  ASSERT_EQ(CallAs(user, {.method = "POST", .path = items, .body = body}).status, 201);
+  EXPECT_EQ(InvocationMetrics(*harness_), (Counts{{"ItemCreated", 1}, {"ItemCreated_emf-coats", 1}}));
+
+  const ApiEventSpec keyed{
+      .method = "POST", .path = items, .headers = {{"Idempotency-Key", "emf-key-1"}}, .body = body};
+  const ProxyAnswer created = CallAs(user, keyed);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(InvocationMetrics(*harness_), (Counts{{"ItemCreated", 1}, {"ItemCreated_emf-coats", 1}}));
+  ASSERT_EQ(CallAs(user, keyed).status, 200) << "a replay";
+  EXPECT_EQ(InvocationMetrics(*harness_), (Counts{{"ItemCreatedIdempotent", 1}}));
+
+  ASSERT_EQ(CallAs(user, {.path = items}).status, 200);
+  EXPECT_EQ(InvocationMetrics(*harness_), (Counts{{"ItemsListed", 2}}));
+
+  const std::string id(created.Json().at("itemId").as_string());
+  ASSERT_EQ(CallAs(user, {.method = "POST", .path = "/items/" + id + "/share"}).status, 202);
+  EXPECT_EQ(InvocationMetrics(*harness_), (Counts{{"ShareEventsEnqueued", 1}}));
+
+  // Nothing counted, nothing written.
+  ASSERT_EQ(Call({}).status, 200);
+  EXPECT_TRUE(EmfDocuments(harness_->Output(), harness_->last_request_id()).empty());
+}
+
+// Creates an item through `harness`, which must answer 201.
+void CreateThrough(LambdaHarness& harness, const std::string& user) {
+  const RuntimeAnswer answer = harness.Invoke(ApiGatewayEvent(
+      {.method = "POST",
+       .path = "/users/" + user + "/items",
+       .headers = {{"Authorization", Bearer(MakeToken(user))}, {"Content-Type", "application/json"}},
+       .body = json::serialize(ItemBody("Beret", "hats"))}));
+  ASSERT_EQ(ReadProxyAnswer(answer).status, 201);
+}
+
+TEST(LambdaApiEmfTest, TheServiceNameIsTheDimensionAndEmfCanBeTurnedOff) {
+  const std::string user = "u-lambda-emf-flags";
+  {
+    TempDir data_dir;
+    LambdaHarness named(LambdaHarnessOptions{.function = "api",
+                                             .args = {"--data-dir", data_dir.path().string()},
+                                             .env = {{"WDRBE_SERVICE_NAME", "wdrbe-api-staging"}}});
+    CreateThrough(named, user);
+    const auto documents = EmfDocuments(named.Output(), named.last_request_id());
+    ASSERT_EQ(documents.size(), 1u) << named.Output();
+    EXPECT_EQ(documents.front().at("service").as_string(), "wdrbe-api-staging");
+    EXPECT_NE(named.Output().find("\"service\":\"wdrbe-api-staging\",\"message\""), std::string::npos)
+        << "log lines name the same service";
+  }
+  TempDir data_dir;
+  LambdaHarness quiet(LambdaHarnessOptions{
+      .function = "api", .args = {"--data-dir", data_dir.path().string(), "--no-metrics-emf"}});
+  CreateThrough(quiet, user);
+  EXPECT_TRUE(EmfDocuments(quiet.Output()).empty()) << quiet.Output();
 }
 
 TEST(LambdaApiStartTest, AStartWithoutAJwtSecretIsReportedAsAnInitError) {

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "testing/emf_documents.hpp"
 #include "testing/http_client.hpp"
 #include "testing/lambda_harness.hpp"
 #include "testing/test_server.hpp"
@@ -82,9 +84,23 @@ TEST_F(LambdaWorkerTest, OnlyThePoisonRecordIsReportedAndARedeliveryChangesNothi
     })));
     EXPECT_TRUE(JsonEquals(first, json::parse(R"({"batchItemFailures":[{"itemIdentifier":"msg-poison"}]})")))
         << worker->Output();
+    // The invocation's worker figures, as EMF under the contract's names.
+    const auto first_metrics = EmfDocuments(worker->Output(), worker->last_request_id());
+    ASSERT_EQ(first_metrics.size(), 1u) << "one flush per invocation: " << worker->Output();
+    ExpectValidEmf(first_metrics.front());
+    EXPECT_EQ(EmfValues(first_metrics)["BatchSize"], std::vector<double>{3});
+    const std::map<std::string, double> first_counts = {{"BatchSize", 3},
+                                                        {"FailedRecords", 1},
+                                                        {"ItemNotFound", 1},
+                                                        {"ShareEventsProcessed", 1},
+                                                        {"SuccessfulRecords", 2}};
+    EXPECT_EQ(EmfSums(first_metrics), first_counts);
     // SQS delivers the share again (a lost acknowledgement, say).
     const json::value again = Answered(worker->Invoke(SqsEvent({Record("msg-share", share, 2)})));
     EXPECT_TRUE(JsonEquals(again, json::parse(R"({"batchItemFailures":[]})")));
+    // Acknowledged, but not processed a second time.
+    const std::map<std::string, double> again_counts = {{"BatchSize", 1}, {"SuccessfulRecords", 1}};
+    EXPECT_EQ(EmfSums(EmfDocuments(worker->Output(), worker->last_request_id())), again_counts);
     const std::string output = worker->Output();
     EXPECT_NE(output.find("share event applied"), std::string::npos) << output;
     EXPECT_NE(output.find("share event already applied"), std::string::npos) << output;

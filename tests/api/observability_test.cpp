@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "testing/emf_documents.hpp"
 #include "testing/http_client.hpp"
 #include "testing/metric_samples.hpp"
 #include "testing/test_server.hpp"
@@ -78,6 +79,7 @@ TEST_F(ObservabilityTest, MetricsCountACreateAListAShareAndA404) {
 
   Response page = owner.http().Get("/metrics");
   ASSERT_EQ(page.status, 200) << page;
+  EXPECT_TRUE(EmfDocuments(server_->Output()).empty()) << "serve writes EMF only with --metrics-emf";
   EXPECT_EQ(page.Header("Content-Type").value_or(""), "text/plain; version=0.0.4; charset=utf-8");
   const auto samples = ParseMetricSamples(page.body);
   EXPECT_EQ(MetricSample(samples, R"(wdrbe_item_created_total{category="Outerwear"})"), 2) << page.body;
@@ -267,6 +269,46 @@ TEST(MetricsListenerTest, QueueDepthsAreCountedAtMostOncePerInterval) {
   }
   std::this_thread::sleep_until(counted + std::chrono::milliseconds(2100));
   EXPECT_EQ(depth(), 2) << "counted again once the interval passed";
+}
+
+// The EMF documents in the server's output so far, each checked.
+std::vector<json::object> ValidEmfDocuments(const TestServer& server) {
+  std::vector<json::object> documents = EmfDocuments(server.Output());
+  for (const json::object& document : documents) ExpectValidEmf(document);
+  return documents;
+}
+
+TEST(MetricsEmfTest, ServePublishesWhatChangedEachIntervalAndTheRestAtShutdown) {
+  ServerOptions options;
+  options.extra_args = {"--metrics-emf", "--metrics-emf-interval", "1", "--service-name", "wdrbe-ecs"};
+  auto server = TestServer::Start(options);
+  ApiClient owner(server->port(), "emf-owner");
+  owner.MustCreate(ItemBody("Parka", "emf-outerwear"));
+  ASSERT_EQ(owner.ListItems().status, 200);
+
+  std::vector<json::object> documents;
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (Clock::now() < deadline) {
+    documents = ValidEmfDocuments(*server);
+    if (EmfSums(documents)["ItemCreated"] >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(EmfSums(documents)["ItemCreated"], 1) << server->Output();
+  EXPECT_EQ(EmfSums(documents)["ItemCreated_emf-outerwear"], 1);
+  EXPECT_EQ(EmfSums(documents)["ItemsListed"], 1);
+  EXPECT_EQ(documents.front().at("service").as_string(), "wdrbe-ecs");
+
+  // Idle intervals write nothing (health checks are not business metrics).
+  ASSERT_EQ(owner.http().Get("/healthz").status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(ValidEmfDocuments(*server).size(), documents.size()) << server->Output();
+
+  // A create just before SIGTERM is published by the last, partial interval.
+  owner.MustCreate(ItemBody("Anorak", "emf-outerwear"));
+  EXPECT_TRUE(server->Stop().ExitedWith(0));
+  const auto sums = EmfSums(ValidEmfDocuments(*server));
+  EXPECT_EQ(sums.at("ItemCreated"), 2) << server->Output();
+  EXPECT_EQ(sums.at("ItemCreated_emf-outerwear"), 2);
 }
 
 TEST(LogLevelTest, WarnLeavesOutAccessLinesButKeepsStartAndStop) {

@@ -104,7 +104,8 @@ class LambdaHarness {
   // `timeout`.
   std::optional<RuntimeAnswer> WaitForInitError(std::chrono::seconds timeout = std::chrono::seconds(30));
 
-  // The trace header given to the last invocation.
+  // The request id and the trace header given to the last invocation.
+  const std::string& last_request_id() const { return last_request_id_; }
   const std::string& last_trace_id() const { return last_trace_id_; }
   // How the child ended (after WaitForInitError or Stop).
   const ExitStatus& exit_status() const { return exit_status_; }
@@ -125,6 +126,7 @@ class LambdaHarness {
   std::unique_ptr<LoopbackHttpServer> runtime_api_;
   pid_t pid_ = -1;
   int invocations_ = 0;
+  std::string last_request_id_;
   std::string last_trace_id_;
   ExitStatus exit_status_;
 };

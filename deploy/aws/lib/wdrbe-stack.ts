@@ -34,6 +34,12 @@ import { Construct } from 'constructs';
 export const TABLE_INDEXES = ['GSI1', 'GSI2', 'GSI3', 'GSI4', 'GSI5'];
 export const TTL_ATTRIBUTE = 'ExpiresAt';
 
+// The functions' EMF metrics (src/wdrbe/observability/emf.hpp): namespace
+// Wdrbe, the `service` dimension set from WDRBE_SERVICE_NAME.
+export const EMF_NAMESPACE = 'Wdrbe';
+export const API_SERVICE = 'wdrbe-api';
+export const WORKER_SERVICE = 'wdrbe-worker';
+
 // What the two functions may do: the calls the backend makes
 // (docs/aws-backend.md, "IAM"), split by function.
 export const API_TABLE_ACTIONS = [
@@ -157,7 +163,12 @@ export class WdrbeStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
-      environment: { ...backendEnvironment, ...authEnvironment, WDRBE_CORS_ORIGINS: corsOrigins },
+      environment: {
+        ...backendEnvironment,
+        ...authEnvironment,
+        WDRBE_CORS_ORIGINS: corsOrigins,
+        WDRBE_SERVICE_NAME: API_SERVICE,
+      },
       logGroup: new logs.LogGroup(this, 'ApiFunctionLogs', {
         retention: logs.RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
@@ -170,7 +181,7 @@ export class WdrbeStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(60),
       tracing: lambda.Tracing.ACTIVE,
-      environment: backendEnvironment,
+      environment: { ...backendEnvironment, WDRBE_SERVICE_NAME: WORKER_SERVICE },
       logGroup: new logs.LogGroup(this, 'WorkerFunctionLogs', {
         retention: logs.RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
@@ -260,18 +271,48 @@ export class WdrbeStack extends Stack {
     const alarms = new sns.Topic(this, 'Alarms', { displayName: 'wdrbe alarms' });
     if (props.alarmEmail) alarms.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const fiveMinutes = Duration.minutes(5);
+    // The business metrics both functions write as EMF log lines (namespace
+    // Wdrbe, dimension service; docs/operations.md lists them).
+    const business = (metricName: string, service: string, statistic = 'Sum') =>
+      new cloudwatch.Metric({
+        namespace: EMF_NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        statistic,
+        period: fiveMinutes,
+      });
+    // A failure Lambda sees (the invocation failed) plus one it cannot see
+    // (a 500 answered, a record reported in batchItemFailures); a period
+    // with no line of either is zero, not missing.
+    const failures = (label: string, invocationErrors: cloudwatch.IMetric, reported: cloudwatch.IMetric) =>
+      new cloudwatch.MathExpression({
+        expression: 'FILL(invocationErrors, 0) + FILL(reported, 0)',
+        usingMetrics: { invocationErrors, reported },
+        label,
+        period: fiveMinutes,
+      });
     const alarmSpecs: Array<[string, string, cloudwatch.IMetric, number, cloudwatch.ComparisonOperator]> = [
       [
         'ApiErrors',
-        'The API function failed invocations (unhandled errors, timeouts) in 5 minutes',
-        this.apiFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        'The API function failed invocations (timeouts, crashes) or answered 500 internal_error ' +
+          '(UnhandledErrors) in 5 minutes',
+        failures(
+          'API failures',
+          this.apiFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+          business('UnhandledErrors', API_SERVICE),
+        ),
         1,
         cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       ],
       [
         'WorkerErrors',
-        'The worker function failed invocations in 5 minutes',
-        this.workerFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        'The worker function failed invocations or share events (FailedRecords: each is retried, then ' +
+          'dead-lettered) in 5 minutes',
+        failures(
+          'Worker failures',
+          this.workerFunction.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+          business('FailedRecords', WORKER_SERVICE),
+        ),
         1,
         cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       ],
@@ -337,6 +378,28 @@ export class WdrbeStack extends Stack {
               this.apiFunction.metricDuration({ statistic: 'p99' }),
               this.workerFunction.metricDuration({ statistic: 'p99' }),
             ],
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Items: created, replayed creates, listed; shares enqueued; unhandled errors',
+            left: [
+              business('ItemCreated', API_SERVICE),
+              business('ItemCreatedIdempotent', API_SERVICE),
+              business('ShareEventsEnqueued', API_SERVICE),
+              business('UnhandledErrors', API_SERVICE),
+            ],
+            right: [business('ItemsListed', API_SERVICE)],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Share events: processed, successful, failed, item gone; mean batch size',
+            left: [
+              business('ShareEventsProcessed', WORKER_SERVICE),
+              business('SuccessfulRecords', WORKER_SERVICE),
+              business('FailedRecords', WORKER_SERVICE),
+              business('ItemNotFound', WORKER_SERVICE),
+            ],
+            right: [business('BatchSize', WORKER_SERVICE, 'Average')],
           }),
         ],
         [

@@ -133,6 +133,9 @@ test('the functions: one image, the command picks api or worker, memory and time
       assert.ok(fn.Environment.Variables[name], name);
     }
   }
+  // The `service` dimension of each function's EMF metrics.
+  assert.equal(api.Environment.Variables.WDRBE_SERVICE_NAME, 'wdrbe-api');
+  assert.equal(worker.Environment.Variables.WDRBE_SERVICE_NAME, 'wdrbe-worker');
   assert.ok(api.Environment.Variables.WDRBE_JWT_SECRET_ARN.Ref, 'the secret by reference');
   assert.equal(worker.Environment.Variables.WDRBE_JWT_SECRET_ARN, undefined);
 });
@@ -252,8 +255,19 @@ test('the four alarms of the original, sent to one topic', () => {
   const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
   const byName = new Map(alarms.map((a) => [a.Properties.AlarmName, a.Properties]));
   assert.deepEqual([...byName.keys()].sort(), ['Test-Api5xx', 'Test-ApiErrors', 'Test-DeadLetters', 'Test-WorkerErrors']);
-  assert.equal(byName.get('Test-ApiErrors').MetricName, 'Errors');
-  assert.equal(byName.get('Test-WorkerErrors').MetricName, 'Errors');
+  // Invocation errors plus the EMF metric of what Lambda cannot see.
+  const stats = (alarm: any): string[] =>
+    alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => {
+      const metric = m.MetricStat.Metric;
+      return [metric.Namespace, metric.MetricName, ...(metric.Dimensions ?? []).map((d: any) => d.Value)].join(' ');
+    });
+  const apiErrors = byName.get('Test-ApiErrors');
+  assert.equal(apiErrors.Metrics.find((m: any) => m.Expression).Expression, 'FILL(invocationErrors, 0) + FILL(reported, 0)');
+  assert.ok(stats(apiErrors).some((s) => s.startsWith('AWS/Lambda Errors')), stats(apiErrors).join());
+  assert.ok(stats(apiErrors).includes('Wdrbe UnhandledErrors wdrbe-api'), stats(apiErrors).join());
+  const workerErrors = byName.get('Test-WorkerErrors');
+  assert.ok(stats(workerErrors).some((s) => s.startsWith('AWS/Lambda Errors')), stats(workerErrors).join());
+  assert.ok(stats(workerErrors).includes('Wdrbe FailedRecords wdrbe-worker'), stats(workerErrors).join());
   assert.equal(byName.get('Test-DeadLetters').MetricName, 'ApproximateNumberOfMessagesVisible');
   assert.equal(byName.get('Test-DeadLetters').Threshold, 0);
   assert.equal(byName.get('Test-Api5xx').MetricName, '5XXError');
@@ -266,5 +280,11 @@ test('a dashboard of the API, the functions, the queue and the table', () => {
   for (const metric of ['5XXError', 'Latency', 'Invocations', 'Duration', 'ApproximateAgeOfOldestMessage',
                         'ConsumedWriteCapacityUnits']) {
     assert.ok(body.includes(metric), metric);
+  }
+  // The business metrics of both functions, from their EMF lines.
+  for (const metric of ['ItemCreated', 'ItemCreatedIdempotent', 'ItemsListed', 'ShareEventsEnqueued',
+                        'UnhandledErrors', 'ShareEventsProcessed', 'SuccessfulRecords', 'FailedRecords',
+                        'ItemNotFound', 'BatchSize']) {
+    assert.ok(body.includes(`\\"Wdrbe\\",\\"${metric}\\"`), metric);
   }
 });

@@ -98,6 +98,7 @@ int App::Run() {
   p.server->Start();
   if (s.jwks_cache != nullptr) s.jwks_cache->Start();
   if (p.metrics_server) p.metrics_server->Start();
+  if (s.emf_reporter) s.emf_reporter->Start();
   if (s.worker_enabled) {
     // Leases of a previous run return at once (embedded), then the worker starts.
     boost::asio::co_spawn(
@@ -138,6 +139,8 @@ int App::Run() {
   for (auto& worker : workers) worker.join();
   // Every response is written; now let the store finish queued writes.
   s.backend.close();
+  // The counts of the last, partial interval.
+  if (s.emf_reporter) s.emf_reporter->Publish();
   s.logger->LogAlways(obs::LogLevel::kInfo, "stopped");
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "wdrbe/app/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "wdrbe/app/app.hpp"
@@ -166,6 +167,37 @@ void AddLogOptions(CLI::App& command, ServeConfig& config) {
       ->capture_default_str();
 }
 
+// EMF and the service name; `emf_by_default` for the Lambda functions,
+// whose /metrics nothing can scrape.
+void AddMetricsEmfOptions(CLI::App& command, ServeConfig& config, bool emf_by_default) {
+  config.metrics_emf = emf_by_default;
+  // OpenTelemetry's variable names the service when WDRBE_SERVICE_NAME and
+  // the flag do not.
+  if (const char* otel_name = std::getenv("OTEL_SERVICE_NAME"); otel_name != nullptr && *otel_name != '\0') {
+    config.service_name = otel_name;
+  }
+  command
+      .add_option("--service-name", config.service_name,
+                  "The service of log lines and of the EMF metrics' `service` dimension (else "
+                  "OTEL_SERVICE_NAME)")
+      ->envname("WDRBE_SERVICE_NAME")
+      ->capture_default_str();
+  command
+      .add_flag("--metrics-emf,!--no-metrics-emf", config.metrics_emf,
+                emf_by_default ? "Write the business metrics as CloudWatch EMF log lines once per invocation "
+                                 "(on by default; --no-metrics-emf turns it off)"
+                               : "Write the business metrics as CloudWatch EMF log lines once per "
+                                 "--metrics-emf-interval, beside /metrics")
+      ->envname("WDRBE_METRICS_EMF")
+      ->capture_default_str();
+  if (emf_by_default) return;
+  command
+      .add_option("--metrics-emf-interval", config.metrics_emf_interval_s,
+                  "Seconds between two EMF publications, 1-" + std::to_string(kMaxMetricsEmfIntervalSeconds))
+      ->envname("WDRBE_METRICS_EMF_INTERVAL")
+      ->capture_default_str();
+}
+
 void AddServeOptions(CLI::App& command, ServeConfig& config) {
   command.add_option("--listen", config.listen, "HOST:PORT to listen on")
       ->envname("WDRBE_LISTEN")
@@ -222,6 +254,7 @@ void AddServeOptions(CLI::App& command, ServeConfig& config) {
       .add_flag("--metrics-public", config.metrics_public,
                 "Serve /metrics on --listen to every client (else only to loopback clients)")
       ->envname("WDRBE_METRICS_PUBLIC");
+  AddMetricsEmfOptions(command, config, false);
   command
       .add_option("--worker-concurrency", config.worker_concurrency,
                   "Share batches processed concurrently, 0-" + std::to_string(kMaxWorkerConcurrency) +
@@ -290,10 +323,12 @@ int RunCli(int argc, char** argv) {
           "--metrics-public", lambda_api.metrics_public,
           "Serve /metrics to every client (else it answers 403: API Gateway's clients are never loopback)")
       ->envname("WDRBE_METRICS_PUBLIC");
+  AddMetricsEmfOptions(*lambda_api_cmd, lambda_api, true);
   CLI::App* lambda_worker_cmd = lambda_cmd->add_subcommand(
       "worker", "SQS events of share events, answered with batchItemFailures (ReportBatchItemFailures)");
   AddStoreOptions(*lambda_worker_cmd, lambda_worker);
   AddLogOptions(*lambda_worker_cmd, lambda_worker);
+  AddMetricsEmfOptions(*lambda_worker_cmd, lambda_worker, true);
 
   TokenOptions token;
   CLI::App* token_cmd = cli.add_subcommand("token", "Mint an HS256 token with the configured secret");

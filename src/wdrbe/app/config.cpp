@@ -77,11 +77,24 @@ Status CheckNumbers(const ServeConfig& config) {
                  "seconds"),
       IntInRange("--max-receives", config.max_receives, 1, kMaxReceives),
       IntInRange("--retry-base-delay-ms", config.retry_base_delay_ms, 1, kMaxRetryBaseDelayMs),
+      IntInRange("--metrics-emf-interval", config.metrics_emf_interval_s, 1, kMaxMetricsEmfIntervalSeconds,
+                 "seconds"),
   };
   for (const Status& check : checks) {
     if (!check.ok()) return check;
   }
   return Status::Ok();
+}
+
+Status CheckServiceName(const std::string& name) {
+  const bool allowed_chars = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
+  if (!name.empty() && name.size() <= kMaxServiceNameLength && allowed_chars) return Status::Ok();
+  return Error::BadRequest("--service-name (or OTEL_SERVICE_NAME) must be 1-" +
+                           std::to_string(kMaxServiceNameLength) + " characters of A-Z a-z 0-9 _ - ., got '" +
+                           name + "'");
 }
 
 }  // namespace
@@ -169,6 +182,7 @@ Result<ValidServeConfig> ValidateServeConfig(const ServeConfig& config) {
                              "'");
   }
   valid.log_level = *log_level;
+  if (Status s = CheckServiceName(config.service_name); !s.ok()) return s.error();
   auto listen = ParseListenAddress("--listen", config.listen);
   if (!listen.ok()) return listen.error();
   valid.listen = std::move(*listen);

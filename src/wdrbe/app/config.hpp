@@ -59,6 +59,12 @@ struct ServeConfig {
   std::string log_level = "info";             // debug | info | warn | error | off; access lines are info
   std::optional<std::string> metrics_listen;  // HOST:PORT for /metrics alone; else on --listen
   bool metrics_public = false;                // /metrics on --listen for every client, not only loopback ones
+  // The business metrics as CloudWatch EMF log lines: once per interval in
+  // serve and worker, once per invocation in Lambda (on by default there).
+  bool metrics_emf = false;
+  int metrics_emf_interval_s = 60;
+  // The `service` of log lines and of the EMF dimension.
+  std::string service_name = "wdrbe";
   // Connections open at once on --listen; over it new ones are closed.
   int max_connections = 10000;
   // Throttling (requests per second, bucket size); 0 turns a limit off.
@@ -90,6 +96,10 @@ inline constexpr int kMaxConnectionsLimit = 1'000'000;
 // a rotated-out key should stay trusted when no unknown kid forces a fetch.
 inline constexpr int kMinJwksRefreshSeconds = 1;
 inline constexpr int kMaxJwksRefreshSeconds = 7 * 24 * 3600;
+inline constexpr int kMaxMetricsEmfIntervalSeconds = 3600;
+// --service-name: 1-100 of [A-Za-z0-9._-] (a CloudWatch dimension value and
+// a log field, so nothing that needs quoting in either).
+inline constexpr std::size_t kMaxServiceNameLength = 100;
 
 struct ListenAddress {
   std::string host;

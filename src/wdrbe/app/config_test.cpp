@@ -79,6 +79,8 @@ TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
   lowest.retry_base_delay_ms = 1;
   lowest.durability = "normal";
   lowest.jwt.jwks_refresh_s = kMinJwksRefreshSeconds;
+  lowest.metrics_emf_interval_s = 1;
+  lowest.service_name = "w";
   auto low = ValidateServeConfig(lowest);
   EXPECT_TRUE(low.ok()) << low.error().message;
 
@@ -98,6 +100,8 @@ TEST(ValidateServeConfigTest, EveryBoundIsInclusive) {
   highest.max_receives = kMaxReceives;
   highest.retry_base_delay_ms = kMaxRetryBaseDelayMs;
   highest.jwt.jwks_refresh_s = kMaxJwksRefreshSeconds;
+  highest.metrics_emf_interval_s = kMaxMetricsEmfIntervalSeconds;
+  highest.service_name = std::string(kMaxServiceNameLength, 'w');
   auto high = ValidateServeConfig(highest);
   EXPECT_TRUE(high.ok()) << high.error().message;
 }
@@ -204,6 +208,21 @@ TEST(ValidateServeConfigTest, EachBadFlagIsRefusedByName) {
       {"metrics listen",
        [](ServeConfig& c) { c.metrics_listen = "127.0.0.1:port"; },
        {"--metrics-listen", "0-65535", "'port'"}},
+      {"no emf interval",
+       [](ServeConfig& c) { c.metrics_emf_interval_s = 0; },
+       {"--metrics-emf-interval", "1-3600", "got 0"}},
+      {"emf interval over an hour",
+       [](ServeConfig& c) { c.metrics_emf_interval_s = 3601; },
+       {"--metrics-emf-interval", "got 3601"}},
+      {"empty service name",
+       [](ServeConfig& c) { c.service_name = ""; },
+       {"--service-name", "1-100", "got ''"}},
+      {"service name with a space",
+       [](ServeConfig& c) { c.service_name = "wdrbe api"; },
+       {"--service-name", "A-Z a-z 0-9 _ - .", "'wdrbe api'"}},
+      {"service name too long",
+       [](ServeConfig& c) { c.service_name = std::string(101, 's'); },
+       {"--service-name", "1-100"}},
   };
   for (const BadFlag& bad : cases) {
     SCOPED_TRACE(bad.label);

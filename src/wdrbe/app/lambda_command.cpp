@@ -45,6 +45,17 @@ int FailInit(LambdaFunction function, const Error& error) {
   return 1;
 }
 
+// With EMF on: the invocation's business metrics, one flush per
+// invocation, found in CloudWatch Logs by the invocation's request id.
+lambda::AfterInvocation PublishEmf(Services& s) {
+  if (!s.emf) return {};
+  return [&s](const lambda::Invocation& invocation) {
+    const auto documents = s.emf->Take(
+        s.clock.NowMillis(), {{"awsRequestId", invocation.request_id}, {"xrayTraceId", invocation.trace_id}});
+    for (const std::string& document : documents) s.logger->WriteRecord(document);
+  };
+}
+
 }  // namespace
 
 int RunLambda(LambdaFunction function, const ServeConfig& config) {
@@ -68,7 +79,8 @@ int RunLambda(LambdaFunction function, const ServeConfig& config) {
     handler = std::make_unique<lambda::ApiFunction>(*s.dispatcher,
                                                     [ids = s.ids.get()] { return ids->NextUnordered(); });
   } else {
-    handler = std::make_unique<lambda::WorkerFunction>(*s.share_handler, *s.logger, s.faults);
+    handler =
+        std::make_unique<lambda::WorkerFunction>(*s.share_handler, s.metrics->worker, *s.logger, s.faults);
   }
   if (config.backend == kEmbeddedBackend) {
     s.logger->Log(obs::LogLevel::kWarn,
@@ -95,7 +107,7 @@ int RunLambda(LambdaFunction function, const ServeConfig& config) {
   boost::asio::co_spawn(
       s.io,
       [&]() -> Task<void> {
-        Task<int> serving = lambda::ServeInvocations(**runtime, *handler, *s.logger, s.clock);
+        Task<int> serving = lambda::ServeInvocations(**runtime, *handler, *s.logger, s.clock, PublishEmf(s));
         exit_code = co_await std::move(serving);
         s.io.stop();
       },

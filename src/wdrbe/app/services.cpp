@@ -38,8 +38,18 @@ Result<std::unique_ptr<Services>> Services::Open(const ServeConfig& config, cons
   // that logs them, rather than handed to a writer thread.
   const bool in_lambda = role == ProcessRole::kLambdaApi || role == ProcessRole::kLambdaWorker;
   s->logger = std::make_unique<obs::Logger>(
-      obs::LoggerOptions{.level = flags.log_level, .synchronous = in_lambda}, s->clock);
+      obs::LoggerOptions{.level = flags.log_level, .service = config.service_name, .synchronous = in_lambda},
+      s->clock);
   s->metrics = std::make_unique<obs::ServiceMetrics>();
+  if (config.metrics_emf) {
+    s->emf = std::make_unique<obs::EmfPublisher>(*s->metrics, config.service_name);
+    // A Lambda function publishes after each invocation instead.
+    if (!in_lambda) {
+      s->emf_reporter =
+          std::make_unique<obs::EmfReporter>(s->io.get_executor(), *s->emf, *s->logger, s->clock,
+                                             std::chrono::seconds(config.metrics_emf_interval_s));
+    }
+  }
   if (faults) {
     s->logger->Log(obs::LogLevel::kWarn, "fault injection is on (WDRBE_FAULTS): a testing aid",
                    {{"faults", std::string_view(faults_spec)}});

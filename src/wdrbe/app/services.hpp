@@ -31,6 +31,8 @@
 #include "wdrbe/http/dispatcher.hpp"
 #include "wdrbe/http/rate_limiter.hpp"
 #include "wdrbe/observability/access_recorder.hpp"
+#include "wdrbe/observability/emf.hpp"
+#include "wdrbe/observability/emf_reporter.hpp"
 #include "wdrbe/observability/log.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
 #include "wdrbe/observability/trace_id_random.hpp"
@@ -55,6 +57,8 @@ struct Services {
   // First, so that they are destroyed last: everything else may log or count.
   std::unique_ptr<obs::Logger> logger;
   std::unique_ptr<obs::ServiceMetrics> metrics;
+  // With --metrics-emf: the business metrics as EMF log lines.
+  std::unique_ptr<obs::EmfPublisher> emf;
   SystemClock clock;
   SecureRandom random;
   std::shared_ptr<const FaultInjector> faults;  // WDRBE_FAULTS, when set
@@ -68,6 +72,8 @@ struct Services {
   JwksCache* jwks_cache = nullptr;  // `jwks` when it refreshes from a URL
   std::unique_ptr<TokenVerifier> verifier;
   boost::asio::io_context io;
+  // serve and worker with --metrics-emf: publishes `emf` every interval.
+  std::unique_ptr<obs::EmfReporter> emf_reporter;
   Backend backend;
   std::unique_ptr<ShareEventHandler> share_handler;
   std::unique_ptr<ShareWorker> worker;

@@ -15,7 +15,7 @@ constexpr char kResponseTooLargeType[] = "Function.ResponseSizeTooLarge";
 }  // namespace
 
 Task<int> ServeInvocations(RuntimeApi& runtime, InvocationHandler& function, obs::Logger& logger,
-                           const Clock& clock) {
+                           const Clock& clock, AfterInvocation after_invocation) {
   for (;;) {
     Task<Result<Invocation>> waiting = runtime.Next();
     Result<Invocation> invocation = co_await std::move(waiting);
@@ -34,6 +34,7 @@ Task<int> ServeInvocations(RuntimeApi& runtime, InvocationHandler& function, obs
     Task<Result<std::string>> invoking = function.Invoke(*invocation);
     Result<std::string> answer = co_await std::move(invoking);
     const std::int64_t duration_ms = clock.NowMillis() - started_ms;
+    if (after_invocation) after_invocation(*invocation);
 
     Status posted = Status::Ok();
     if (answer.ok()) {

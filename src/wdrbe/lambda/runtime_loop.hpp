@@ -7,6 +7,8 @@
 // _X_AMZN_TRACE_ID, as Lambda's own runtimes do.
 #pragma once
 
+#include <functional>
+
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/task.hpp"
 #include "wdrbe/lambda/invocation.hpp"
@@ -15,10 +17,15 @@
 
 namespace wdrbe::lambda {
 
+// Called once the function has answered an invocation, before the log is
+// flushed and the answer posted: what it logs is out before Lambda may
+// freeze the process (the EMF metrics of the invocation).
+using AfterInvocation = std::function<void(const Invocation&)>;
+
 // Runs until the Runtime API cannot be reached or refuses an answer (the
 // runtime cannot go on: returns the exit code 1). Lambda stops the process
-// otherwise.
+// otherwise. `after_invocation` may be empty.
 Task<int> ServeInvocations(RuntimeApi& runtime, InvocationHandler& function, obs::Logger& logger,
-                           const Clock& clock);
+                           const Clock& clock, AfterInvocation after_invocation = {});
 
 }  // namespace wdrbe::lambda

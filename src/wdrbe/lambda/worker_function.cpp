@@ -25,9 +25,25 @@ std::string_view Describe(ShareApplication application) {
 
 }  // namespace
 
+void WorkerFunction::CountSettled(ShareApplication application) {
+  switch (application) {
+    case ShareApplication::kApplied:
+      metrics_.processed.Inc();
+      break;
+    case ShareApplication::kAlreadyApplied:
+      metrics_.already_applied.Inc();
+      break;
+    case ShareApplication::kItemNotFound:
+      metrics_.item_not_found.Inc();
+      break;
+  }
+  metrics_.successful.Inc();
+}
+
 Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
   Result<std::vector<SqsRecord>> records = ParseSqsEvent(invocation.event);
   if (!records.ok()) co_return records.error();
+  metrics_.batch_size.Observe(static_cast<double>(records->size()));
 
   std::vector<std::string> failed;
   std::vector<ShareDelivery> deliveries;
@@ -70,6 +86,7 @@ Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
     const SqsRecord& record = *delivered[i];
     const bool done = i < handled.size() && handled[i].application.has_value();
     const std::string error = i < handled.size() && handled[i].error ? *handled[i].error : "no result";
+    if (done) CountSettled(*handled[i].application);
     if (!done) failed.push_back(record.message_id);
     const obs::LogLevel level = done ? obs::LogLevel::kInfo : obs::LogLevel::kWarn;
     if (!logger_.Enabled(level)) continue;
@@ -85,6 +102,8 @@ Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
                  {"attempt", std::int64_t{record.receive_count}},
                  {"error", done ? std::string_view() : std::string_view(error)}});
   }
+  // Poison records, injected faults and failed applications alike.
+  metrics_.failed.Inc(failed.size());
   co_return BatchItemFailures(failed);
 }
 

@@ -7,7 +7,7 @@
 // only those visible again, and after the queue's maxReceiveCount moves
 // them to its dead-letter queue. The event source mapping deletes the rest.
 // Each record's outcome is logged with the trace id of the request that
-// shared it.
+// shared it, and counted in the worker metrics.
 #pragma once
 
 #include <memory>
@@ -16,6 +16,7 @@
 #include "wdrbe/domain/share_event_handler.hpp"
 #include "wdrbe/lambda/invocation.hpp"
 #include "wdrbe/observability/log.hpp"
+#include "wdrbe/observability/service_metrics.hpp"
 
 namespace wdrbe::lambda {
 
@@ -24,13 +25,18 @@ class WorkerFunction final : public InvocationHandler {
   // `handler` must apply without settling (no AtomicShareSettler: the
   // deliveries are Lambda's, not a queue port's). Both outlive the function;
   // `faults` is optional.
-  WorkerFunction(ShareEventHandler& handler, obs::Logger& logger, std::shared_ptr<const FaultInjector> faults)
-      : handler_(handler), logger_(logger), faults_(std::move(faults)) {}
+  WorkerFunction(ShareEventHandler& handler, obs::WorkerMetrics& metrics, obs::Logger& logger,
+                 std::shared_ptr<const FaultInjector> faults)
+      : handler_(handler), metrics_(metrics), logger_(logger), faults_(std::move(faults)) {}
 
   Task<Result<std::string>> Invoke(const Invocation& invocation) override;
 
  private:
+  // Counts a settled record as `wdrbe worker` does (successful, and which way).
+  void CountSettled(ShareApplication application);
+
   ShareEventHandler& handler_;
+  obs::WorkerMetrics& metrics_;
   obs::Logger& logger_;
   std::shared_ptr<const FaultInjector> faults_;
 };

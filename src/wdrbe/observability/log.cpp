@@ -298,7 +298,19 @@ void Logger::Write(LogLevel level, std::string_view message, std::initializer_li
     AppendFieldValue(line, field);
   }
   line.append("}\n");
+  Emit(line);
+  if (line.capacity() > kMaxRetainedScratchBytes) std::string().swap(line);
+}
 
+void Logger::WriteRecord(std::string_view json_object) {
+  thread_local std::string line;
+  line.assign(json_object);
+  line.push_back('\n');
+  Emit(line);
+  if (line.capacity() > kMaxRetainedScratchBytes) std::string().swap(line);
+}
+
+void Logger::Emit(std::string_view line) {
   bool wake = false;
   if (options_.synchronous) {
     thread_local bool sigpipe_blocked = false;
@@ -321,7 +333,6 @@ void Logger::Write(LogLevel level, std::string_view message, std::initializer_li
     }
   }
   if (wake) wake_writer_.notify_one();
-  if (line.capacity() > kMaxRetainedScratchBytes) std::string().swap(line);
 }
 
 void Logger::Flush() {

@@ -67,6 +67,11 @@ class Logger {
   // server is listening, it has stopped).
   void LogAlways(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
 
+  // A JSON object made elsewhere (an EMF metrics document), written as one
+  // line whatever the level, in order with the other lines. `json_object`
+  // must be one line of valid JSON; it is not checked.
+  void WriteRecord(std::string_view json_object);
+
   // Blocks until every line logged before the call has been written.
   void Flush();
 
@@ -75,6 +80,8 @@ class Logger {
 
  private:
   void Write(LogLevel level, std::string_view message, std::initializer_list<LogField> fields);
+  // Writes (synchronous) or queues one line, ending in '\n'.
+  void Emit(std::string_view line);
   // Runs on writer_, the only thread that writes to options_.fd.
   void WriterLoop();
 

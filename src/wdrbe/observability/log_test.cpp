@@ -438,6 +438,28 @@ TEST(LoggerTest, LogAlwaysIgnoresTheLevel) {
       << contents;
 }
 
+TEST(LoggerTest, ARecordIsWrittenVerbatimInOrderWhateverTheLevel) {
+  const std::string record = R"({"_aws":{"Timestamp":1},"service":"wdrbe","ItemCreated":2})";
+  for (const bool synchronous : {false, true}) {
+    SCOPED_TRACE(synchronous ? "synchronous" : "writer thread");
+    LogFile file;
+    FakeClock clock;
+    {
+      LoggerOptions options = OptionsWritingTo(file.fd(), LogLevel::kOff);
+      options.synchronous = synchronous;
+      Logger logger(options, clock);
+      logger.LogAlways(LogLevel::kInfo, "before");
+      logger.WriteRecord(record);
+      logger.LogAlways(LogLevel::kInfo, "after");
+    }
+    const std::vector<std::string> lines = SplitLines(file.Contents());
+    ASSERT_EQ(lines.size(), 3u) << file.Contents();
+    EXPECT_EQ(ParseObject(lines[0]).at("message").as_string(), "before");
+    EXPECT_EQ(lines[1], record);
+    EXPECT_EQ(ParseObject(lines[2]).at("message").as_string(), "after");
+  }
+}
+
 TEST(LoggerTest, FilteredLinesDoNoWork) {
   LogFile file;
   CountingClock clock;
