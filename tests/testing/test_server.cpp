@@ -37,7 +37,8 @@ std::string ReadFile(const std::filesystem::path& path) {
   return out.str();
 }
 
-// The child's environment: ours without any WDRBE_* variable, then the
+// The child's environment: ours without any WDRBE_* or OTEL_* variable (a
+// developer's collector must not receive the tests' spans), then the
 // secret and the extras (an extra replaces a variable of the same name).
 std::vector<std::string> ChildEnvironment(const std::optional<std::string>& jwt_secret,
                                           const std::vector<std::pair<std::string, std::string>>& extra) {
@@ -55,7 +56,7 @@ std::vector<std::string> ChildEnvironment(const std::optional<std::string>& jwt_
   std::vector<std::string> env;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
-    if (text.starts_with("WDRBE_")) continue;
+    if (text.starts_with("WDRBE_") || text.starts_with("OTEL_")) continue;
     bool replaced = false;
     for (const auto& [name, value] : wanted) replaced = replaced || text.starts_with(name + "=");
     if (!replaced) env.emplace_back(text);

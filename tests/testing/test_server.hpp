@@ -4,7 +4,7 @@
 // Start() runs `wdrbe serve --listen 127.0.0.1:0 --data-dir DIR [args...]`
 // (or `wdrbe worker ...`)
 // with WDRBE_JWT_SECRET set to kTestJwtSecret (unless told otherwise) and
-// every other WDRBE_* variable of the test's own environment removed, so a
+// every other WDRBE_* and OTEL_* variable of the test's own environment removed, so a
 // developer's shell cannot change what the tests see. The child's stdout and
 // stderr go to files (never a pipe that could fill up and block it); Start()
 // returns once stdout holds "listening on http://HOST:PORT" (or https:// when

@@ -141,6 +141,8 @@ int App::Run() {
   s.backend.close();
   // The counts of the last, partial interval.
   if (s.emf_reporter) s.emf_reporter->Publish();
+  // The spans still queued, each batch within the export timeout.
+  if (s.spans) s.spans->Stop();
   s.logger->LogAlways(obs::LogLevel::kInfo, "stopped");
   return 0;
 }

@@ -5,12 +5,12 @@
 #include <iostream>
 #include <memory>
 
-#include "wdrbe/app/run_to_completion.hpp"
 #include "wdrbe/app/secrets.hpp"
 #include "wdrbe/aws/aws_clients.hpp"
 #include "wdrbe/aws/environment.hpp"
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
+#include "wdrbe/base/run_to_completion.hpp"
 #include "wdrbe/queue/sqs/queue_setup.hpp"
 #include "wdrbe/queue/sqs/sqs_dead_letter_queue.hpp"
 #include "wdrbe/queue/sqs/sqs_queues.hpp"

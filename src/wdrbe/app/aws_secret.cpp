@@ -1,11 +1,11 @@
 #include "wdrbe/app/aws_secret.hpp"
 
-#include "wdrbe/app/run_to_completion.hpp"
 #include "wdrbe/aws/aws_clients.hpp"
 #include "wdrbe/aws/environment.hpp"
 #include "wdrbe/aws/secrets_manager.hpp"
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
+#include "wdrbe/base/run_to_completion.hpp"
 
 namespace wdrbe::app {
 

@@ -6,9 +6,9 @@
 #include <iostream>
 
 #include "wdrbe/app/backends.hpp"
-#include "wdrbe/app/run_to_completion.hpp"
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
+#include "wdrbe/base/run_to_completion.hpp"
 #include "wdrbe/domain/timestamp.hpp"
 #include "wdrbe/queue/dead_letter_queue.hpp"
 

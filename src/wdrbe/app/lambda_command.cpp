@@ -3,13 +3,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
 
-#include "wdrbe/app/run_to_completion.hpp"
 #include "wdrbe/app/services.hpp"
+#include "wdrbe/base/run_to_completion.hpp"
 #include "wdrbe/lambda/api_function.hpp"
 #include "wdrbe/lambda/runtime_api.hpp"
 #include "wdrbe/lambda/runtime_loop.hpp"
@@ -45,14 +46,22 @@ int FailInit(LambdaFunction function, const Error& error) {
   return 1;
 }
 
-// With EMF on: the invocation's business metrics, one flush per
-// invocation, found in CloudWatch Logs by the invocation's request id.
-lambda::AfterInvocation PublishEmf(Services& s) {
-  if (!s.emf) return {};
+// How long an invocation's answer may wait for its spans to reach the
+// collector (a local one: the ADOT Lambda layer's, docs/operations.md).
+constexpr std::chrono::milliseconds kSpanFlushDeadline{2000};
+
+// What an invocation leaves before its answer is posted, since Lambda may
+// freeze the process right after: its business metrics (EMF, found in
+// CloudWatch Logs by the invocation's request id) and its spans.
+lambda::AfterInvocation FinishInvocation(Services& s) {
+  if (!s.emf && !s.spans) return {};
   return [&s](const lambda::Invocation& invocation) {
-    const auto documents = s.emf->Take(
-        s.clock.NowMillis(), {{"awsRequestId", invocation.request_id}, {"xrayTraceId", invocation.trace_id}});
-    for (const std::string& document : documents) s.logger->WriteRecord(document);
+    if (s.emf) {
+      const auto documents = s.emf->Take(s.clock.NowMillis(), {{"awsRequestId", invocation.request_id},
+                                                               {"xrayTraceId", invocation.trace_id}});
+      for (const std::string& document : documents) s.logger->WriteRecord(document);
+    }
+    if (s.spans) s.spans->Flush(kSpanFlushDeadline);
   };
 }
 
@@ -79,8 +88,10 @@ int RunLambda(LambdaFunction function, const ServeConfig& config) {
     handler = std::make_unique<lambda::ApiFunction>(*s.dispatcher,
                                                     [ids = s.ids.get()] { return ids->NextUnordered(); });
   } else {
-    handler =
+    auto worker =
         std::make_unique<lambda::WorkerFunction>(*s.share_handler, s.metrics->worker, *s.logger, s.faults);
+    if (s.spans) worker->SetTracing(s.ShareSpans(config));
+    handler = std::move(worker);
   }
   if (config.backend == kEmbeddedBackend) {
     s.logger->Log(obs::LogLevel::kWarn,
@@ -99,6 +110,7 @@ int RunLambda(LambdaFunction function, const ServeConfig& config) {
   signals.async_wait([&s](const boost::system::error_code& ec, int) {
     if (ec) return;
     s.backend.close();
+    if (s.spans) s.spans->Stop();
     s.logger->LogAlways(obs::LogLevel::kInfo, "stopped by a signal");
     s.logger->Flush();
     std::_Exit(0);
@@ -107,7 +119,8 @@ int RunLambda(LambdaFunction function, const ServeConfig& config) {
   boost::asio::co_spawn(
       s.io,
       [&]() -> Task<void> {
-        Task<int> serving = lambda::ServeInvocations(**runtime, *handler, *s.logger, s.clock, PublishEmf(s));
+        Task<int> serving =
+            lambda::ServeInvocations(**runtime, *handler, *s.logger, s.clock, FinishInvocation(s));
         exit_code = co_await std::move(serving);
         s.io.stop();
       },

@@ -14,6 +14,7 @@
 #include "wdrbe/auth/jwks_fetch.hpp"
 #include "wdrbe/auth/jwks_url.hpp"
 #include "wdrbe/auth/jwt_verifier.hpp"
+#include "wdrbe/tracing/tracing_config.hpp"
 
 namespace wdrbe::app {
 
@@ -50,6 +51,7 @@ Result<std::unique_ptr<Services>> Services::Open(const ServeConfig& config, cons
                                              std::chrono::seconds(config.metrics_emf_interval_s));
     }
   }
+  if (Status st = s->WireTracing(config); !st.ok()) return st.error();
   if (faults) {
     s->logger->Log(obs::LogLevel::kWarn, "fault injection is on (WDRBE_FAULTS): a testing aid",
                    {{"faults", std::string_view(faults_spec)}});
@@ -71,6 +73,29 @@ Result<std::unique_ptr<Services>> Services::Open(const ServeConfig& config, cons
   s->WireServices(config);
   if (role != ProcessRole::kLambdaWorker) s->WireHttp(config, flags);
   return s;
+}
+
+Status Services::WireTracing(const ServeConfig& config) {
+  auto tracing = tracing::TracingConfigFromEnvironment(config.service_name, std::getenv);
+  if (!tracing.ok()) return tracing.error();
+  if (!tracing->has_value()) return Status::Ok();
+  const std::string collector = (*tracing)->exporter.endpoint.PoolKey() + (*tracing)->exporter.target;
+  auto exporter = tracing::BatchSpanExporter::Start(std::move((*tracing)->exporter));
+  if (!exporter.ok()) return Error::BadRequest("OTEL_EXPORTER_OTLP_ENDPOINT: " + exporter.error().message);
+  spans = std::move(*exporter);
+  sampler = (*tracing)->sampler;
+  obs::Registry& registry = metrics->registry();
+  registry.AddCounterFunction("wdrbe_trace_spans_exported_total", "Spans the OTLP collector accepted",
+                              [s = spans.get()] { return static_cast<double>(s->exported()); });
+  registry.AddCounterFunction("wdrbe_trace_spans_dropped_total",
+                              "Spans dropped because the export queue was full (a slow or absent collector)",
+                              [s = spans.get()] { return static_cast<double>(s->dropped_queue_full()); });
+  registry.AddCounterFunction("wdrbe_trace_spans_export_failed_total",
+                              "Spans in batches the collector refused or did not answer in time (dropped)",
+                              [s = spans.get()] { return static_cast<double>(s->dropped_export_failed()); });
+  logger->Log(obs::LogLevel::kInfo, "exporting spans over OTLP/HTTP",
+              {{"collector", collector}, {"sampler", sampler->Describe()}});
+  return Status::Ok();
 }
 
 Status Services::WireVerifier(const JwtConfig& jwt) {
@@ -133,10 +158,19 @@ void Services::WireServices(const ServeConfig& config) {
       config.worker_concurrency > 0 && (role == ProcessRole::kServe || role == ProcessRole::kWorker);
   worker = std::make_unique<ShareWorker>(io, queue, *share_handler, random, faults, worker_options,
                                          metrics->worker, *logger);
+  if (spans) worker->SetTracing(ShareSpans(config));
   item_service = std::make_unique<ItemService>(store, clock, *ids, *cursors);
   share_service = std::make_unique<ShareService>(store, queue, backend.atomic_sender, clock, *ids,
                                                  [worker = worker.get()] { worker->Notify(); });
   activity_feed = std::make_unique<ActivityFeed>(store, *cursors);
+}
+
+tracing::ShareSpanTarget Services::ShareSpans(const ServeConfig& config) {
+  return tracing::ShareSpanTarget{
+      .spans = spans.get(),
+      .clock = &clock,
+      .random = &trace_random,
+      .messaging_system = config.backend == kEmbeddedBackend ? "wdrbe" : "aws_sqs"};
 }
 
 http::Authenticator Services::Authenticator() const {
@@ -177,9 +211,15 @@ void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});
   }
   access_recorder = std::make_unique<obs::AccessRecorder>(*logger, metrics->http, route_names);
+  http::RequestObserver* observer = access_recorder.get();
+  if (spans) {
+    span_recorder =
+        std::make_unique<tracing::RequestSpanRecorder>(*spans, clock, route_names, access_recorder.get());
+    observer = span_recorder.get();
+  }
   dispatcher = std::make_unique<http::Dispatcher>(std::move(routes), Authenticator(),
                                                   http::CorsPolicy(config.cors_origins), limiter.get(),
-                                                  trace_random, access_recorder.get());
+                                                  trace_random, observer, sampler ? &*sampler : nullptr);
   if (flags.metrics_listen) {
     // Plain HTTP, unthrottled and unlogged: for the scraper on a private
     // interface, away from the public listener.

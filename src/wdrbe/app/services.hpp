@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
+#include <optional>
 
 #include "wdrbe/api/activities_api.hpp"
 #include "wdrbe/api/items_api.hpp"
@@ -36,6 +37,10 @@
 #include "wdrbe/observability/log.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
 #include "wdrbe/observability/trace_id_random.hpp"
+#include "wdrbe/tracing/request_span_recorder.hpp"
+#include "wdrbe/tracing/sampler.hpp"
+#include "wdrbe/tracing/share_span.hpp"
+#include "wdrbe/tracing/span_exporter.hpp"
 #include "wdrbe/worker/share_worker.hpp"
 
 namespace wdrbe::app {
@@ -59,6 +64,10 @@ struct Services {
   std::unique_ptr<obs::ServiceMetrics> metrics;
   // With --metrics-emf: the business metrics as EMF log lines.
   std::unique_ptr<obs::EmfPublisher> emf;
+  // With an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT): spans go there,
+  // sampled by `sampler`.
+  std::unique_ptr<tracing::BatchSpanExporter> spans;
+  std::optional<tracing::Sampler> sampler;
   SystemClock clock;
   SecureRandom random;
   std::shared_ptr<const FaultInjector> faults;  // WDRBE_FAULTS, when set
@@ -87,12 +96,19 @@ struct Services {
   std::unique_ptr<api::OpsApi> ops_api;
   std::unique_ptr<http::RateLimiter> limiter;
   std::unique_ptr<obs::AccessRecorder> access_recorder;
+  // With `spans`: each request's server span, then the access recorder.
+  std::unique_ptr<tracing::RequestSpanRecorder> span_recorder;
   // Null for kLambdaWorker, which serves no HTTP.
   std::unique_ptr<http::Dispatcher> dispatcher;
   // Set with --metrics-listen: /metrics for a listener of its own.
   std::unique_ptr<http::Dispatcher> metrics_dispatcher;
 
+  // Where a share worker's processing spans go (nowhere without `spans`).
+  tracing::ShareSpanTarget ShareSpans(const ServeConfig& config);
+
  private:
+  // The span exporter and sampler, when the environment names a collector.
+  Status WireTracing(const ServeConfig& config);
   // The token verifier: HS256, JWKS keys, or both (at least one).
   Status WireVerifier(const JwtConfig& jwt);
   // The domain services and the share worker over the backend's ports.

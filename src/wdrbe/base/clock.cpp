@@ -9,4 +9,9 @@ std::int64_t SystemClock::NowMillis() const {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+std::int64_t SystemClock::NowNanos() const {
+  using namespace std::chrono;
+  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace wdrbe

@@ -35,8 +35,14 @@ bool IsLoopback(const ClientAddress& address) {
 Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id,
                                       const ClientAddress& client) {
   const auto started = std::chrono::steady_clock::now();
-  const obs::TraceContext trace = obs::ContinueOrStartTrace(FindHeader(request, "traceparent"),
-                                                            FindHeader(request, "X-Amzn-Trace-Id"), random_);
+  obs::TraceContext trace = obs::ContinueOrStartTrace(FindHeader(request, "traceparent"),
+                                                      FindHeader(request, "X-Amzn-Trace-Id"), random_);
+  if (sampler_ != nullptr) {
+    const std::optional<bool> parent_sampled =
+        trace.parent_id.empty() ? std::nullopt : std::optional<bool>((trace.flags & 1) != 0);
+    const bool sampled = sampler_->ShouldSample(trace.trace_id, parent_sampled);
+    trace.flags = static_cast<std::uint8_t>(sampled ? (trace.flags | 1) : (trace.flags & ~1));
+  }
   Routed routed;
   HttpResponse response = co_await Route(request, request_id, client, trace, routed);
   cors_.Apply(request, response);

@@ -19,6 +19,7 @@
 #include "wdrbe/http/request_handler.hpp"
 #include "wdrbe/http/request_observer.hpp"
 #include "wdrbe/http/router.hpp"
+#include "wdrbe/tracing/sampler.hpp"
 
 namespace wdrbe::http {
 
@@ -31,16 +32,18 @@ class Dispatcher final : public RequestHandler {
   // but those of public and loopback-only routes (health checks, metrics):
   // by client address when it has no valid token (or no route), else by
   // user and then server-wide. `random` makes span and trace ids;
-  // `observer` (optional) hears of every answered request. Both outlive the
-  // dispatcher.
+  // `observer` (optional) hears of every answered request; `sampler`
+  // (optional: then every new trace is sampled and continued ones keep the
+  // caller's flag) decides the sampled flag. All outlive the dispatcher.
   Dispatcher(Router router, Authenticator authenticate, CorsPolicy cors, RateLimiter* limiter,
-             RandomSource& random, RequestObserver* observer)
+             RandomSource& random, RequestObserver* observer, const tracing::Sampler* sampler = nullptr)
       : router_(std::move(router)),
         authenticate_(std::move(authenticate)),
         cors_(std::move(cors)),
         limiter_(limiter),
         random_(random),
-        observer_(observer) {}
+        observer_(observer),
+        sampler_(sampler) {}
 
   const Router& router() const { return router_; }
 
@@ -79,6 +82,7 @@ class Dispatcher final : public RequestHandler {
   RateLimiter* limiter_;
   RandomSource& random_;
   RequestObserver* observer_;
+  const tracing::Sampler* sampler_;
 };
 
 }  // namespace wdrbe::http

@@ -40,10 +40,19 @@ void WorkerFunction::CountSettled(ShareApplication application) {
   metrics_.successful.Inc();
 }
 
+void WorkerFunction::RecordSpan(const ShareEvent& event, const HandledShare* handled,
+                                std::string_view failure, std::int64_t started_ns) {
+  if (tracing_.spans == nullptr) return;
+  auto span = tracing::ShareProcessingSpan(event, handled, failure, tracing_.messaging_system, started_ns,
+                                           tracing_.clock->NowNanos(), *tracing_.random);
+  if (span) tracing_.spans->Submit(std::move(*span));
+}
+
 Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
   Result<std::vector<SqsRecord>> records = ParseSqsEvent(invocation.event);
   if (!records.ok()) co_return records.error();
   metrics_.batch_size.Observe(static_cast<double>(records->size()));
+  const std::int64_t started_ns = tracing_.spans != nullptr ? tracing_.clock->NowNanos() : 0;
 
   std::vector<std::string> failed;
   std::vector<ShareDelivery> deliveries;
@@ -64,6 +73,7 @@ Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
                   {{"messageId", record.message_id},
                    {"eventId", event->event_id},
                    {"error", "injected fault: worker.process"}});
+      RecordSpan(*event, nullptr, "injected fault: worker.process", started_ns);
       failed.push_back(record.message_id);
       continue;
     }
@@ -87,6 +97,7 @@ Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
     const bool done = i < handled.size() && handled[i].application.has_value();
     const std::string error = i < handled.size() && handled[i].error ? *handled[i].error : "no result";
     if (done) CountSettled(*handled[i].application);
+    RecordSpan(event, i < handled.size() ? &handled[i] : nullptr, error, started_ns);
     if (!done) failed.push_back(record.message_id);
     const obs::LogLevel level = done ? obs::LogLevel::kInfo : obs::LogLevel::kWarn;
     if (!logger_.Enabled(level)) continue;

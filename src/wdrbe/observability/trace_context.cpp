@@ -99,6 +99,8 @@ std::optional<std::string> TraceIdFromAmznTraceId(std::string_view header) {
   return std::nullopt;
 }
 
+std::string NewSpanId(RandomSource& random) { return RandomHex(random, kSpanIdHex); }
+
 TraceContext ContinueOrStartTrace(std::optional<std::string_view> traceparent,
                                   std::optional<std::string_view> amzn_trace_id, RandomSource& random) {
   TraceContext context;

@@ -42,6 +42,9 @@ std::optional<Traceparent> ParseTraceparent(std::string_view header);
 // 8 hex digits of time and 24 random ones make the 32 of a W3C trace id.
 std::optional<std::string> TraceIdFromAmznTraceId(std::string_view header);
 
+// 16 lowercase hex digits, not all zero: a new span's id.
+std::string NewSpanId(RandomSource& random);
+
 // A new span: a child of `traceparent` when it parses, else of the
 // X-Amzn-Trace-Id root when that parses, else the first span of a new trace
 // (sampled).

@@ -96,9 +96,22 @@ std::uint32_t ShareWorker::JitterBits() {
 
 Task<void> ShareWorker::ProcessBatch(std::vector<ShareDelivery> batch) {
   metrics_.batch_size.Observe(static_cast<double>(batch.size()));
+  const std::int64_t started_ns = tracing_.spans != nullptr ? tracing_.clock->NowNanos() : 0;
   std::vector<HandledShare> handled = co_await HandleBatch(batch);
+  RecordSpans(batch, handled, started_ns);
   co_await AcknowledgeDone(batch, handled);
   co_await RetryFailed(batch, handled);
+}
+
+void ShareWorker::RecordSpans(const std::vector<ShareDelivery>& batch,
+                              const std::vector<HandledShare>& handled, std::int64_t started_ns) {
+  if (tracing_.spans == nullptr) return;
+  const std::int64_t ended_ns = tracing_.clock->NowNanos();
+  for (std::size_t i = 0; i < batch.size() && i < handled.size(); ++i) {
+    auto span = tracing::ShareProcessingSpan(batch[i].event, &handled[i], "", tracing_.messaging_system,
+                                             started_ns, ended_ns, *tracing_.random);
+    if (span) tracing_.spans->Submit(std::move(*span));
+  }
 }
 
 Task<std::vector<HandledShare>> ShareWorker::HandleBatch(const std::vector<ShareDelivery>& batch) {

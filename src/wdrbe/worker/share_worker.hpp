@@ -26,6 +26,7 @@
 #include "wdrbe/observability/service_metrics.hpp"
 #include "wdrbe/queue/retry_backoff.hpp"
 #include "wdrbe/queue/share_queue.hpp"
+#include "wdrbe/tracing/share_span.hpp"
 
 namespace wdrbe {
 
@@ -61,6 +62,8 @@ class ShareWorker {
               RandomSource& random, std::shared_ptr<const FaultInjector> faults, ShareWorkerOptions options,
               obs::WorkerMetrics& metrics, obs::Logger& logger);
 
+  // Records a span per processed event from now on; before Start.
+  void SetTracing(tracing::ShareSpanTarget tracing) { tracing_ = std::move(tracing); }
   void Start();
   // Wakes an idle loop; thread-safe, cheap.
   void Notify();
@@ -83,6 +86,9 @@ class ShareWorker {
   void WakeOne();
   std::uint32_t JitterBits();
   void Record(const ShareDelivery& delivery, ShareSettlement settlement, std::string_view error);
+  // The processing span of each event of the batch whose trace is sampled.
+  void RecordSpans(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled,
+                   std::int64_t started_ns);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   ShareQueue& queue_;
@@ -92,6 +98,7 @@ class ShareWorker {
   ShareWorkerOptions options_;
   obs::WorkerMetrics& metrics_;
   obs::Logger& logger_;
+  tracing::ShareSpanTarget tracing_;
   // On strand_ only:
   std::vector<std::unique_ptr<boost::asio::steady_timer>> idle_timers_;
   std::vector<bool> idle_;

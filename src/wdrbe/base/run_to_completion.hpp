@@ -1,8 +1,8 @@
 // Runs one awaitable to completion from plain code, on an io_context of its
 // own (or on `io`, when what it awaits is bound to that one, as an HTTP
 // client's connections are): for the one-shot commands (`wdrbe dlq`,
-// `wdrbe aws setup`) and the calls made at start, where nothing else needs
-// to run meanwhile.
+// `wdrbe aws setup`), the calls made at start, where nothing else needs
+// to run meanwhile, and threads that own an io_context (the span exporter).
 #pragma once
 
 #include <boost/asio/co_spawn.hpp>
@@ -13,7 +13,7 @@
 
 #include "wdrbe/base/task.hpp"
 
-namespace wdrbe::app {
+namespace wdrbe {
 
 template <typename T>
 T RunToCompletion(boost::asio::io_context& io, Task<T> task) {
@@ -31,4 +31,4 @@ T RunToCompletion(Task<T> task) {
   return RunToCompletion(io, std::move(task));
 }
 
-}  // namespace wdrbe::app
+}  // namespace wdrbe

@@ -1,0 +1,267 @@
+// Spans on the real binary, exported over OTLP/HTTP to a collector of the
+// test's own on loopback: a create's server span is the one its response's
+// traceparent names; a share's worker span is in the share request's trace
+// with that request's span as its parent; a sampler can turn recording
+// off; and a collector that does not answer never delays or fails a
+// request, its spans dropped and counted.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "testing/aws_test_backend.hpp"
+#include "testing/http_client.hpp"
+#include "testing/lambda_harness.hpp"
+#include "testing/loopback_http_server.hpp"
+#include "testing/metric_samples.hpp"
+#include "testing/temp_dir.hpp"
+#include "testing/test_server.hpp"
+#include "wdrbe/domain/share_event.hpp"
+#include "wdrbe/queue/sqs/share_message.hpp"
+
+namespace wdrbe::testing {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+// A span as the collector received it.
+struct ReceivedSpan {
+  std::string trace_id;
+  std::string span_id;
+  std::string parent_span_id;
+  std::string name;
+  std::int64_t kind = 0;
+  std::map<std::string, std::string> attributes;  // values as text
+  std::int64_t status_code = 0;
+};
+
+std::vector<ReceivedSpan> ReceivedSpans(const LoopbackHttpServer& collector) {
+  std::vector<ReceivedSpan> spans;
+  for (const RecordedRequest& post : collector.Requests()) {
+    EXPECT_EQ(post.target, "/v1/traces");
+    const json::value body = json::parse(post.body);
+    const json::value& resource = body.at("resourceSpans").at(0);
+    EXPECT_EQ(resource.at("resource").at("attributes").at(0).at("value").at("stringValue").as_string(),
+              "wdrbe");
+    for (const json::value& s : resource.at("scopeSpans").at(0).at("spans").as_array()) {
+      ReceivedSpan span;
+      span.trace_id = s.at("traceId").as_string();
+      span.span_id = s.at("spanId").as_string();
+      if (const auto* parent = s.as_object().if_contains("parentSpanId"))
+        span.parent_span_id = parent->as_string();
+      span.name = s.at("name").as_string();
+      span.kind = s.at("kind").as_int64();
+      for (const json::value& a : s.at("attributes").as_array()) {
+        const json::object& value = a.at("value").as_object();
+        const json::value& v = value.begin()->value();
+        span.attributes[std::string(a.at("key").as_string())] =
+            v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+      }
+      if (const auto* code = s.at("status").as_object().if_contains("code"))
+        span.status_code = code->as_int64();
+      spans.push_back(std::move(span));
+    }
+  }
+  return spans;
+}
+
+const ReceivedSpan* FindSpan(const std::vector<ReceivedSpan>& spans, std::string_view name,
+                             std::string_view trace_id) {
+  for (const ReceivedSpan& span : spans) {
+    if (span.name == name && span.trace_id == trace_id) return &span;
+  }
+  return nullptr;
+}
+
+// Waits until the collector has a span of that name in that trace.
+std::vector<ReceivedSpan> AwaitSpan(const LoopbackHttpServer& collector, std::string_view name,
+                                    std::string_view trace_id) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  std::vector<ReceivedSpan> spans;
+  while (std::chrono::steady_clock::now() < deadline) {
+    spans = ReceivedSpans(collector);
+    if (FindSpan(spans, name, trace_id) != nullptr) break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return spans;
+}
+
+// The trace id and span id of a response's traceparent.
+std::pair<std::string, std::string> TraceAndSpan(const Response& response) {
+  const std::string traceparent = response.Header("traceparent").value_or("");
+  EXPECT_EQ(traceparent.size(), 55u) << response;
+  if (traceparent.size() != 55) return {};
+  return {traceparent.substr(3, 32), traceparent.substr(36, 16)};
+}
+
+ServerOptions TracedTo(const LoopbackHttpServer& collector,
+                       std::vector<std::pair<std::string, std::string>> extra = {}) {
+  ServerOptions options;
+  options.extra_env = {
+      {"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + std::to_string(collector.port())},
+      {"OTEL_BSP_SCHEDULE_DELAY", "50"}};
+  for (auto& variable : extra) options.extra_env.push_back(std::move(variable));
+  return options;
+}
+
+TEST(TracingTest, ACreateAndAShareAreOneTraceFromTheRequestToTheWorker) {
+  LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200, {}, "{}"}; });
+  auto server = TestServer::Start(TracedTo(collector));
+  ApiClient owner(server->port(), "span-owner");
+
+  const Response created = owner.CreateItem(ItemBody("Trench coat"));
+  ASSERT_EQ(created.status, 201) << created;
+  const auto [create_trace, create_span] = TraceAndSpan(created);
+  const std::string item_id = created.String("itemId");
+  auto spans = AwaitSpan(collector, "POST /users/{userId}/items", create_trace);
+  const ReceivedSpan* create = FindSpan(spans, "POST /users/{userId}/items", create_trace);
+  ASSERT_NE(create, nullptr) << server->Output();
+  EXPECT_EQ(create->span_id, create_span) << "the span the response's traceparent names";
+  EXPECT_EQ(create->kind, 2) << "SERVER";
+  EXPECT_EQ(create->parent_span_id, "");
+  EXPECT_EQ(create->attributes.at("http.response.status_code"), "201");
+  EXPECT_EQ(create->attributes.at("http.route"), "/users/{userId}/items");
+  EXPECT_EQ(create->attributes.at("enduser.id"), "span-owner");
+  EXPECT_EQ(create->attributes.at("wdrbe.request_id"), created.Header("X-Request-Id").value_or(""));
+
+  // A client's own trace is continued.
+  const std::string client_trace = "0af7651916cd43dd8448eb211c80319c";
+  const Response shared =
+      owner.ShareItem(item_id, {{"traceparent", "00-" + client_trace + "-b7ad6b7169203331-01"}});
+  ASSERT_EQ(shared.status, 202) << shared;
+  const auto [share_trace, share_span] = TraceAndSpan(shared);
+  EXPECT_EQ(share_trace, client_trace);
+  spans = AwaitSpan(collector, "share.process", client_trace);
+  const ReceivedSpan* request = FindSpan(spans, "POST /items/{itemId}/share", client_trace);
+  const ReceivedSpan* processing = FindSpan(spans, "share.process", client_trace);
+  ASSERT_NE(request, nullptr) << server->Output();
+  ASSERT_NE(processing, nullptr) << server->Output();
+  EXPECT_EQ(request->parent_span_id, "b7ad6b7169203331") << "the client's span is the parent";
+  EXPECT_EQ(request->span_id, share_span);
+  EXPECT_EQ(processing->parent_span_id, share_span) << "the worker's span is a child of the request's";
+  EXPECT_EQ(processing->kind, 5) << "CONSUMER";
+  EXPECT_EQ(processing->attributes.at("wdrbe.share.outcome"), "applied");
+  EXPECT_EQ(processing->attributes.at("messaging.message.id"), shared.String("eventId"));
+  EXPECT_EQ(processing->attributes.at("wdrbe.item_id"), item_id);
+  EXPECT_EQ(processing->status_code, 0);
+  EXPECT_EQ(owner.AwaitSharedCount(item_id, 1), 1);
+
+  const Response missing = owner.GetItem("no-such-item");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_TRUE(server->Stop().ExitedWith(0));
+  // Stop exported what was queued: the 404's span too, not an error (4xx).
+  const auto [missing_trace, missing_span] = TraceAndSpan(missing);
+  const std::vector<ReceivedSpan> after_stop = ReceivedSpans(collector);
+  const ReceivedSpan* not_found = FindSpan(after_stop, "GET /items/{itemId}", missing_trace);
+  ASSERT_NE(not_found, nullptr);
+  EXPECT_EQ(not_found->status_code, 0);
+}
+
+TEST(TracingTest, TheAlwaysOffSamplerRecordsNothingAndSaysSoInTheTraceparent) {
+  LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200}; });
+  auto server = TestServer::Start(TracedTo(collector, {{"OTEL_TRACES_SAMPLER", "always_off"}}));
+  ApiClient owner(server->port(), "span-off");
+  const Response created = owner.CreateItem(ItemBody());
+  ASSERT_EQ(created.status, 201);
+  EXPECT_TRUE(created.Header("traceparent").value_or("").ends_with("-00")) << "not sampled";
+  const std::string item_id = created.String("itemId");
+  ASSERT_EQ(owner.ShareItem(item_id).status, 202);
+  EXPECT_EQ(owner.AwaitSharedCount(item_id, 1), 1);
+  EXPECT_TRUE(server->Stop().ExitedWith(0));
+  EXPECT_TRUE(ReceivedSpans(collector).empty());
+}
+
+TEST(TracingTest, ACollectorThatDoesNotAnswerNeverDelaysRequestsAndItsSpansAreCounted) {
+  LoopbackHttpServer stuck(
+      [](const RecordedRequest&) { return CannedResponse{.status = 200, .delay = milliseconds(3000)}; });
+  auto server = TestServer::Start(TracedTo(stuck, {{"OTEL_EXPORTER_OTLP_TIMEOUT", "100"},
+                                                   {"OTEL_BSP_MAX_QUEUE_SIZE", "4"},
+                                                   {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2"}}));
+  ApiClient owner(server->port(), "span-stuck");
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 50; ++i)
+    ASSERT_EQ(owner.CreateItem(ItemBody("Scarf " + std::to_string(i))).status, 201);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(took, std::chrono::seconds(5)) << "no request waited for the collector";
+
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  double dropped = 0;
+  double failed = 0;
+  while (std::chrono::steady_clock::now() < deadline && (dropped == 0 || failed == 0)) {
+    const Response page = owner.http().Get("/metrics");
+    dropped = MetricSample(page.body, "wdrbe_trace_spans_dropped_total");
+    failed = MetricSample(page.body, "wdrbe_trace_spans_export_failed_total");
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_GT(dropped, 0) << "the queue of 4 overflowed";
+  EXPECT_GT(failed, 0) << "batches timed out";
+  EXPECT_EQ(MetricSample(owner.http().Get("/metrics").body, "wdrbe_trace_spans_exported_total"), 0);
+}
+
+std::vector<std::pair<std::string, std::string>> LambdaTracingEnv(const LoopbackHttpServer& collector) {
+  // A schedule delay of a minute: only the flush after each invocation
+  // can have delivered the spans by the time the answer is posted.
+  return {{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + std::to_string(collector.port())},
+          {"OTEL_BSP_SCHEDULE_DELAY", "60000"}};
+}
+
+TEST(TracingTest, ALambdaInvocationsSpansReachTheCollectorBeforeItsAnswer) {
+  LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200}; });
+  TempDir data_dir;
+  LambdaHarness api(LambdaHarnessOptions{.function = "api",
+                                         .args = {"--data-dir", data_dir.path().string()},
+                                         .env = LambdaTracingEnv(collector)});
+  const ProxyAnswer answer = ReadProxyAnswer(api.Invoke(ApiGatewayEvent({})));
+  ASSERT_EQ(answer.status, 200);
+  const std::string traceparent = answer.Header("traceparent");
+  ASSERT_EQ(traceparent.size(), 55u);
+  const std::vector<ReceivedSpan> spans = ReceivedSpans(collector);
+  const ReceivedSpan* healthz = FindSpan(spans, "GET /healthz", traceparent.substr(3, 32));
+  ASSERT_NE(healthz, nullptr) << api.Output();
+  EXPECT_EQ(healthz->span_id, traceparent.substr(36, 16));
+}
+
+TEST(TracingTest, TheLambdaWorkersSpanIsAChildOfTheSharingRequestsSpan) {
+  LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200}; });
+  TempDir data_dir;
+  LambdaHarness worker(LambdaHarnessOptions{.function = "worker",
+                                            .args = {"--data-dir", data_dir.path().string()},
+                                            .env = LambdaTracingEnv(collector)});
+  ShareEvent event;
+  event.event_id = "01JDTRACEDLAMBDAWORKER0001";
+  event.user_id = "span-lambda";
+  event.item_id = "01JDNOSUCHITEM000000000001";
+  event.timestamp_ms = 1764583200000;
+  event.request_id = "req-traced";
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const RuntimeAnswer answer =
+      worker.Invoke(SqsEvent({SqsRecord({.message_id = "msg-traced",
+                                         .receipt_handle = "AQEBtraced",
+                                         .body = sqs::ShareEventBody(event),
+                                         .traceparent = "00-" + trace + "-00f067aa0ba902b7-01"})}));
+  ASSERT_EQ(answer.kind, RuntimeAnswer::Kind::kResponse) << answer.body;
+  const std::vector<ReceivedSpan> spans = ReceivedSpans(collector);
+  const ReceivedSpan* processing = FindSpan(spans, "share.process", trace);
+  ASSERT_NE(processing, nullptr) << worker.Output();
+  EXPECT_EQ(processing->parent_span_id, "00f067aa0ba902b7");
+  EXPECT_EQ(processing->attributes.at("wdrbe.share.outcome"), "item_not_found");
+  EXPECT_EQ(processing->attributes.at("messaging.system"), OnAwsTestBackend() ? "aws_sqs" : "wdrbe");
+}
+
+TEST(TracingTest, AnUnusableTracingVariableStopsTheStartNamingIt) {
+  TempDir data_dir;
+  const ProcessOutcome outcome =
+      RunToExit({"serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir.path().string()},
+                std::string(kTestJwtSecret),
+                {{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"}, {"OTEL_TRACES_SAMPLER", "maybe"}});
+  EXPECT_FALSE(outcome.status.ExitedWith(0)) << outcome.output;
+  EXPECT_NE(outcome.output.find("OTEL_TRACES_SAMPLER must be"), std::string::npos) << outcome.output;
+}
+
+}  // namespace
+}  // namespace wdrbe::testing
