@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# What the access log costs: the same server and data directory, restarted
-# with the default logging (one JSON access line per request, metrics on)
-# and with --log-level off (metrics still on), alternating ON, OFF, ON, OFF
-# so that drift of the machine hits both alike. Server and wrk are pinned to
+# What the access log and span export cost: the same server and data
+# directory, restarted with the default logging (one JSON access line per
+# request, metrics on), with --log-level off (metrics still on) and traced
+# (the default logging, and every request's span exported over OTLP/HTTP to
+# bench/otlp_sink.py on the client's core), alternating ON, OFF, TRACED, ON,
+# ... so that drift of the machine hits all alike. Server and wrk are pinned to
 # different cores. Prints a Markdown table with the median of each and the
 # throughput lost to logging, then every round's figure. See
 # docs/performance.md.
@@ -35,7 +37,7 @@ rounds=${WDRBE_BENCH_ROUNDS:-2}
 baseline_wdrbe=${WDRBE_BENCH_BASELINE_WDRBE:-}
 lua_dir=$bench_root/bench/lua
 
-bench_require cmake ninja wrk taskset jq awk od
+bench_require cmake ninja wrk taskset jq awk od python3 curl
 [[ $(nproc --all) -ge 2 ]] || bench_die "needs 2 cores (server and client are pinned apart)"
 [[ -z $baseline_wdrbe || -x $baseline_wdrbe ]] || bench_die "WDRBE_BENCH_BASELINE_WDRBE is not executable"
 
@@ -47,6 +49,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The collector the traced configuration exports to, pinned with wrk.
+taskset -c "$client_core" python3 "$bench_root/bench/otlp_sink.py" >"$work/sink.port" &
+sink_pid=$!
+cleanup_sink() { kill "$sink_pid" 2>/dev/null || true; cleanup; }
+trap cleanup_sink EXIT
+for ((i = 0; i < 50; i++)); do [[ -s $work/sink.port ]] && break; sleep 0.1; done
+sink_port=$(cat "$work/sink.port")
+[[ -n $sink_port ]] || bench_die "the OTLP sink did not start"
+
 bench_build_tools
 bench_new_secret
 own_wdrbe=$bench_wdrbe
@@ -54,13 +65,15 @@ own_wdrbe=$bench_wdrbe
 # start CONFIG: the server of that configuration on the shared data directory.
 start() {
   local config=$1 flags=(--data-dir "$work/data" --threads "$server_threads" --durability full)
+  local prefix=(taskset -c "$server_core")
   bench_wdrbe=$own_wdrbe
   case $config in
     on) ;;
     off) flags+=(--log-level off) ;;
+    traced) prefix=(env "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink_port" "${prefix[@]}") ;;
     baseline) bench_wdrbe=$baseline_wdrbe ;;
   esac
-  bench_start_server "$work/server-$config.log" taskset -c "$server_core" -- "${flags[@]}"
+  bench_start_server "$work/server-$config.log" "${prefix[@]}" -- "${flags[@]}"
   url=http://127.0.0.1:$bench_port
 }
 
@@ -87,7 +100,7 @@ measure() {
   [[ -s $work/$name.json ]] || bench_die "no report from wrk for $name"
 }
 
-configs=(on off)
+configs=(on off traced)
 [[ -z $baseline_wdrbe ]] || configs+=(baseline)
 scenarios=("healthz healthz.lua" "get_item get_item.lua" "list list.lua" "create create.lua")
 for ((round = 1; round <= rounds; round++)); do
@@ -97,6 +110,11 @@ for ((round = 1; round <= rounds; round++)); do
       # shellcheck disable=SC2086
       measure "$config" "$round" $scenario
     done
+    if [[ $config == traced ]]; then
+      # What reached the sink, and what the exporter had to drop.
+      curl -fsS "$url/metrics" | awk '/^wdrbe_trace_spans_(exported|dropped|export_failed)_total / {print $1, $2}' \
+        >"$work/traced-$round-spans.txt" || true
+    fi
     bench_stop_server
   done
 done
@@ -123,8 +141,8 @@ echo "$(nproc --all) cores; server on core $server_core (--threads $server_threa
   "alternating the configurations, medians shown; $users users x $items_per_user items;" \
   "$access_lines access lines written in the last 'on' run (to a file)."
 echo
-header="| scenario | logs on req/s | p99 ms | logs off req/s | p99 ms | lost to logs |"
-rule="|---|---:|---:|---:|---:|---:|"
+header="| scenario | logs on req/s | p99 ms | logs off req/s | p99 ms | lost to logs | traced req/s | p99 ms | lost to spans |"
+rule="|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 if [[ -n $baseline_wdrbe ]]; then
   header+=" baseline binary req/s | p99 ms | on vs baseline |"
   rule+="---:|---:|---:|"
@@ -136,12 +154,20 @@ for scenario in "${scenarios[@]}"; do
   on=$(median on "$name" requests_per_s)
   off=$(median off "$name" requests_per_s)
   line="| $name | $(printf '%.0f' "$on") | $(ms "$(median on "$name" p99_us)") | $(printf '%.0f' "$off") |"
+  traced=$(median traced "$name" requests_per_s)
   line+=" $(ms "$(median off "$name" p99_us)") | $(loss "$on" "$off") |"
+  line+=" $(printf '%.0f' "$traced") | $(ms "$(median traced "$name" p99_us)") | $(loss "$traced" "$on") |"
   if [[ -n $baseline_wdrbe ]]; then
     base=$(median baseline "$name" requests_per_s)
     line+=" $(printf '%.0f' "$base") | $(ms "$(median baseline "$name" p99_us)") | $(loss "$on" "$base") |"
   fi
   echo "$line"
+done
+
+echo
+echo "Spans of each traced run (exported, dropped for a full queue, in failed posts):"
+for ((round = 1; round <= rounds; round++)); do
+  echo "- round $round: $(tr '\n' ' ' <"$work/traced-$round-spans.txt")"
 done
 
 # Every round, so that the spread behind each median shows.

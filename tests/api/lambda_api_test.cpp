@@ -298,6 +298,15 @@ TEST(LambdaApiEmfTest, TheServiceNameIsTheDimensionAndEmfCanBeTurnedOff) {
   EXPECT_TRUE(EmfDocuments(quiet.Output()).empty()) << quiet.Output();
 }
 
+TEST(LambdaApiMetricsTest, MetricsPublicServesMetricsToApiGatewaysClients) {
+  TempDir data_dir;
+  LambdaHarness api(LambdaHarnessOptions{
+      .function = "api", .args = {"--data-dir", data_dir.path().string(), "--metrics-public"}});
+  const ProxyAnswer answer = ReadProxyAnswer(api.Invoke(ApiGatewayEvent({.path = "/metrics"})));
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_NE(answer.body.find("wdrbe_http_requests_total"), std::string::npos) << answer.body;
+}
+
 TEST(LambdaApiStartTest, AStartWithoutAJwtSecretIsReportedAsAnInitError) {
   TempDir data_dir;
   LambdaHarness harness(LambdaHarnessOptions{

@@ -122,6 +122,30 @@ TEST_F(LambdaWorkerTest, OnlyThePoisonRecordIsReportedAndARedeliveryChangesNothi
   EXPECT_EQ(shared_activities, 1);
 }
 
+TEST_F(LambdaWorkerTest, AnInjectedProcessingFaultFailsOnlyThatItemsRecord) {
+  std::string faulty_id;
+  std::string healthy_id;
+  {
+    ApiClient client(server_->port(), "u-lambda-fault");
+    faulty_id = std::string(client.MustCreate(ItemBody("Faulty")).at("itemId").as_string());
+    healthy_id = std::string(client.MustCreate(ItemBody("Healthy")).at("itemId").as_string());
+  }
+  EXPECT_TRUE(server_->Stop().ExitedWith(0));
+  LambdaHarness worker(LambdaHarnessOptions{.function = "worker",
+                                            .args = {"--data-dir", data_dir_.path().string()},
+                                            .env = {{"WDRBE_FAULTS", "worker.process@" + faulty_id + "=1"}}});
+  const json::value answer = Answered(worker.Invoke(SqsEvent({
+      Record("msg-faulty", ShareBody("01JDLAMBDAFAULT00000000001", "u-lambda-fault", faulty_id)),
+      Record("msg-healthy", ShareBody("01JDLAMBDAFAULT00000000002", "u-lambda-fault", healthy_id)),
+  })));
+  EXPECT_TRUE(JsonEquals(answer, json::parse(R"({"batchItemFailures":[{"itemIdentifier":"msg-faulty"}]})")))
+      << worker.Output();
+  const std::map<std::string, double> counts = {
+      {"BatchSize", 2}, {"FailedRecords", 1}, {"ShareEventsProcessed", 1}, {"SuccessfulRecords", 1}};
+  EXPECT_EQ(EmfSums(EmfDocuments(worker.Output(), worker.last_request_id())), counts);
+  EXPECT_NE(worker.Output().find("injected fault: worker.process"), std::string::npos) << worker.Output();
+}
+
 TEST_F(LambdaWorkerTest, AnEventThatIsNotSqsFailsTheInvocation) {
   std::unique_ptr<LambdaHarness> worker = StartWorker();
   const RuntimeAnswer answer = worker->Invoke(R"({"httpMethod":"GET","path":"/healthz"})");
