@@ -10,6 +10,7 @@ bench_seed=$bench_build/bench/seed_items
 bench_commit_rate=$bench_build/bench/sqlite_commit_rate
 bench_idle_connections=$bench_build/bench/idle_connections
 bench_lambda_invocations=$bench_build/bench/lambda_invocations
+bench_otlp_sink=$bench_build/bench/otlp_sink
 bench_server_pid=
 bench_port=
 
@@ -55,7 +56,8 @@ bench_build_tools() {
     cmake -S "$bench_root" -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DWDRBE_BUILD_TESTS=OFF >/dev/null || bench_die "cmake configure failed"
   fi
-  cmake --build "$bench_build" --target wdrbe sqlite_commit_rate seed_items idle_connections lambda_invocations >/dev/null ||
+  cmake --build "$bench_build" --target wdrbe sqlite_commit_rate seed_items idle_connections lambda_invocations \
+    otlp_sink >/dev/null ||
     bench_die "build failed (run: cmake --build $bench_build)"
 }
 

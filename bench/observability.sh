@@ -3,7 +3,8 @@
 # directory, restarted with the default logging (one JSON access line per
 # request, metrics on), with --log-level off (metrics still on) and traced
 # (the default logging, and every request's span exported over OTLP/HTTP to
-# bench/otlp_sink.py on the client's core), alternating ON, OFF, TRACED, ON,
+# bench/otlp_sink, a native collector that discards what it gets, on the
+# client's core), alternating ON, OFF, TRACED, ON,
 # ... so that drift of the machine hits all alike. Server and wrk are pinned to
 # different cores. Prints a Markdown table with the median of each and the
 # throughput lost to logging, then every round's figure. See
@@ -11,9 +12,11 @@
 #
 #   bench/observability.sh                  # about 4 minutes on 2 cores (2 rounds)
 #
-# WDRBE_BENCH_BASELINE_WDRBE=PATH adds a third configuration: another wdrbe
-# binary (for example one built from a commit before metrics existed), run
-# the same way, to measure what the metrics themselves cost.
+# WDRBE_BENCH_BASELINE_WDRBE=PATH adds two configurations: another wdrbe
+# binary (for example one built from a commit before metrics existed, or
+# before a change to span export), run with the default logging and run
+# traced, to measure what the metrics themselves cost and what that
+# binary's spans cost.
 #
 # Settings (environment), as in bench/run.sh: WDRBE_BENCH_DURATION=8,
 # WDRBE_BENCH_WARMUP=2, WDRBE_BENCH_CONNECTIONS=64,
@@ -37,7 +40,7 @@ rounds=${WDRBE_BENCH_ROUNDS:-2}
 baseline_wdrbe=${WDRBE_BENCH_BASELINE_WDRBE:-}
 lua_dir=$bench_root/bench/lua
 
-bench_require cmake ninja wrk taskset jq awk od python3 curl
+bench_require cmake ninja wrk taskset jq awk od curl
 [[ $(nproc --all) -ge 2 ]] || bench_die "needs 2 cores (server and client are pinned apart)"
 [[ -z $baseline_wdrbe || -x $baseline_wdrbe ]] || bench_die "WDRBE_BENCH_BASELINE_WDRBE is not executable"
 
@@ -49,16 +52,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+bench_build_tools
+
 # The collector the traced configuration exports to, pinned with wrk.
-taskset -c "$client_core" python3 "$bench_root/bench/otlp_sink.py" >"$work/sink.port" &
+taskset -c "$client_core" "$bench_otlp_sink" >"$work/sink.port" &
 sink_pid=$!
 cleanup_sink() { kill "$sink_pid" 2>/dev/null || true; cleanup; }
 trap cleanup_sink EXIT
 for ((i = 0; i < 50; i++)); do [[ -s $work/sink.port ]] && break; sleep 0.1; done
 sink_port=$(cat "$work/sink.port")
 [[ -n $sink_port ]] || bench_die "the OTLP sink did not start"
-
-bench_build_tools
 bench_new_secret
 own_wdrbe=$bench_wdrbe
 
@@ -72,6 +75,10 @@ start() {
     off) flags+=(--log-level off) ;;
     traced) prefix=(env "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink_port" "${prefix[@]}") ;;
     baseline) bench_wdrbe=$baseline_wdrbe ;;
+    baseline_traced)
+      bench_wdrbe=$baseline_wdrbe
+      prefix=(env "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink_port" "${prefix[@]}")
+      ;;
   esac
   bench_start_server "$work/server-$config.log" "${prefix[@]}" -- "${flags[@]}"
   url=http://127.0.0.1:$bench_port
@@ -101,7 +108,7 @@ measure() {
 }
 
 configs=(on off traced)
-[[ -z $baseline_wdrbe ]] || configs+=(baseline)
+[[ -z $baseline_wdrbe ]] || configs+=(baseline baseline_traced)
 scenarios=("healthz healthz.lua" "get_item get_item.lua" "list list.lua" "create create.lua")
 for ((round = 1; round <= rounds; round++)); do
   for config in "${configs[@]}"; do
@@ -110,10 +117,10 @@ for ((round = 1; round <= rounds; round++)); do
       # shellcheck disable=SC2086
       measure "$config" "$round" $scenario
     done
-    if [[ $config == traced ]]; then
+    if [[ $config == *traced ]]; then
       # What reached the sink, and what the exporter had to drop.
       curl -fsS "$url/metrics" | awk '/^wdrbe_trace_spans_(exported|dropped|export_failed)_total / {print $1, $2}' \
-        >"$work/traced-$round-spans.txt" || true
+        >"$work/$config-$round-spans.txt" || true
     fi
     bench_stop_server
   done
@@ -144,8 +151,8 @@ echo
 header="| scenario | logs on req/s | p99 ms | logs off req/s | p99 ms | lost to logs | traced req/s | p99 ms | lost to spans |"
 rule="|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 if [[ -n $baseline_wdrbe ]]; then
-  header+=" baseline binary req/s | p99 ms | on vs baseline |"
-  rule+="---:|---:|---:|"
+  header+=" baseline binary req/s | p99 ms | on vs baseline | baseline traced req/s | p99 ms | lost to its spans |"
+  rule+="---:|---:|---:|---:|---:|---:|"
 fi
 echo "$header"
 echo "$rule"
@@ -160,14 +167,20 @@ for scenario in "${scenarios[@]}"; do
   if [[ -n $baseline_wdrbe ]]; then
     base=$(median baseline "$name" requests_per_s)
     line+=" $(printf '%.0f' "$base") | $(ms "$(median baseline "$name" p99_us)") | $(loss "$on" "$base") |"
+    base_traced=$(median baseline_traced "$name" requests_per_s)
+    line+=" $(printf '%.0f' "$base_traced") | $(ms "$(median baseline_traced "$name" p99_us)") |"
+    line+=" $(loss "$base_traced" "$base") |"
   fi
   echo "$line"
 done
 
 echo
 echo "Spans of each traced run (exported, dropped for a full queue, in failed posts):"
-for ((round = 1; round <= rounds; round++)); do
-  echo "- round $round: $(tr '\n' ' ' <"$work/traced-$round-spans.txt")"
+for config in "${configs[@]}"; do
+  [[ $config == *traced ]] || continue
+  for ((round = 1; round <= rounds; round++)); do
+    echo "- $config, round $round: $(tr '\n' ' ' <"$work/$config-$round-spans.txt")"
+  done
 done
 
 # Every round, so that the spread behind each median shows.

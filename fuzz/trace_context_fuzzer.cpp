@@ -1,9 +1,11 @@
 // Any text as a traceparent or X-Amzn-Trace-Id header: parsing must never
 // crash, and what it accepts must survive the round trip the server makes
-// (continue the trace, send back a traceparent that parses to the same trace).
+// (continue the trace with its parent and sampling decision, send back a
+// traceparent that parses to the same trace).
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "wdrbe/observability/trace_context.hpp"
@@ -30,10 +32,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto again = wdrbe::obs::ParseTraceparent(context.Traceparent());
     if (!again || again->trace_id != parsed->trace_id || again->flags != parsed->flags) __builtin_trap();
   }
-  if (auto trace_id = wdrbe::obs::TraceIdFromAmznTraceId(text)) {
+  if (auto amzn = wdrbe::obs::ParseAmznTraceId(text)) {
     const auto context = wdrbe::obs::ContinueOrStartTrace(std::nullopt, text, random);
-    if (context.trace_id != *trace_id || !wdrbe::obs::ParseTraceparent(context.Traceparent()))
+    if (context.trace_id != amzn->trace_id || context.parent_id != amzn->parent_id ||
+        ((context.flags & 1) != 0) != amzn->sampled.value_or(true)) {
       __builtin_trap();
+    }
+    // What is sent back names the same trace, and the parent it took is a
+    // valid span id (or none).
+    auto again = wdrbe::obs::ParseTraceparent(context.Traceparent());
+    if (!again || again->trace_id != amzn->trace_id) __builtin_trap();
+    if (!amzn->parent_id.empty() &&
+        !wdrbe::obs::ParseTraceparent("00-" + amzn->trace_id + "-" + amzn->parent_id + "-01")) {
+      __builtin_trap();
+    }
   }
   return 0;
 }

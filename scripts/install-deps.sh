@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl libsqlite3-dev libcli11-dev libgtest-dev
   clang clang-format libclang-rt-14-dev  # sanitizers, libFuzzer, formatting
-  curl wrk util-linux jq sqlite3 python3  # the README tour, benchmarks (taskset; python3: the OTLP sink)
+  curl wrk util-linux jq sqlite3  # the README tour, benchmarks (taskset)
 )
 
 missing=()

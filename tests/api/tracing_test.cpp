@@ -1,7 +1,7 @@
 // Spans on the real binary, exported over OTLP/HTTP to a collector of the
 // test's own on loopback: a create's server span is the one its response's
-// traceparent names; a share's worker span is in the share request's trace
-// with that request's span as its parent; a sampler can turn recording
+// traceparent names; a share's queueing is a producer span under the share
+// request's, and the worker's span is its child; a sampler can turn recording
 // off; and a collector that does not answer never delays or fails a
 // request, its spans dropped and counted.
 #include <gtest/gtest.h>
@@ -21,6 +21,7 @@
 #include "testing/temp_dir.hpp"
 #include "testing/test_server.hpp"
 #include "wdrbe/domain/share_event.hpp"
+#include "wdrbe/observability/trace_context.hpp"
 #include "wdrbe/queue/sqs/share_message.hpp"
 
 namespace wdrbe::testing {
@@ -138,12 +139,18 @@ TEST(TracingTest, ACreateAndAShareAreOneTraceFromTheRequestToTheWorker) {
   EXPECT_EQ(share_trace, client_trace);
   spans = AwaitSpan(collector, "share.process", client_trace);
   const ReceivedSpan* request = FindSpan(spans, "POST /items/{itemId}/share", client_trace);
+  const ReceivedSpan* enqueue = FindSpan(spans, "share.enqueue", client_trace);
   const ReceivedSpan* processing = FindSpan(spans, "share.process", client_trace);
   ASSERT_NE(request, nullptr) << server->Output();
+  ASSERT_NE(enqueue, nullptr) << server->Output();
   ASSERT_NE(processing, nullptr) << server->Output();
   EXPECT_EQ(request->parent_span_id, "b7ad6b7169203331") << "the client's span is the parent";
   EXPECT_EQ(request->span_id, share_span);
-  EXPECT_EQ(processing->parent_span_id, share_span) << "the worker's span is a child of the request's";
+  EXPECT_EQ(enqueue->parent_span_id, share_span) << "the queueing is a child of the request's span";
+  EXPECT_EQ(enqueue->kind, 4) << "PRODUCER";
+  EXPECT_EQ(enqueue->attributes.at("messaging.message.id"), shared.String("eventId"));
+  EXPECT_EQ(enqueue->attributes.at("wdrbe.share.replayed"), "false");
+  EXPECT_EQ(processing->parent_span_id, enqueue->span_id) << "the worker's span is the queueing's child";
   EXPECT_EQ(processing->kind, 5) << "CONSUMER";
   EXPECT_EQ(processing->attributes.at("wdrbe.share.outcome"), "applied");
   EXPECT_EQ(processing->attributes.at("messaging.message.id"), shared.String("eventId"));
@@ -153,6 +160,8 @@ TEST(TracingTest, ACreateAndAShareAreOneTraceFromTheRequestToTheWorker) {
 
   const Response missing = owner.GetItem("no-such-item");
   EXPECT_EQ(missing.status, 404);
+  const Response refused = owner.ShareItem("no-such-item");
+  EXPECT_EQ(refused.status, 404);
   EXPECT_TRUE(server->Stop().ExitedWith(0));
   // Stop exported what was queued: the 404's span too, not an error (4xx).
   const auto [missing_trace, missing_span] = TraceAndSpan(missing);
@@ -160,6 +169,13 @@ TEST(TracingTest, ACreateAndAShareAreOneTraceFromTheRequestToTheWorker) {
   const ReceivedSpan* not_found = FindSpan(after_stop, "GET /items/{itemId}", missing_trace);
   ASSERT_NE(not_found, nullptr);
   EXPECT_EQ(not_found->status_code, 0);
+  // A share the service refused queued nothing: its producer span says why,
+  // and is no error (the client's mistake, not the service's).
+  const ReceivedSpan* rejected = FindSpan(after_stop, "share.enqueue", TraceAndSpan(refused).first);
+  ASSERT_NE(rejected, nullptr);
+  EXPECT_EQ(rejected->status_code, 0);
+  EXPECT_FALSE(rejected->attributes.at("wdrbe.share.rejected").empty());
+  EXPECT_EQ(rejected->attributes.count("messaging.message.id"), 0u);
 }
 
 TEST(TracingTest, TheAlwaysOffSamplerRecordsNothingAndSaysSoInTheTraceparent) {
@@ -224,6 +240,16 @@ TEST(TracingTest, ALambdaInvocationsSpansReachTheCollectorBeforeItsAnswer) {
   const ReceivedSpan* healthz = FindSpan(spans, "GET /healthz", traceparent.substr(3, 32));
   ASSERT_NE(healthz, nullptr) << api.Output();
   EXPECT_EQ(healthz->span_id, traceparent.substr(36, 16));
+  // The invocation's sampled X-Ray trace is continued: its Root is the
+  // trace and its Parent (Lambda's segment) the span's parent.
+  EXPECT_EQ(obs::TraceIdFromAmznTraceId(api.last_trace_id()).value_or(""), traceparent.substr(3, 32));
+  EXPECT_EQ(healthz->parent_span_id, "53995c3f42cd8ad8");
+
+  // It wins over a client's traceparent.
+  const ProxyAnswer with_client_trace = ReadProxyAnswer(api.Invoke(ApiGatewayEvent(
+      {.headers = {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}}})));
+  EXPECT_EQ(with_client_trace.Header("traceparent").substr(3, 32),
+            obs::TraceIdFromAmznTraceId(api.last_trace_id()).value_or(""));
 }
 
 TEST(TracingTest, TheLambdaWorkersSpanIsAChildOfTheSharingRequestsSpan) {

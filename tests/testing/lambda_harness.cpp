@@ -203,7 +203,7 @@ RuntimeAnswer LambdaHarness::Invoke(std::string event, std::chrono::seconds time
   const std::string id = "5a3c1f2e-0000-4000-8000-" + std::to_string(100000000000 + ++invocations_);
   std::unique_lock lock(mutex_);
   last_request_id_ = id;
-  last_trace_id_ = "Root=1-5759e988-bd862e3fe1be46a99427" + std::to_string(10000 + invocations_) +
+  last_trace_id_ = "Root=1-5759e988-bd862e3fe1be46a9942" + std::to_string(10000 + invocations_) +
                    ";Parent=53995c3f42cd8ad8;Sampled=1";
   answer_.reset();
   events_.emplace_back(id, std::move(event));

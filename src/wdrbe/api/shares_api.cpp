@@ -26,11 +26,18 @@ Task<http::HttpResponse> SharesApi::Share(http::RequestContext& context) {
     request.idempotency_key = std::string(*key);
   }
   request.request_id = std::string(context.request_id());
-  // The request's own span: the worker's log lines continue it.
-  request.trace_context = context.trace().Traceparent();
+  // The event carries the producer span's traceparent (else the
+  // request's): the worker's span and log lines continue it.
+  tracing::ShareEnqueueSpan enqueue(spans_, context.trace());
+  request.trace_context = enqueue.EventTraceparent();
   const std::string item_id = request.item_id;
+  const std::string user_id = request.user_id;
   auto accepted = co_await shares_.Share(std::move(request));
-  if (!accepted.ok()) co_return http::ErrorResponse(accepted.error(), context.request_id());
+  if (!accepted.ok()) {
+    enqueue.End(item_id, user_id, context.request_id(), &accepted.error(), "", false);
+    co_return http::ErrorResponse(accepted.error(), context.request_id());
+  }
+  enqueue.End(item_id, user_id, context.request_id(), nullptr, accepted->event_id, accepted->replayed);
   (accepted->replayed ? metrics_.replayed : metrics_.enqueued).Inc();
   co_return http::JsonResponse(http::StatusCode::accepted,
                                {{"itemId", item_id}, {"status", "queued"}, {"eventId", accepted->event_id}});

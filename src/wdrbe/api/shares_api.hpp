@@ -1,22 +1,29 @@
 // Handler of POST /items/{itemId}/share.
 #pragma once
 
+#include <utility>
+
 #include "wdrbe/base/task.hpp"
 #include "wdrbe/domain/share_service.hpp"
 #include "wdrbe/http/request_context.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
+#include "wdrbe/tracing/share_span.hpp"
 
 namespace wdrbe::api {
 
 class SharesApi {
  public:
-  SharesApi(ShareService& shares, obs::ShareMetrics& metrics) : shares_(shares), metrics_(metrics) {}
+  // `spans`: where the producer span of each sampled share goes (none
+  // while its sink is null).
+  SharesApi(ShareService& shares, obs::ShareMetrics& metrics, tracing::ShareSpanTarget spans = {})
+      : shares_(shares), metrics_(metrics), spans_(std::move(spans)) {}
 
   Task<http::HttpResponse> Share(http::RequestContext& context);
 
  private:
   ShareService& shares_;
   obs::ShareMetrics& metrics_;
+  const tracing::ShareSpanTarget spans_;
 };
 
 }  // namespace wdrbe::api

@@ -182,7 +182,7 @@ http::Authenticator Services::Authenticator() const {
 
 void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags) {
   items_api = std::make_unique<api::ItemsApi>(*item_service, metrics->items);
-  shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares);
+  shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares, ShareSpans(config));
   activities_api = std::make_unique<api::ActivitiesApi>(*activity_feed);
   ops_api = std::make_unique<api::OpsApi>(
       *backend.store, *backend.queue, *backend.dead_letters,

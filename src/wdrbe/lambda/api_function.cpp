@@ -10,6 +10,7 @@
 #include "wdrbe/http/request_reading.hpp"
 #include "wdrbe/http/responses.hpp"
 #include "wdrbe/lambda/api_gateway_event.hpp"
+#include "wdrbe/observability/trace_context.hpp"
 
 namespace wdrbe::lambda {
 namespace {
@@ -71,6 +72,18 @@ BuiltRequest BuildRequest(const ProxyEvent& event) {
   return built;
 }
 
+// A sampled X-Ray trace of the invocation (Lambda-Runtime-Trace-Id, with
+// active tracing) becomes the request's, in place of any traceparent the
+// client sent: the function's spans then sit under API Gateway's and
+// Lambda's segments, and the share's path shows in X-Ray as one trace. An
+// unsampled one leaves the request's own trace headers in charge.
+void ContinueInvocationTrace(http::HttpRequest& request, const std::string& invocation_trace) {
+  const auto amzn = obs::ParseAmznTraceId(invocation_trace);
+  if (!amzn || amzn->sampled != true) return;
+  request.erase("traceparent");
+  request.set("X-Amzn-Trace-Id", invocation_trace);
+}
+
 // The answer to a request refused before the handler: the server's own
 // refusals, with the headers the handler adds to them.
 http::HttpResponse Refuse(http::RequestHandler& handler, const http::Refusal& refusal,
@@ -96,6 +109,7 @@ Task<Result<std::string>> ApiFunction::Invoke(const Invocation& invocation) {
   Result<ProxyEvent> event = ParseProxyEvent(invocation.event);
   if (!event.ok()) co_return event.error();
   BuiltRequest built = BuildRequest(*event);
+  ContinueInvocationTrace(built.request, invocation.trace_id);
   const http::HttpRequest& request = built.request;
 
   std::string request_id;

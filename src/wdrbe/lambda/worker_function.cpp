@@ -43,9 +43,8 @@ void WorkerFunction::CountSettled(ShareApplication application) {
 void WorkerFunction::RecordSpan(const ShareEvent& event, const HandledShare* handled,
                                 std::string_view failure, std::int64_t started_ns) {
   if (tracing_.spans == nullptr) return;
-  auto span = tracing::ShareProcessingSpan(event, handled, failure, tracing_.messaging_system, started_ns,
-                                           tracing_.clock->NowNanos(), *tracing_.random);
-  if (span) tracing_.spans->Submit(std::move(*span));
+  tracing::RecordShareProcessingSpan(tracing_, event, handled, failure, started_ns,
+                                     tracing_.clock->NowNanos());
 }
 
 Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {

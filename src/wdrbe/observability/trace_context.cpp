@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <span>
 
 #include "wdrbe/base/crypto.hpp"
@@ -78,25 +79,57 @@ std::optional<Traceparent> ParseTraceparent(std::string_view header) {
                      static_cast<std::uint8_t>(HexValue(flags[0]) * 16 + HexValue(flags[1]))};
 }
 
-std::optional<std::string> TraceIdFromAmznTraceId(std::string_view header) {
-  // Fields are separated by ';'; the one we want is Root=1-{8 hex}-{24 hex}.
+std::optional<AmznTraceHeader> ParseAmznTraceId(std::string_view header) {
+  std::optional<AmznTraceHeader> parsed;
+  std::string parent_id;
+  std::optional<bool> sampled;
+  // Fields are separated by ';': Root=1-{8 hex}-{24 hex}, Parent={16 hex},
+  // Sampled={0|1|?}, and any others X-Ray or a load balancer adds.
   while (!header.empty()) {
     const std::size_t end = header.find(';');
     std::string_view field = header.substr(0, end);
     header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
     while (!field.empty() && field.front() == ' ') field.remove_prefix(1);
-    if (!field.starts_with("Root=")) continue;
-    field.remove_prefix(5);
-    if (field.size() != 2 + 8 + 1 + 24 || !field.starts_with("1-") || field[10] != '-') return std::nullopt;
-    std::string trace_id(field.substr(2, 8));
-    trace_id += field.substr(11, 24);
-    for (char& c : trace_id) {
-      if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    if (field.starts_with("Root=")) {
+      field.remove_prefix(5);
+      if (field.size() != 2 + 8 + 1 + 24 || !field.starts_with("1-") || field[10] != '-') return std::nullopt;
+      std::string trace_id(field.substr(2, 8));
+      trace_id += field.substr(11, 24);
+      for (char& c : trace_id) {
+        if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+      }
+      if (!IsValidId(trace_id, kTraceIdHex)) return std::nullopt;
+      parsed = AmznTraceHeader{std::move(trace_id), "", std::nullopt};
+    } else if (field.starts_with("Parent=")) {
+      field.remove_prefix(7);
+      if (IsValidId(field, kSpanIdHex)) parent_id = std::string(field);
+    } else if (field == "Sampled=1") {
+      sampled = true;
+    } else if (field == "Sampled=0") {
+      sampled = false;
     }
-    if (!IsValidId(trace_id, kTraceIdHex)) return std::nullopt;
-    return trace_id;
   }
-  return std::nullopt;
+  if (parsed) {
+    parsed->parent_id = std::move(parent_id);
+    parsed->sampled = sampled;
+  }
+  return parsed;
+}
+
+std::optional<std::string> TraceIdFromAmznTraceId(std::string_view header) {
+  auto parsed = ParseAmznTraceId(header);
+  if (!parsed) return std::nullopt;
+  return std::move(parsed->trace_id);
+}
+
+std::string NewTraceId(RandomSource& random, std::int64_t unix_seconds) {
+  const auto seconds = static_cast<std::uint32_t>(unix_seconds);
+  std::string trace_id;
+  trace_id.reserve(kTraceIdHex);
+  for (int shift = 28; shift >= 0; shift -= 4) trace_id.push_back(kHexDigits[(seconds >> shift) & 0x0f]);
+  // The random part alone is never all zero, so neither is the id.
+  trace_id += RandomHex(random, kTraceIdHex - 8);
+  return trace_id;
 }
 
 std::string NewSpanId(RandomSource& random) { return RandomHex(random, kSpanIdHex); }
@@ -114,13 +147,15 @@ TraceContext ContinueOrStartTrace(std::optional<std::string_view> traceparent,
     }
   }
   if (amzn_trace_id) {
-    if (auto trace_id = TraceIdFromAmznTraceId(*amzn_trace_id)) {
-      context.trace_id = std::move(*trace_id);
-      context.flags = kSampled;
+    if (auto amzn = ParseAmznTraceId(*amzn_trace_id)) {
+      context.trace_id = std::move(amzn->trace_id);
+      context.parent_id = std::move(amzn->parent_id);
+      context.flags = amzn->sampled.value_or(true) ? kSampled : 0;
       return context;
     }
   }
-  context.trace_id = RandomHex(random, kTraceIdHex);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  context.trace_id = NewTraceId(random, std::chrono::duration_cast<std::chrono::seconds>(now).count());
   context.flags = kSampled;
   return context;
 }

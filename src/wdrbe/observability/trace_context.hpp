@@ -38,16 +38,34 @@ struct Traceparent {
 // invalid (the caller then starts a new trace, as the standard says).
 std::optional<Traceparent> ParseTraceparent(std::string_view header);
 
-// The trace id in an X-Amzn-Trace-Id header ("Root=1-5759e988-bd862e3fe1be46a994272793;..."):
-// 8 hex digits of time and 24 random ones make the 32 of a W3C trace id.
+// The parts of an X-Amzn-Trace-Id header, as AWS X-Ray and Lambda
+// (Lambda-Runtime-Trace-Id, _X_AMZN_TRACE_ID) spell them:
+// "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1".
+struct AmznTraceHeader {
+  std::string trace_id;         // Root's 8 hex digits of time and 24 random ones: a W3C trace id
+  std::string parent_id;        // Parent (16 hex digits); "" when absent or invalid
+  std::optional<bool> sampled;  // Sampled=1 or 0; nullopt when absent or "?" (not decided)
+};
+
+// nullopt without a valid Root; other fields are ignored.
+std::optional<AmznTraceHeader> ParseAmznTraceId(std::string_view header);
+
+// The trace id of ParseAmznTraceId.
 std::optional<std::string> TraceIdFromAmznTraceId(std::string_view header);
+
+// A new trace id that X-Ray also takes as its own: the first 8 hex digits
+// are the Unix time in seconds (X-Ray's Root is "1-{time}-{random}"), the
+// other 24 random.
+std::string NewTraceId(RandomSource& random, std::int64_t unix_seconds);
 
 // 16 lowercase hex digits, not all zero: a new span's id.
 std::string NewSpanId(RandomSource& random);
 
 // A new span: a child of `traceparent` when it parses, else of the
-// X-Amzn-Trace-Id root when that parses, else the first span of a new trace
-// (sampled).
+// X-Amzn-Trace-Id when its Root parses (its Parent, if any, is the parent;
+// Sampled=0 leaves the span unsampled, Sampled=1 or none samples it), else
+// the first span of a new trace (sampled), whose id NewTraceId makes from
+// the system clock.
 TraceContext ContinueOrStartTrace(std::optional<std::string_view> traceparent,
                                   std::optional<std::string_view> amzn_trace_id, RandomSource& random);
 

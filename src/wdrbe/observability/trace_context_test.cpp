@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -120,9 +122,52 @@ TEST(ContinueOrStartTraceTest, FallsBackToTheAmazonRootThenToANewTrace) {
 
   const TraceContext fresh = ContinueOrStartTrace(std::nullopt, "nonsense", random);
   EXPECT_EQ(fresh.span_id, "08090a0b0c0d0e0f");
-  EXPECT_EQ(fresh.trace_id, "101112131415161718191a1b1c1d1e1f");
+  EXPECT_EQ(fresh.trace_id.substr(8), "101112131415161718191a1b") << "the time, then 24 random digits";
   EXPECT_EQ(fresh.parent_id, "");
   EXPECT_TRUE(ParseTraceparent(fresh.Traceparent()).has_value()) << "what we send back is valid";
+}
+
+TEST(ContinueOrStartTraceTest, AnAmazonParentAndSamplingDecisionAreContinued) {
+  CountingRandom random(0);
+  const TraceContext sampled = ContinueOrStartTrace(
+      std::nullopt, "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1", random);
+  EXPECT_EQ(sampled.trace_id, "5759e988bd862e3fe1be46a994272793");
+  EXPECT_EQ(sampled.parent_id, "53995c3f42cd8ad8");
+  EXPECT_EQ(sampled.flags, 0x01);
+  const TraceContext unsampled = ContinueOrStartTrace(
+      std::nullopt, "Sampled=0;Parent=53995c3f42cd8ad8;Root=1-5759e988-bd862e3fe1be46a994272793", random);
+  EXPECT_EQ(unsampled.parent_id, "53995c3f42cd8ad8") << "fields in any order";
+  EXPECT_EQ(unsampled.flags, 0x00);
+  const TraceContext undecided = ContinueOrStartTrace(
+      std::nullopt, "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=BAD;Sampled=?", random);
+  EXPECT_EQ(undecided.parent_id, "") << "an invalid Parent is ignored";
+  EXPECT_EQ(undecided.flags, 0x01) << "not decided: sampled";
+}
+
+TEST(ParseAmznTraceIdTest, ReadsRootParentAndSampled) {
+  const auto parsed = ParseAmznTraceId(
+      "Root=1-5759E988-BD862E3FE1BE46A994272793;Parent=53995c3f42cd8ad8;Sampled=0;Lineage=a87bd80c:0");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->trace_id, "5759e988bd862e3fe1be46a994272793");
+  EXPECT_EQ(parsed->parent_id, "53995c3f42cd8ad8");
+  EXPECT_EQ(parsed->sampled, false);
+  EXPECT_FALSE(ParseAmznTraceId("Parent=53995c3f42cd8ad8;Sampled=1").has_value()) << "no Root";
+  EXPECT_EQ(ParseAmznTraceId("Root=1-5759e988-bd862e3fe1be46a994272793")->sampled, std::nullopt);
+}
+
+TEST(NewTraceIdTest, BeginsWithTheTimeAsXRayWants) {
+  CountingRandom random(0x20);
+  // 2026-12-02T00:00:00Z is 1796169600 seconds: 0x6b0f5f80.
+  const std::string trace_id = NewTraceId(random, 1796169600);
+  EXPECT_EQ(trace_id, "6b0f5f80202122232425262728292a2b");
+  EXPECT_TRUE(ParseTraceparent("00-" + trace_id + "-00f067aa0ba902b7-01").has_value());
+  // A new trace's id is stamped with the system clock.
+  const TraceContext fresh = ContinueOrStartTrace(std::nullopt, std::nullopt, random);
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  const auto stamped = static_cast<std::int64_t>(std::stoul(fresh.trace_id.substr(0, 8), nullptr, 16));
+  EXPECT_LE(std::abs(stamped - now), 5) << fresh.trace_id;
 }
 
 TEST(ContinueOrStartTraceTest, NeverMakesAnAllZeroId) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/json.hpp>
 
 namespace wdrbe::tracing {
@@ -12,6 +13,10 @@ namespace {
 namespace json = boost::json;
 
 TEST(OtlpJsonTest, EncodesTheResourceTheScopeAndEverySpan) {
+  const std::array<SpanAttribute, 3> server_attributes{
+      {{"http.route", std::string_view("/users/{userId}/items")},
+       {"http.response.status_code", std::int64_t{201}},
+       {"wdrbe.flag", true}}};
   Span server{.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
               .span_id = "00f067aa0ba902b7",
               .parent_span_id = "",
@@ -19,9 +24,7 @@ TEST(OtlpJsonTest, EncodesTheResourceTheScopeAndEverySpan) {
               .kind = SpanKind::kServer,
               .start_unix_ns = 1'764'583'200'000'000'001,
               .end_unix_ns = 1'764'583'200'002'000'000,
-              .attributes = {{"http.route", std::string("/users/{userId}/items")},
-                             {"http.response.status_code", std::int64_t{201}},
-                             {"wdrbe.flag", true}}};
+              .attributes = server_attributes};
   Span consumer{.trace_id = server.trace_id,
                 .span_id = "a3ce929d0e0e4736",
                 .parent_span_id = server.span_id,
@@ -32,7 +35,8 @@ TEST(OtlpJsonTest, EncodesTheResourceTheScopeAndEverySpan) {
                 .error = true,
                 .status_message = "store unavailable"};
 
-  const json::value body = json::parse(EncodeOtlpTraces("wdrbe-api", {server, consumer}));
+  const std::array<Span, 2> spans_in{server, consumer};
+  const json::value body = json::parse(EncodeOtlpTraces("wdrbe-api", spans_in));
   const json::object& resource_spans = body.at("resourceSpans").at(0).as_object();
   const json::value& service = resource_spans.at("resource").at("attributes").at(0);
   EXPECT_EQ(service.at("key").as_string(), "service.name");
@@ -65,11 +69,12 @@ TEST(OtlpJsonTest, EncodesTheResourceTheScopeAndEverySpan) {
 }
 
 TEST(OtlpJsonTest, TextIsEscapedIntoValidJson) {
-  Span span{.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
-            .span_id = "00f067aa0ba902b7",
-            .name = "GET \"quoted\"\n",
-            .attributes = {{"url.path", std::string("/items/\x01\\")}}};
-  const json::value body = json::parse(EncodeOtlpTraces("wdrbe", {span}));
+  const std::array<SpanAttribute, 1> attributes{{{"url.path", std::string_view("/items/\x01\\")}}};
+  const Span span{.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
+                  .span_id = "00f067aa0ba902b7",
+                  .name = "GET \"quoted\"\n",
+                  .attributes = attributes};
+  const json::value body = json::parse(EncodeOtlpTraces("wdrbe", std::span(&span, 1)));
   const json::value& encoded = body.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
   EXPECT_EQ(encoded.at("name").as_string(), "GET \"quoted\"\n");
   EXPECT_EQ(encoded.at("attributes").at(0).at("value").at("stringValue").as_string(), "/items/\x01\\");

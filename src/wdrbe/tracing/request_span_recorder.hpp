@@ -5,6 +5,7 @@
 // traceparent names, so a client's trace and the service's spans join.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "wdrbe/base/clock.hpp"
@@ -27,6 +28,7 @@ class RequestSpanRecorder final : public http::RequestObserver {
   SpanSink& spans_;
   const Clock& clock_;
   const std::vector<obs::RouteName> routes_;
+  const std::vector<std::string> span_names_;  // per route: "{method} {pattern}"
   http::RequestObserver* next_;
 };
 

@@ -1,8 +1,7 @@
 #include "wdrbe/tracing/share_span.hpp"
 
+#include <array>
 #include <string>
-
-#include "wdrbe/observability/trace_context.hpp"
 
 namespace wdrbe::tracing {
 namespace {
@@ -20,37 +19,93 @@ std::string_view Outcome(const HandledShare* handled) {
   return "failed";
 }
 
+bool IsServiceFailure(const Error& error) {
+  return error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable;
+}
+
 }  // namespace
 
-std::optional<Span> ShareProcessingSpan(const ShareEvent& event, const HandledShare* handled,
-                                        std::string_view failure, std::string_view messaging_system,
-                                        std::int64_t start_unix_ns, std::int64_t end_unix_ns,
-                                        RandomSource& random) {
+ShareEnqueueSpan::ShareEnqueueSpan(const ShareSpanTarget& target, const obs::TraceContext& request)
+    : target_(target), request_(request), recorded_(target.spans != nullptr && (request.flags & 1) != 0) {
+  if (!recorded_) return;
+  span_id_ = obs::NewSpanId(*target_.random);
+  start_unix_ns_ = target_.clock->NowNanos();
+}
+
+std::string ShareEnqueueSpan::EventTraceparent() const {
+  if (!recorded_) return request_.Traceparent();
+  obs::TraceContext producer;
+  producer.trace_id = request_.trace_id;
+  producer.span_id = span_id_;
+  producer.flags = request_.flags;
+  return producer.Traceparent();
+}
+
+void ShareEnqueueSpan::End(std::string_view item_id, std::string_view user_id, std::string_view request_id,
+                           const Error* error, std::string_view event_id, bool replayed) {
+  if (!recorded_) return;
+  recorded_ = false;  // once
+  std::array<SpanAttribute, 8> attributes;
+  std::size_t count = 0;
+  attributes[count++] = {"messaging.system", std::string_view(target_.messaging_system)};
+  attributes[count++] = {"messaging.operation.type", std::string_view("send")};
+  attributes[count++] = {"wdrbe.item_id", item_id};
+  attributes[count++] = {"enduser.id", user_id};
+  attributes[count++] = {"wdrbe.request_id", request_id};
+  if (error == nullptr) {
+    attributes[count++] = {"messaging.message.id", event_id};
+    // A replay queued nothing: the event of the key's first request stands.
+    attributes[count++] = {"wdrbe.share.replayed", replayed};
+  } else {
+    attributes[count++] = {"wdrbe.share.rejected", std::string_view(error->message)};
+  }
+  Span span;
+  span.trace_id = request_.trace_id;
+  span.span_id = span_id_;
+  span.parent_span_id = request_.span_id;
+  span.name = kShareEnqueueSpanName;
+  span.kind = SpanKind::kProducer;
+  span.start_unix_ns = start_unix_ns_;
+  span.end_unix_ns = target_.clock->NowNanos();
+  span.attributes = std::span(attributes.data(), count);
+  if (error != nullptr && IsServiceFailure(*error)) {
+    span.error = true;
+    span.status_message = error->message;
+  }
+  target_.spans->Submit(span);
+}
+
+void RecordShareProcessingSpan(const ShareSpanTarget& target, const ShareEvent& event,
+                               const HandledShare* handled, std::string_view failure,
+                               std::int64_t start_unix_ns, std::int64_t end_unix_ns) {
+  if (target.spans == nullptr) return;
   const auto parent = obs::ParseTraceparent(event.trace_context);
-  if (!parent || (parent->flags & 1) == 0) return std::nullopt;
+  if (!parent || (parent->flags & 1) == 0) return;
+  const std::string span_id = obs::NewSpanId(*target.random);
+  const std::string_view outcome = Outcome(handled);
+  const std::array<SpanAttribute, 7> attributes{{
+      {"messaging.system", std::string_view(target.messaging_system)},
+      {"messaging.operation.type", std::string_view("process")},
+      {"messaging.message.id", std::string_view(event.event_id)},
+      {"wdrbe.item_id", std::string_view(event.item_id)},
+      {"enduser.id", std::string_view(event.user_id)},
+      {"wdrbe.request_id", std::string_view(event.request_id)},
+      {"wdrbe.share.outcome", outcome},
+  }};
   Span span;
   span.trace_id = parent->trace_id;
-  span.span_id = obs::NewSpanId(random);
+  span.span_id = span_id;
   span.parent_span_id = parent->parent_id;
-  span.name = std::string(kShareProcessSpanName);
+  span.name = kShareProcessSpanName;
   span.kind = SpanKind::kConsumer;
   span.start_unix_ns = start_unix_ns;
   span.end_unix_ns = end_unix_ns;
-  const std::string_view outcome = Outcome(handled);
-  span.attributes = {
-      {"messaging.system", std::string(messaging_system)},
-      {"messaging.operation.type", std::string("process")},
-      {"messaging.message.id", event.event_id},
-      {"wdrbe.item_id", event.item_id},
-      {"enduser.id", event.user_id},
-      {"wdrbe.request_id", event.request_id},
-      {"wdrbe.share.outcome", std::string(outcome)},
-  };
+  span.attributes = attributes;
   if (outcome == "failed") {
     span.error = true;
-    span.status_message = handled != nullptr && handled->error ? *handled->error : std::string(failure);
+    span.status_message = handled != nullptr && handled->error ? std::string_view(*handled->error) : failure;
   }
-  return span;
+  target.spans->Submit(span);
 }
 
 }  // namespace wdrbe::tracing

@@ -1,7 +1,6 @@
 #include "wdrbe/tracing/span_exporter.hpp"
 
 #include <utility>
-#include <vector>
 
 #include "wdrbe/aws/http_client.hpp"
 #include "wdrbe/base/run_to_completion.hpp"
@@ -36,17 +35,33 @@ Result<std::unique_ptr<BatchSpanExporter>> BatchSpanExporter::Start(SpanExporter
 
 BatchSpanExporter::~BatchSpanExporter() { Stop(); }
 
-void BatchSpanExporter::Submit(Span span) {
+void BatchSpanExporter::Submit(const Span& span) {
+  // Encoded before the lock, into this thread's buffer, which keeps its
+  // capacity from span to span.
+  thread_local std::string encoded;
+  encoded.clear();
+  AppendOtlpSpan(encoded, span);
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= options_.max_queue) {
+    if (stopping_ || queued_ >= options_.max_queue) {
       ++dropped_queue_full_;
       return;
     }
-    queue_.push_back(std::move(span));
+    if (batches_.empty() || batches_.back().count >= options_.max_batch) {
+      PendingBatch& batch = batches_.emplace_back();
+      if (!spare_buffers_.empty()) {
+        batch.spans = std::move(spare_buffers_.back());
+        spare_buffers_.pop_back();
+      }
+    }
+    PendingBatch& batch = batches_.back();
+    if (batch.count > 0) batch.spans += ',';
+    batch.spans += encoded;
+    ++batch.count;
+    ++queued_;
     ++queued_total_;
-    wake = queue_.size() == options_.max_batch;
+    wake = batch.count == options_.max_batch;
   }
   if (wake) wake_.notify_one();
 }
@@ -72,39 +87,42 @@ void BatchSpanExporter::Stop() {
 }
 
 void BatchSpanExporter::Run() {
+  const auto batch_full = [this] {
+    return !batches_.empty() && batches_.front().count >= options_.max_batch;
+  };
   std::unique_lock lock(mutex_);
   for (;;) {
-    if (!stopping_ && !flushing_ && queue_.size() < options_.max_batch) {
-      wake_.wait_for(lock, options_.schedule_delay,
-                     [this] { return stopping_ || flushing_ || queue_.size() >= options_.max_batch; });
+    if (!stopping_ && !flushing_ && !batch_full()) {
+      wake_.wait_for(lock, options_.schedule_delay, [&] { return stopping_ || flushing_ || batch_full(); });
     }
-    if (queue_.empty()) {
+    if (batches_.empty()) {
       flushing_ = false;
       if (stopping_) return;
       continue;
     }
-    std::vector<Span> batch;
-    const std::size_t take = std::min(queue_.size(), options_.max_batch);
-    batch.reserve(take);
-    for (std::size_t i = 0; i < take; ++i) {
-      batch.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
+    PendingBatch batch = std::move(batches_.front());
+    batches_.pop_front();
+    queued_ -= batch.count;
     lock.unlock();
-    const bool accepted = Export(EncodeOtlpTraces(options_.service_name, batch));
+    const bool accepted = Export(OtlpTracesDocument(options_.service_name, batch.spans));
     lock.lock();
-    (accepted ? exported_ : dropped_export_failed_) += batch.size();
-    settled_total_ += batch.size();
+    (accepted ? exported_ : dropped_export_failed_) += batch.count;
+    settled_total_ += batch.count;
+    // A full queue's worth of buffers is all that can be in use at once.
+    if (spare_buffers_.size() < options_.max_queue / options_.max_batch + 1) {
+      batch.spans.clear();
+      spare_buffers_.push_back(std::move(batch.spans));
+    }
     settled_.notify_all();
   }
 }
 
-bool BatchSpanExporter::Export(const std::string& body) {
+bool BatchSpanExporter::Export(std::string body) {
   aws::HttpRequest request;
   request.method = "POST";
   request.target = options_.target;
   request.headers = {{"Content-Type", "application/json"}};
-  request.body = body;
+  request.body = std::move(body);
   request.timeout = options_.timeout;
   Result<aws::HttpResponse> answer =
       RunToCompletion(client_->io, client_->http->Send(options_.endpoint, std::move(request)));

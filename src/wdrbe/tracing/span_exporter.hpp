@@ -1,9 +1,12 @@
 // OpenTelemetry's batch span processor with an OTLP/HTTP JSON exporter:
 // finished spans wait in a bounded queue and a thread of its own posts them
 // to the collector in batches (every schedule delay, or as soon as a batch
-// is full). A request never waits for the collector: Submit takes a short
-// lock and appends, or drops the span and counts it when the queue is full
-// (a collector that is down or slow). A batch the collector refuses or does
+// is full). A request never waits for the collector: Submit encodes the
+// span into a per-thread buffer, then takes a short lock and appends the
+// text to the batch being filled, or drops the span and counts it when the
+// queue is full (a collector that is down or slow). Queued spans are text,
+// not objects: nothing is allocated per span once the batch buffers have
+// grown, and the export thread only wraps a batch in its document. A batch the collector refuses or does
 // not answer within the timeout is dropped and counted, never retried, so
 // a dead collector costs one attempt per batch and nothing else.
 #pragma once
@@ -17,6 +20,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "wdrbe/aws/endpoint_url.hpp"
 #include "wdrbe/base/result.hpp"
@@ -43,7 +47,7 @@ class BatchSpanExporter final : public SpanSink {
   BatchSpanExporter(const BatchSpanExporter&) = delete;
   BatchSpanExporter& operator=(const BatchSpanExporter&) = delete;
 
-  void Submit(Span span) override;
+  void Submit(const Span& span) override;
 
   // Waits until every span submitted before the call was exported or
   // dropped, at most `deadline`: a Lambda function may be frozen as soon
@@ -62,13 +66,21 @@ class BatchSpanExporter final : public SpanSink {
   explicit BatchSpanExporter(SpanExporterOptions options);
   void Run();
   // Posts one batch; true when the collector answered 2xx.
-  bool Export(const std::string& body);
+  bool Export(std::string body);
+
+  // Encoded spans, comma-separated, waiting to be posted together.
+  struct PendingBatch {
+    std::string spans;
+    std::size_t count = 0;
+  };
 
   const SpanExporterOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable settled_;          // a batch was exported or dropped
-  std::deque<Span> queue_;                   // guarded by mutex_
+  std::deque<PendingBatch> batches_;         // guarded by mutex_: the oldest first; the last one fills
+  std::vector<std::string> spare_buffers_;   // guarded by mutex_: posted batches' buffers, for reuse
+  std::size_t queued_ = 0;                   // guarded by mutex_: spans in batches_
   bool stopping_ = false;                    // guarded by mutex_
   bool flushing_ = false;                    // guarded by mutex_: export without waiting for a full batch
   std::uint64_t queued_total_ = 0;           // guarded by mutex_: spans ever queued

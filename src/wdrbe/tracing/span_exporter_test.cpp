@@ -20,13 +20,16 @@ using wdrbe::testing::CannedResponse;
 using wdrbe::testing::LoopbackHttpServer;
 using wdrbe::testing::RecordedRequest;
 
-Span NamedSpan(int n) {
-  return Span{.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
-              .span_id = "00f067aa0ba9" + std::to_string(1000 + n),
-              .name = "span-" + std::to_string(n),
-              .kind = SpanKind::kServer,
-              .start_unix_ns = 1,
-              .end_unix_ns = 2};
+// Submits span-N (the exporter reads the span during the call only).
+void SubmitNamed(BatchSpanExporter& exporter, int n) {
+  const std::string span_id = "00f067aa0ba9" + std::to_string(1000 + n);
+  const std::string name = "span-" + std::to_string(n);
+  exporter.Submit(Span{.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
+                       .span_id = span_id,
+                       .name = name,
+                       .kind = SpanKind::kServer,
+                       .start_unix_ns = 1,
+                       .end_unix_ns = 2});
 }
 
 SpanExporterOptions To(std::uint16_t port) {
@@ -61,7 +64,7 @@ std::unique_ptr<BatchSpanExporter> MustStart(SpanExporterOptions options) {
 TEST(BatchSpanExporterTest, FlushPostsTheQueuedSpansAsOtlpJson) {
   LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200, {}, "{}"}; });
   auto exporter = MustStart(To(collector.port()));
-  for (int i = 0; i < 3; ++i) exporter->Submit(NamedSpan(i));
+  for (int i = 0; i < 3; ++i) SubmitNamed(*exporter, i);
   exporter->Flush(milliseconds(5000));
 
   const auto posts = collector.Requests();
@@ -76,7 +79,7 @@ TEST(BatchSpanExporterTest, FlushPostsTheQueuedSpansAsOtlpJson) {
 TEST(BatchSpanExporterTest, AFullBatchIsPostedWithoutWaitingForTheScheduleDelay) {
   LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200}; });
   auto exporter = MustStart(To(collector.port()));
-  for (int i = 0; i < 16; ++i) exporter->Submit(NamedSpan(i));
+  for (int i = 0; i < 16; ++i) SubmitNamed(*exporter, i);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (exporter->exported() < 16 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(milliseconds(10));
@@ -87,11 +90,11 @@ TEST(BatchSpanExporterTest, AFullBatchIsPostedWithoutWaitingForTheScheduleDelay)
 TEST(BatchSpanExporterTest, StopDeliversWhatIsQueuedAndLaterSpansAreDropped) {
   LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200}; });
   auto exporter = MustStart(To(collector.port()));
-  exporter->Submit(NamedSpan(1));
-  exporter->Submit(NamedSpan(2));
+  SubmitNamed(*exporter, 1);
+  SubmitNamed(*exporter, 2);
   exporter->Stop();
   EXPECT_EQ(SpanNames(collector.Requests()), (std::vector<std::string>{"span-1", "span-2"}));
-  exporter->Submit(NamedSpan(3));
+  SubmitNamed(*exporter, 3);
   EXPECT_EQ(exporter->dropped_queue_full(), 1u);
   exporter->Stop();  // again: nothing happens
 }
@@ -105,7 +108,7 @@ TEST(BatchSpanExporterTest, ASlowCollectorNeverBlocksSubmitAndTheQueueStaysBound
   options.timeout = milliseconds(200);
   auto exporter = MustStart(options);
   const auto started = std::chrono::steady_clock::now();
-  for (int i = 0; i < 1000; ++i) exporter->Submit(NamedSpan(i));
+  for (int i = 0; i < 1000; ++i) SubmitNamed(*exporter, i);
   EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(500)) << "Submit does not wait";
   exporter->Flush(milliseconds(5000));
   // At most the queue and the batch in flight were kept; the rest dropped.
@@ -118,7 +121,7 @@ TEST(BatchSpanExporterTest, ASlowCollectorNeverBlocksSubmitAndTheQueueStaysBound
 TEST(BatchSpanExporterTest, ARefusingOrAbsentCollectorCountsTheBatchAsFailed) {
   LoopbackHttpServer refusing([](const RecordedRequest&) { return CannedResponse{503}; });
   auto exporter = MustStart(To(refusing.port()));
-  exporter->Submit(NamedSpan(1));
+  SubmitNamed(*exporter, 1);
   exporter->Flush(milliseconds(5000));
   EXPECT_EQ(exporter->dropped_export_failed(), 1u);
 
@@ -128,7 +131,7 @@ TEST(BatchSpanExporterTest, ARefusingOrAbsentCollectorCountsTheBatchAsFailed) {
     closed_port = gone.port();
   }
   auto absent = MustStart(To(closed_port));
-  absent->Submit(NamedSpan(2));
+  SubmitNamed(*absent, 2);
   absent->Flush(milliseconds(5000));
   EXPECT_EQ(absent->dropped_export_failed(), 1u);
   EXPECT_EQ(absent->exported(), 0u);

@@ -108,9 +108,7 @@ void ShareWorker::RecordSpans(const std::vector<ShareDelivery>& batch,
   if (tracing_.spans == nullptr) return;
   const std::int64_t ended_ns = tracing_.clock->NowNanos();
   for (std::size_t i = 0; i < batch.size() && i < handled.size(); ++i) {
-    auto span = tracing::ShareProcessingSpan(batch[i].event, &handled[i], "", tracing_.messaging_system,
-                                             started_ns, ended_ns, *tracing_.random);
-    if (span) tracing_.spans->Submit(std::move(*span));
+    tracing::RecordShareProcessingSpan(tracing_, batch[i].event, &handled[i], "", started_ns, ended_ns);
   }
 }
 
