@@ -195,7 +195,10 @@ TEST(TracingTest, TheAlwaysOffSamplerRecordsNothingAndSaysSoInTheTraceparent) {
 TEST(TracingTest, ACollectorThatDoesNotAnswerNeverDelaysRequestsAndItsSpansAreCounted) {
   LoopbackHttpServer stuck(
       [](const RecordedRequest&) { return CannedResponse{.status = 200, .delay = milliseconds(3000)}; });
-  auto server = TestServer::Start(TracedTo(stuck, {{"OTEL_EXPORTER_OTLP_TIMEOUT", "100"},
+  // Each post waits out its 1 s timeout, so at most 2 spans a second leave
+  // the queue of 4: the 50 spans of requests made within 5 s overflow it
+  // however slow the store is.
+  auto server = TestServer::Start(TracedTo(stuck, {{"OTEL_EXPORTER_OTLP_TIMEOUT", "1000"},
                                                    {"OTEL_BSP_MAX_QUEUE_SIZE", "4"},
                                                    {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2"}}));
   ApiClient owner(server->port(), "span-stuck");
