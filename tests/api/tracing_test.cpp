@@ -1,7 +1,8 @@
 // Spans on the real binary, exported over OTLP/HTTP to a collector of the
 // test's own on loopback: a create's server span is the one its response's
 // traceparent names; a share's queueing is a producer span under the share
-// request's, and the worker's span is its child; a sampler can turn recording
+// request's, and the worker's span is its child; every store and queue call
+// is a client span of the request or event it serves; a sampler can turn recording
 // off; and a collector that does not answer never delays or fails a
 // request, its spans dropped and counted.
 #include <gtest/gtest.h>
@@ -178,6 +179,111 @@ TEST(TracingTest, ACreateAndAShareAreOneTraceFromTheRequestToTheWorker) {
   EXPECT_EQ(rejected->attributes.count("messaging.message.id"), 0u);
 }
 
+// The spans of a trace whose parent is `parent_span_id`, by name.
+std::map<std::string, ReceivedSpan> ChildrenOf(const std::vector<ReceivedSpan>& spans,
+                                               std::string_view parent_span_id) {
+  std::map<std::string, ReceivedSpan> children;
+  for (const ReceivedSpan& span : spans) {
+    if (span.parent_span_id == parent_span_id) children[span.name] = span;
+  }
+  return children;
+}
+
+std::vector<std::string> Names(const std::map<std::string, ReceivedSpan>& spans) {
+  std::vector<std::string> names;
+  for (const auto& [name, span] : spans) names.push_back(name);
+  return names;
+}
+
+TEST(TracingTest, EveryStoreAndQueueCallIsAClientSpanOfTheRequestOrEventItServes) {
+  LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200, {}, "{}"}; });
+  auto server = TestServer::Start(TracedTo(collector));
+  ApiClient owner(server->port(), "span-calls");
+  const bool aws = OnAwsTestBackend();
+  const std::string db_system = aws ? "aws.dynamodb" : "sqlite";
+
+  const Response created = owner.CreateItem(ItemBody("Raincoat"));
+  ASSERT_EQ(created.status, 201) << created;
+  const auto [create_trace, create_span] = TraceAndSpan(created);
+  auto spans = AwaitSpan(collector, "ItemStore.CreateItem", create_trace);
+  auto children = ChildrenOf(spans, create_span);
+  ASSERT_EQ(Names(children), std::vector<std::string>{"ItemStore.CreateItem"}) << server->Output();
+  const ReceivedSpan& create = children.at("ItemStore.CreateItem");
+  EXPECT_EQ(create.trace_id, create_trace);
+  EXPECT_EQ(create.kind, 3) << "CLIENT";
+  EXPECT_EQ(create.attributes.at("db.system.name"), db_system);
+  EXPECT_EQ(create.attributes.at("db.operation.name"), "CreateItem");
+  EXPECT_EQ(create.attributes.at("wdrbe.result"), "ok");
+  EXPECT_EQ(create.status_code, 0);
+  if (aws) {
+    // What the ADOT collector's X-Ray exporter draws as the DynamoDB node.
+    EXPECT_EQ(create.attributes.at("rpc.system"), "aws-api");
+    EXPECT_EQ(create.attributes.at("rpc.service"), "DynamoDB");
+  } else {
+    EXPECT_EQ(create.attributes.count("rpc.system"), 0u);
+  }
+
+  // A refusal is the store's answer, not its failure.
+  const Response missing = owner.GetItem("no-such-item");
+  ASSERT_EQ(missing.status, 404);
+  const auto [missing_trace, missing_span] = TraceAndSpan(missing);
+  spans = AwaitSpan(collector, "ItemStore.GetItem", missing_trace);
+  children = ChildrenOf(spans, missing_span);
+  ASSERT_EQ(children.count("ItemStore.GetItem"), 1u) << server->Output();
+  EXPECT_EQ(children.at("ItemStore.GetItem").attributes.at("wdrbe.result"), "refused");
+  EXPECT_EQ(children.at("ItemStore.GetItem").status_code, 0);
+
+  const Response listed = owner.ListItems({{"limit", "5"}});
+  ASSERT_EQ(listed.status, 200) << listed;
+  const auto [list_trace, list_span] = TraceAndSpan(listed);
+  spans = AwaitSpan(collector, "ItemStore.ListItems", list_trace);
+  EXPECT_EQ(Names(ChildrenOf(spans, list_span)), std::vector<std::string>{"ItemStore.ListItems"});
+
+  // A share's store and queue calls are the producer span's children; the
+  // worker's are the consumer span's. The embedded backend does each in
+  // one SQLite transaction; AWS takes the store, then the queue.
+  const Response shared = owner.ShareItem(created.String("itemId"), {{"Idempotency-Key", "span-calls-1"}});
+  ASSERT_EQ(shared.status, 202) << shared;
+  const auto [share_trace, share_span] = TraceAndSpan(shared);
+  spans = AwaitSpan(collector, "share.process", share_trace);
+  const ReceivedSpan* enqueue = FindSpan(spans, "share.enqueue", share_trace);
+  const ReceivedSpan* processing = FindSpan(spans, "share.process", share_trace);
+  ASSERT_NE(enqueue, nullptr) << server->Output();
+  ASSERT_NE(processing, nullptr) << server->Output();
+  EXPECT_EQ(Names(ChildrenOf(spans, share_span)), std::vector<std::string>{"share.enqueue"})
+      << "the request's own calls are all under its producer span";
+  children = ChildrenOf(spans, enqueue->span_id);
+  if (aws) {
+    EXPECT_EQ(Names(children), (std::vector<std::string>{"ItemStore.AdmitShare", "ItemStore.CompleteShareKey",
+                                                         "ShareQueue.Send", "share.process"}));
+    ASSERT_EQ(children.count("ShareQueue.Send"), 1u);
+    const ReceivedSpan& send = children.at("ShareQueue.Send");
+    EXPECT_EQ(send.kind, 3) << "CLIENT";
+    EXPECT_EQ(send.attributes.at("messaging.system"), "aws_sqs");
+    EXPECT_EQ(send.attributes.at("rpc.service"), "SQS");
+    EXPECT_EQ(send.attributes.at("messaging.operation.name"), "Send");
+  } else {
+    EXPECT_EQ(Names(children), (std::vector<std::string>{"AtomicShareSender.AdmitAndSend", "share.process"}));
+  }
+  children = ChildrenOf(spans, processing->span_id);
+  const std::vector<std::string> settled =
+      aws ? std::vector<std::string>{"ItemStore.ApplyShares", "ShareQueue.Delete"}
+          : std::vector<std::string>{"AtomicShareSettler.ApplyAndDelete"};
+  EXPECT_EQ(Names(children), settled) << server->Output();
+  for (const auto& [name, span] : children) {
+    EXPECT_EQ(span.trace_id, share_trace);
+    EXPECT_EQ(span.kind, 3) << name;
+    EXPECT_GE(std::stoi(span.attributes.at("messaging.batch.message_count")), 1) << name;
+    EXPECT_EQ(span.attributes.at("wdrbe.result"), "ok") << name;
+  }
+
+  const Response feed = owner.ListActivities();
+  ASSERT_EQ(feed.status, 200) << feed;
+  const auto [feed_trace, feed_span] = TraceAndSpan(feed);
+  spans = AwaitSpan(collector, "ItemStore.ListActivities", feed_trace);
+  EXPECT_EQ(Names(ChildrenOf(spans, feed_span)), std::vector<std::string>{"ItemStore.ListActivities"});
+}
+
 TEST(TracingTest, TheAlwaysOffSamplerRecordsNothingAndSaysSoInTheTraceparent) {
   LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200}; });
   auto server = TestServer::Start(TracedTo(collector, {{"OTEL_TRACES_SAMPLER", "always_off"}}));
@@ -280,6 +386,11 @@ TEST(TracingTest, TheLambdaWorkersSpanIsAChildOfTheSharingRequestsSpan) {
   EXPECT_EQ(processing->parent_span_id, "00f067aa0ba902b7");
   EXPECT_EQ(processing->attributes.at("wdrbe.share.outcome"), "item_not_found");
   EXPECT_EQ(processing->attributes.at("messaging.system"), OnAwsTestBackend() ? "aws_sqs" : "wdrbe");
+  // Lambda settles the batch itself: the worker's one call is the store's.
+  const auto children = ChildrenOf(spans, processing->span_id);
+  ASSERT_EQ(Names(children), std::vector<std::string>{"ItemStore.ApplyShares"}) << worker.Output();
+  EXPECT_EQ(children.at("ItemStore.ApplyShares").attributes.at("db.system.name"),
+            OnAwsTestBackend() ? "aws.dynamodb" : "sqlite");
 }
 
 TEST(TracingTest, AnUnusableTracingVariableStopsTheStartNamingIt) {

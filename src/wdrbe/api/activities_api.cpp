@@ -3,6 +3,7 @@
 #include "wdrbe/api/item_json.hpp"
 #include "wdrbe/api/request_parsing.hpp"
 #include "wdrbe/http/responses.hpp"
+#include "wdrbe/tracing/traced_services.hpp"
 
 namespace wdrbe::api {
 
@@ -14,7 +15,8 @@ Task<http::HttpResponse> ActivitiesApi::List(http::RequestContext& context) {
   auto cursor = ParseCursor(context);
   if (!cursor.ok()) co_return http::ErrorResponse(cursor.error(), context.request_id());
 
-  auto page = co_await feed_.List(context.principal().user_id, *limit, std::move(*cursor));
+  tracing::StoreTracedService<ActivityFeed> feed(feed_, spans_, context.trace());
+  auto page = co_await feed->List(context.principal().user_id, *limit, std::move(*cursor));
   if (!page.ok()) co_return http::ErrorResponse(page.error(), context.request_id());
 
   co_return http::JsonTextResponse(http::StatusCode::ok,

@@ -4,6 +4,7 @@
 #include "wdrbe/api/request_parsing.hpp"
 #include "wdrbe/domain/item_validation.hpp"
 #include "wdrbe/http/responses.hpp"
+#include "wdrbe/tracing/traced_services.hpp"
 
 namespace wdrbe::api {
 namespace {
@@ -21,7 +22,8 @@ Task<http::HttpResponse> ItemsApi::Create(http::RequestContext& context) {
   auto input = ParseCreateItem(*body, context.Header("Idempotency-Key"));
   if (!input.ok()) co_return ErrorResponse(input.error(), context.request_id());
 
-  auto result = co_await items_.Create(context.principal().user_id, std::move(*input));
+  tracing::StoreTracedService<ItemService> items(items_, spans_, context.trace());
+  auto result = co_await items->Create(context.principal().user_id, std::move(*input));
   if (!result.ok()) co_return ErrorResponse(result.error(), context.request_id());
 
   const bool created = result->outcome == CreateOutcome::kCreated;
@@ -62,7 +64,8 @@ Task<http::HttpResponse> ItemsApi::List(http::RequestContext& context) {
   if (!cursor.ok()) co_return ErrorResponse(cursor.error(), context.request_id());
   request.cursor = std::move(*cursor);
 
-  auto page = co_await items_.List(std::move(request));
+  tracing::StoreTracedService<ItemService> items(items_, spans_, context.trace());
+  auto page = co_await items->List(std::move(request));
   if (!page.ok()) co_return ErrorResponse(page.error(), context.request_id());
 
   metrics_.listed.Inc(page->items.size());
@@ -70,7 +73,8 @@ Task<http::HttpResponse> ItemsApi::List(http::RequestContext& context) {
 }
 
 Task<http::HttpResponse> ItemsApi::Get(http::RequestContext& context) {
-  auto item = co_await items_.Get(context.principal().user_id, std::string(context.PathParam("itemId")));
+  tracing::StoreTracedService<ItemService> items(items_, spans_, context.trace());
+  auto item = co_await items->Get(context.principal().user_id, std::string(context.PathParam("itemId")));
   if (!item.ok()) co_return ErrorResponse(item.error(), context.request_id());
   co_return JsonTextResponse(StatusCode::ok, ItemBody(*item));
 }
@@ -80,15 +84,17 @@ Task<http::HttpResponse> ItemsApi::Update(http::RequestContext& context) {
   if (!body.ok()) co_return ErrorResponse(body.error(), context.request_id());
   auto patch = ParseItemPatch(*body);
   if (!patch.ok()) co_return ErrorResponse(patch.error(), context.request_id());
-  auto item = co_await items_.Update(context.principal().user_id, std::string(context.PathParam("itemId")),
+  tracing::StoreTracedService<ItemService> items(items_, spans_, context.trace());
+  auto item = co_await items->Update(context.principal().user_id, std::string(context.PathParam("itemId")),
                                      std::move(*patch));
   if (!item.ok()) co_return ErrorResponse(item.error(), context.request_id());
   co_return JsonTextResponse(StatusCode::ok, ItemBody(*item));
 }
 
 Task<http::HttpResponse> ItemsApi::Delete(http::RequestContext& context) {
+  tracing::StoreTracedService<ItemService> items(items_, spans_, context.trace());
   Status status =
-      co_await items_.Delete(context.principal().user_id, std::string(context.PathParam("itemId")));
+      co_await items->Delete(context.principal().user_id, std::string(context.PathParam("itemId")));
   if (!status.ok()) co_return ErrorResponse(status.error(), context.request_id());
   co_return http::EmptyResponse(StatusCode::no_content);
 }

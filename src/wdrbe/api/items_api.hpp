@@ -6,12 +6,16 @@
 #include "wdrbe/domain/item_service.hpp"
 #include "wdrbe/http/request_context.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
+#include "wdrbe/tracing/span_target.hpp"
 
 namespace wdrbe::api {
 
 class ItemsApi {
  public:
-  ItemsApi(ItemService& items, obs::ItemMetrics& metrics) : items_(items), metrics_(metrics) {}
+  // `spans`: where the spans of sampled requests' store calls go (none
+  // while its sink is null).
+  ItemsApi(ItemService& items, obs::ItemMetrics& metrics, tracing::SpanTarget spans = {})
+      : items_(items), metrics_(metrics), spans_(spans) {}
 
   Task<http::HttpResponse> Create(http::RequestContext& context);  // POST /users/{userId}/items
   Task<http::HttpResponse> List(http::RequestContext& context);    // GET /users/{userId}/items
@@ -22,6 +26,7 @@ class ItemsApi {
  private:
   ItemService& items_;
   obs::ItemMetrics& metrics_;
+  const tracing::SpanTarget spans_;
 };
 
 }  // namespace wdrbe::api

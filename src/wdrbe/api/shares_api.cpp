@@ -3,6 +3,7 @@
 #include "wdrbe/api/request_parsing.hpp"
 #include "wdrbe/domain/item_validation.hpp"
 #include "wdrbe/http/responses.hpp"
+#include "wdrbe/tracing/traced_services.hpp"
 
 namespace wdrbe::api {
 
@@ -32,7 +33,8 @@ Task<http::HttpResponse> SharesApi::Share(http::RequestContext& context) {
   request.trace_context = enqueue.EventTraceparent();
   const std::string item_id = request.item_id;
   const std::string user_id = request.user_id;
-  auto accepted = co_await shares_.Share(std::move(request));
+  tracing::TracedShareService shares(shares_, spans_, enqueue.AsParent());
+  auto accepted = co_await shares->Share(std::move(request));
   if (!accepted.ok()) {
     enqueue.End(item_id, user_id, context.request_id(), &accepted.error(), "", false);
     co_return http::ErrorResponse(accepted.error(), context.request_id());

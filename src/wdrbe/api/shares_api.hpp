@@ -13,9 +13,9 @@ namespace wdrbe::api {
 
 class SharesApi {
  public:
-  // `spans`: where the producer span of each sampled share goes (none
-  // while its sink is null).
-  SharesApi(ShareService& shares, obs::ShareMetrics& metrics, tracing::ShareSpanTarget spans = {})
+  // `spans`: where the producer span of each sampled share, and the spans
+  // of its store and queue calls, go (none while its sink is null).
+  SharesApi(ShareService& shares, obs::ShareMetrics& metrics, tracing::SpanTarget spans = {})
       : shares_(shares), metrics_(metrics), spans_(std::move(spans)) {}
 
   Task<http::HttpResponse> Share(http::RequestContext& context);
@@ -23,7 +23,7 @@ class SharesApi {
  private:
   ShareService& shares_;
   obs::ShareMetrics& metrics_;
-  const tracing::ShareSpanTarget spans_;
+  const tracing::SpanTarget spans_;
 };
 
 }  // namespace wdrbe::api

@@ -90,7 +90,7 @@ int RunLambda(LambdaFunction function, const ServeConfig& config) {
   } else {
     auto worker =
         std::make_unique<lambda::WorkerFunction>(*s.share_handler, s.metrics->worker, *s.logger, s.faults);
-    if (s.spans) worker->SetTracing(s.ShareSpans(config));
+    if (s.spans) worker->SetTracing(s.Spans(config));
     handler = std::move(worker);
   }
   if (config.backend == kEmbeddedBackend) {

@@ -158,19 +158,19 @@ void Services::WireServices(const ServeConfig& config) {
       config.worker_concurrency > 0 && (role == ProcessRole::kServe || role == ProcessRole::kWorker);
   worker = std::make_unique<ShareWorker>(io, queue, *share_handler, random, faults, worker_options,
                                          metrics->worker, *logger);
-  if (spans) worker->SetTracing(ShareSpans(config));
+  if (spans) worker->SetTracing(Spans(config));
   item_service = std::make_unique<ItemService>(store, clock, *ids, *cursors);
   share_service = std::make_unique<ShareService>(store, queue, backend.atomic_sender, clock, *ids,
                                                  [worker = worker.get()] { worker->Notify(); });
   activity_feed = std::make_unique<ActivityFeed>(store, *cursors);
 }
 
-tracing::ShareSpanTarget Services::ShareSpans(const ServeConfig& config) {
-  return tracing::ShareSpanTarget{
-      .spans = spans.get(),
-      .clock = &clock,
-      .random = &trace_random,
-      .messaging_system = config.backend == kEmbeddedBackend ? "wdrbe" : "aws_sqs"};
+tracing::SpanTarget Services::Spans(const ServeConfig& config) {
+  return tracing::SpanTarget{.spans = spans.get(),
+                             .clock = &clock,
+                             .random = &trace_random,
+                             .backend = config.backend == kEmbeddedBackend ? tracing::SpanBackend::kEmbedded
+                                                                           : tracing::SpanBackend::kAws};
 }
 
 http::Authenticator Services::Authenticator() const {
@@ -181,9 +181,9 @@ http::Authenticator Services::Authenticator() const {
 }
 
 void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags) {
-  items_api = std::make_unique<api::ItemsApi>(*item_service, metrics->items);
-  shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares, ShareSpans(config));
-  activities_api = std::make_unique<api::ActivitiesApi>(*activity_feed);
+  items_api = std::make_unique<api::ItemsApi>(*item_service, metrics->items, Spans(config));
+  shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares, Spans(config));
+  activities_api = std::make_unique<api::ActivitiesApi>(*activity_feed, Spans(config));
   ops_api = std::make_unique<api::OpsApi>(
       *backend.store, *backend.queue, *backend.dead_letters,
       [worker = worker.get(), enabled = worker_enabled] {

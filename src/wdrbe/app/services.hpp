@@ -103,8 +103,8 @@ struct Services {
   // Set with --metrics-listen: /metrics for a listener of its own.
   std::unique_ptr<http::Dispatcher> metrics_dispatcher;
 
-  // Where a share worker's processing spans go (nowhere without `spans`).
-  tracing::ShareSpanTarget ShareSpans(const ServeConfig& config);
+  // Where spans go (nowhere without `spans`), and of which backend.
+  tracing::SpanTarget Spans(const ServeConfig& config);
 
  private:
   // The span exporter and sampler, when the environment names a collector.

@@ -25,6 +25,10 @@ class ActivityFeed {
 
   Task<Result<ActivityListPage>> List(std::string user_id, int limit, std::optional<std::string> cursor);
 
+  ItemStore& store() const { return store_; }
+  // This feed on another store (one that records spans around `store()`).
+  ActivityFeed WithStore(ItemStore& store) const { return ActivityFeed(store, cursors_); }
+
  private:
   ItemStore& store_;
   const CursorCodec& cursors_;

@@ -47,6 +47,10 @@ class ItemService {
   Task<Status> Delete(std::string user_id, std::string item_id);
   Task<Result<ItemListPage>> List(ItemListRequest request);
 
+  ItemStore& store() const { return store_; }
+  // This service on another store (one that records spans around `store()`).
+  ItemService WithStore(ItemStore& store) const { return ItemService(store, clock_, ids_, cursors_); }
+
  private:
   ItemStore& store_;
   const Clock& clock_;

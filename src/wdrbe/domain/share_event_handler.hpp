@@ -38,6 +38,13 @@ class ShareEventHandler {
   // affects another's.
   Task<std::vector<HandledShare>> Handle(std::vector<ShareDelivery> deliveries);
 
+  ItemStore& store() const { return store_; }
+  AtomicShareSettler* settler() const { return settler_; }
+  // This handler on other ports (ones that record spans around these).
+  ShareEventHandler WithPorts(ItemStore& store, AtomicShareSettler* settler) const {
+    return ShareEventHandler(store, settler, clock_, ids_);
+  }
+
  private:
   ItemStore& store_;
   AtomicShareSettler* settler_;

@@ -51,6 +51,14 @@ class ShareService {
 
   Task<Result<AcceptedShare>> Share(ShareRequest request);
 
+  ItemStore& store() const { return store_; }
+  ShareQueue& queue() const { return queue_; }
+  AtomicShareSender* sender() const { return sender_; }
+  // This service on other ports (ones that record spans around these).
+  ShareService WithPorts(ItemStore& store, ShareQueue& queue, AtomicShareSender* sender) const {
+    return ShareService(store, queue, sender, clock_, ids_, on_sent_);
+  }
+
  private:
   ItemStore& store_;
   ShareQueue& queue_;

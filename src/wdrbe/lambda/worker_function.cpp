@@ -7,6 +7,7 @@
 #include "wdrbe/lambda/sqs_event.hpp"
 #include "wdrbe/observability/trace_context.hpp"
 #include "wdrbe/queue/sqs/share_message.hpp"
+#include "wdrbe/tracing/traced_services.hpp"
 
 namespace wdrbe::lambda {
 namespace {
@@ -40,18 +41,11 @@ void WorkerFunction::CountSettled(ShareApplication application) {
   metrics_.successful.Inc();
 }
 
-void WorkerFunction::RecordSpan(const ShareEvent& event, const HandledShare* handled,
-                                std::string_view failure, std::int64_t started_ns) {
-  if (tracing_.spans == nullptr) return;
-  tracing::RecordShareProcessingSpan(tracing_, event, handled, failure, started_ns,
-                                     tracing_.clock->NowNanos());
-}
-
 Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
   Result<std::vector<SqsRecord>> records = ParseSqsEvent(invocation.event);
   if (!records.ok()) co_return records.error();
   metrics_.batch_size.Observe(static_cast<double>(records->size()));
-  const std::int64_t started_ns = tracing_.spans != nullptr ? tracing_.clock->NowNanos() : 0;
+  tracing::ShareProcessingSpans spans(tracing_);
 
   std::vector<std::string> failed;
   std::vector<ShareDelivery> deliveries;
@@ -72,7 +66,8 @@ Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
                   {{"messageId", record.message_id},
                    {"eventId", event->event_id},
                    {"error", "injected fault: worker.process"}});
-      RecordSpan(*event, nullptr, "injected fault: worker.process", started_ns);
+      spans.Begin(*event);
+      spans.End(*event, nullptr, "injected fault: worker.process");
       failed.push_back(record.message_id);
       continue;
     }
@@ -86,8 +81,11 @@ Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
   }
 
   std::vector<HandledShare> handled;
+  // The batch's store calls are children of every sampled event's span.
+  for (const ShareDelivery& delivery : deliveries) spans.Begin(delivery.event);
+  tracing::TracedShareHandling ports(handler_, nullptr, tracing_, spans.parents());
   if (!deliveries.empty()) {
-    Task<std::vector<HandledShare>> handling = handler_.Handle(deliveries);
+    Task<std::vector<HandledShare>> handling = ports.handler().Handle(deliveries);
     handled = co_await std::move(handling);
   }
   for (std::size_t i = 0; i < deliveries.size(); ++i) {
@@ -96,7 +94,7 @@ Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
     const bool done = i < handled.size() && handled[i].application.has_value();
     const std::string error = i < handled.size() && handled[i].error ? *handled[i].error : "no result";
     if (done) CountSettled(*handled[i].application);
-    RecordSpan(event, i < handled.size() ? &handled[i] : nullptr, error, started_ns);
+    spans.End(event, i < handled.size() ? &handled[i] : nullptr, error);
     if (!done) failed.push_back(record.message_id);
     const obs::LogLevel level = done ? obs::LogLevel::kInfo : obs::LogLevel::kWarn;
     if (!logger_.Enabled(level)) continue;

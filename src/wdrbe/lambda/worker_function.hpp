@@ -31,22 +31,19 @@ class WorkerFunction final : public InvocationHandler {
       : handler_(handler), metrics_(metrics), logger_(logger), faults_(std::move(faults)) {}
 
   // Records a span per share event from now on (share_span.hpp).
-  void SetTracing(tracing::ShareSpanTarget tracing) { tracing_ = std::move(tracing); }
+  void SetTracing(tracing::SpanTarget tracing) { tracing_ = std::move(tracing); }
 
   Task<Result<std::string>> Invoke(const Invocation& invocation) override;
 
  private:
   // Counts a settled record as `wdrbe worker` does (successful, and which way).
   void CountSettled(ShareApplication application);
-  // Its processing span, when tracing is on and the event's trace sampled.
-  void RecordSpan(const ShareEvent& event, const HandledShare* handled, std::string_view failure,
-                  std::int64_t started_ns);
 
   ShareEventHandler& handler_;
   obs::WorkerMetrics& metrics_;
   obs::Logger& logger_;
   std::shared_ptr<const FaultInjector> faults_;
-  tracing::ShareSpanTarget tracing_;
+  tracing::SpanTarget tracing_;
 };
 
 }  // namespace wdrbe::lambda

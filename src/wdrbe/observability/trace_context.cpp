@@ -122,6 +122,17 @@ std::optional<std::string> TraceIdFromAmznTraceId(std::string_view header) {
   return std::move(parsed->trace_id);
 }
 
+std::string AmznTraceIdOf(const Traceparent& traceparent) {
+  std::string header = "Root=1-";
+  header += std::string_view(traceparent.trace_id).substr(0, 8);
+  header += '-';
+  header += std::string_view(traceparent.trace_id).substr(8);
+  header += ";Parent=";
+  header += traceparent.parent_id;
+  header += (traceparent.flags & 1) != 0 ? ";Sampled=1" : ";Sampled=0";
+  return header;
+}
+
 std::string NewTraceId(RandomSource& random, std::int64_t unix_seconds) {
   const auto seconds = static_cast<std::uint32_t>(unix_seconds);
   std::string trace_id;
@@ -132,12 +143,25 @@ std::string NewTraceId(RandomSource& random, std::int64_t unix_seconds) {
   return trace_id;
 }
 
-std::string NewSpanId(RandomSource& random) { return RandomHex(random, kSpanIdHex); }
+std::string NewSpanId(RandomSource& random) { return std::string(NewSpanIdText(random).view()); }
+
+SpanIdText NewSpanIdText(RandomSource& random) {
+  std::array<std::uint8_t, kSpanIdHex / 2> bytes{};
+  do {
+    random.Fill(bytes);
+  } while (std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t byte) { return byte == 0; }));
+  SpanIdText text;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    text.digits[2 * i] = kHexDigits[bytes[i] >> 4];
+    text.digits[2 * i + 1] = kHexDigits[bytes[i] & 0x0f];
+  }
+  return text;
+}
 
 TraceContext ContinueOrStartTrace(std::optional<std::string_view> traceparent,
                                   std::optional<std::string_view> amzn_trace_id, RandomSource& random) {
   TraceContext context;
-  context.span_id = RandomHex(random, kSpanIdHex);
+  context.span_id = NewSpanId(random);
   if (traceparent) {
     if (auto parent = ParseTraceparent(*traceparent)) {
       context.trace_id = std::move(parent->trace_id);

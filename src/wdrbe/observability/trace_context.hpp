@@ -6,6 +6,7 @@
 // the worker's log lines carry the same trace id.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,11 @@ std::optional<AmznTraceHeader> ParseAmznTraceId(std::string_view header);
 // The trace id of ParseAmznTraceId.
 std::optional<std::string> TraceIdFromAmznTraceId(std::string_view header);
 
+// `traceparent` spelt as X-Ray spells a trace header (the value SQS takes as
+// a message's AWSTraceHeader): Root from the trace id, Parent the parent
+// span, Sampled its flag. ParseAmznTraceId reads it back.
+std::string AmznTraceIdOf(const Traceparent& traceparent);
+
 // A new trace id that X-Ray also takes as its own: the first 8 hex digits
 // are the Unix time in seconds (X-Ray's Root is "1-{time}-{random}"), the
 // other 24 random.
@@ -60,6 +66,15 @@ std::string NewTraceId(RandomSource& random, std::int64_t unix_seconds);
 
 // 16 lowercase hex digits, not all zero: a new span's id.
 std::string NewSpanId(RandomSource& random);
+
+// NewSpanId's digits by value, for a span recorded and forgotten at once
+// (16 characters are past std::string's inline capacity: one allocation
+// per span saved).
+struct SpanIdText {
+  std::array<char, 16> digits{};
+  std::string_view view() const { return {digits.data(), digits.size()}; }
+};
+SpanIdText NewSpanIdText(RandomSource& random);
 
 // A new span: a child of `traceparent` when it parses, else of the
 // X-Amzn-Trace-Id when its Root parses (its Parent, if any, is the parent;

@@ -155,6 +155,19 @@ TEST(ParseAmznTraceIdTest, ReadsRootParentAndSampled) {
   EXPECT_EQ(ParseAmznTraceId("Root=1-5759e988-bd862e3fe1be46a994272793")->sampled, std::nullopt);
 }
 
+TEST(AmznTraceIdOfTest, SpellsATraceparentAsXRayDoesAndReadsBack) {
+  const Traceparent sampled{"5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8", 0x01};
+  EXPECT_EQ(AmznTraceIdOf(sampled),
+            "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+  const auto parsed = ParseAmznTraceId(AmznTraceIdOf(sampled));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->trace_id, sampled.trace_id);
+  EXPECT_EQ(parsed->parent_id, sampled.parent_id);
+  EXPECT_EQ(parsed->sampled, true);
+  const Traceparent unsampled{"5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8", 0x00};
+  EXPECT_EQ(ParseAmznTraceId(AmznTraceIdOf(unsampled))->sampled, false);
+}
+
 TEST(NewTraceIdTest, BeginsWithTheTimeAsXRayWants) {
   CountingRandom random(0x20);
   // 2026-12-02T00:00:00Z is 1796169600 seconds: 0x6b0f5f80.

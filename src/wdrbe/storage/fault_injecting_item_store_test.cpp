@@ -11,32 +11,19 @@
 
 #include "testing/in_memory_item_store.hpp"
 #include "testing/run_task.hpp"
+#include "testing/store_commands.hpp"
 
 namespace wdrbe {
 namespace {
 
 using testing::RunTask;
 
-constexpr std::int64_t kNow = 1'764'064'800'000;
+constexpr std::int64_t kNow = testing::kStoreCommandTimeMs;
 
 std::shared_ptr<const FaultInjector> Faults(std::string_view spec) { return *FaultInjector::Parse(spec); }
 
-CreateItemCommand NewItem(const std::string& item_id) {
-  CreateItemCommand command;
-  command.user_id = "usr_a";
-  command.item_id = item_id;
-  command.fields.name = "Coat";
-  command.fields.category = "outerwear";
-  command.now_ms = kNow;
-  command.created_activity =
-      ItemCreatedActivity(Item{item_id, "usr_a", command.fields, 0, false, kNow, kNow}, "act_" + item_id);
-  return command;
-}
-
-ApplyShareCommand ShareOf(const std::string& item_id) {
-  return ApplyShareCommand{ShareEvent{"evt_" + item_id, "usr_a", item_id, kNow, "req", ""},
-                           "act_s_" + item_id, kNow};
-}
+CreateItemCommand NewItem(const std::string& item_id) { return testing::NewItemOfUserA(item_id); }
+ApplyShareCommand ShareOf(const std::string& item_id) { return testing::ShareOfUserA(item_id); }
 
 ItemPatch Renamed() {
   ItemPatch patch;

@@ -32,28 +32,63 @@ void WriteAttribute(JsonWriter& json, const SpanAttribute& attribute) {
   json.EndObject().EndObject();
 }
 
+void AppendDecimal(std::string& out, std::int64_t value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, static_cast<std::size_t>(end - digits));
+}
+
 }  // namespace
 
+// Written by hand rather than through JsonWriter: this runs for every span
+// on the request's thread, the keys are constants and the ids hex digits
+// (Span's contract), so only names and string values are escaped.
 void AppendOtlpSpan(std::string& out, const Span& span) {
-  JsonWriter json(out);
-  json.BeginObject();
-  json.Member("traceId", span.trace_id).Member("spanId", span.span_id);
-  if (!span.parent_span_id.empty()) json.Member("parentSpanId", span.parent_span_id);
-  json.Member("name", span.name);
-  json.Key("kind").Int(static_cast<int>(span.kind));
-  DecimalStringMember(json, "startTimeUnixNano", span.start_unix_ns);
-  DecimalStringMember(json, "endTimeUnixNano", span.end_unix_ns);
-  json.Key("attributes").BeginArray();
-  for (const SpanAttribute& attribute : span.attributes) WriteAttribute(json, attribute);
-  json.EndArray();
-  // STATUS_CODE_ERROR is 2; UNSET (0) is left out.
-  json.Key("status").BeginObject();
-  if (span.error) {
-    json.Key("code").Int(2);
-    if (!span.status_message.empty()) json.Member("message", span.status_message);
+  out += R"({"traceId":")";
+  out += span.trace_id;
+  out += R"(","spanId":")";
+  out += span.span_id;
+  if (!span.parent_span_id.empty()) {
+    out += R"(","parentSpanId":")";
+    out += span.parent_span_id;
   }
-  json.EndObject();
-  json.EndObject();
+  out += R"(","name":)";
+  AppendJsonString(out, span.name);
+  out += R"(,"kind":)";
+  AppendDecimal(out, static_cast<int>(span.kind));
+  // int64s (intValue) and nanoseconds are decimal strings in the JSON mapping.
+  out += R"(,"startTimeUnixNano":")";
+  AppendDecimal(out, span.start_unix_ns);
+  out += R"(","endTimeUnixNano":")";
+  AppendDecimal(out, span.end_unix_ns);
+  out += R"(","attributes":[)";
+  bool first = true;
+  for (const SpanAttribute& attribute : span.attributes) {
+    out += first ? R"({"key":)" : R"(,{"key":)";
+    first = false;
+    AppendJsonString(out, attribute.key);
+    if (const auto* text = std::get_if<std::string_view>(&attribute.value)) {
+      out += R"(,"value":{"stringValue":)";
+      AppendJsonString(out, *text);
+      out += "}}";
+    } else if (const auto* flag = std::get_if<bool>(&attribute.value)) {
+      out += *flag ? R"(,"value":{"boolValue":true}})" : R"(,"value":{"boolValue":false}})";
+    } else {
+      out += R"(,"value":{"intValue":")";
+      AppendDecimal(out, std::get<std::int64_t>(attribute.value));
+      out += R"("}})";
+    }
+  }
+  // STATUS_CODE_ERROR is 2; UNSET (0) is left out.
+  out += R"(],"status":{)";
+  if (span.error) {
+    out += R"("code":2)";
+    if (!span.status_message.empty()) {
+      out += R"(,"message":)";
+      AppendJsonString(out, span.status_message);
+    }
+  }
+  out += "}}";
 }
 
 std::string OtlpTracesDocument(std::string_view service_name, std::string_view span_objects) {

@@ -1,5 +1,6 @@
 #include "wdrbe/tracing/share_span.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -25,7 +26,7 @@ bool IsServiceFailure(const Error& error) {
 
 }  // namespace
 
-ShareEnqueueSpan::ShareEnqueueSpan(const ShareSpanTarget& target, const obs::TraceContext& request)
+ShareEnqueueSpan::ShareEnqueueSpan(const SpanTarget& target, const obs::TraceContext& request)
     : target_(target), request_(request), recorded_(target.spans != nullptr && (request.flags & 1) != 0) {
   if (!recorded_) return;
   span_id_ = obs::NewSpanId(*target_.random);
@@ -41,13 +42,18 @@ std::string ShareEnqueueSpan::EventTraceparent() const {
   return producer.Traceparent();
 }
 
+std::optional<ParentSpan> ShareEnqueueSpan::AsParent() const {
+  if (!recorded_) return std::nullopt;
+  return ParentSpan{request_.trace_id, span_id_};
+}
+
 void ShareEnqueueSpan::End(std::string_view item_id, std::string_view user_id, std::string_view request_id,
                            const Error* error, std::string_view event_id, bool replayed) {
   if (!recorded_) return;
   recorded_ = false;  // once
   std::array<SpanAttribute, 8> attributes;
   std::size_t count = 0;
-  attributes[count++] = {"messaging.system", std::string_view(target_.messaging_system)};
+  attributes[count++] = {"messaging.system", MessagingSystem(target_)};
   attributes[count++] = {"messaging.operation.type", std::string_view("send")};
   attributes[count++] = {"wdrbe.item_id", item_id};
   attributes[count++] = {"enduser.id", user_id};
@@ -75,16 +81,35 @@ void ShareEnqueueSpan::End(std::string_view item_id, std::string_view user_id, s
   target_.spans->Submit(span);
 }
 
-void RecordShareProcessingSpan(const ShareSpanTarget& target, const ShareEvent& event,
-                               const HandledShare* handled, std::string_view failure,
-                               std::int64_t start_unix_ns, std::int64_t end_unix_ns) {
-  if (target.spans == nullptr) return;
-  const auto parent = obs::ParseTraceparent(event.trace_context);
+ShareProcessingSpans::ShareProcessingSpans(const SpanTarget& target)
+    : target_(target), start_unix_ns_(target.spans != nullptr ? target.clock->NowNanos() : 0) {}
+
+void ShareProcessingSpans::Begin(const ShareEvent& event) {
+  if (target_.spans == nullptr) return;
+  auto parent = obs::ParseTraceparent(event.trace_context);
   if (!parent || (parent->flags & 1) == 0) return;
-  const std::string span_id = obs::NewSpanId(*target.random);
+  begun_.push_back(Begun{&event, std::move(*parent), obs::NewSpanId(*target_.random)});
+}
+
+std::span<const ParentSpan> ShareProcessingSpans::parents() {
+  parents_.clear();
+  for (const Begun& span : begun_) {
+    // An event that ended before the batch's calls (a poison record, a
+    // fault) is no part of them.
+    if (!span.ended) parents_.push_back(ParentSpan{span.parent.trace_id, span.span_id});
+  }
+  return parents_;
+}
+
+void ShareProcessingSpans::End(const ShareEvent& event, const HandledShare* handled,
+                               std::string_view failure) {
+  auto begun = std::find_if(begun_.begin(), begun_.end(),
+                            [&](const Begun& span) { return span.event == &event && !span.ended; });
+  if (begun == begun_.end()) return;
+  begun->ended = true;
   const std::string_view outcome = Outcome(handled);
   const std::array<SpanAttribute, 7> attributes{{
-      {"messaging.system", std::string_view(target.messaging_system)},
+      {"messaging.system", MessagingSystem(target_)},
       {"messaging.operation.type", std::string_view("process")},
       {"messaging.message.id", std::string_view(event.event_id)},
       {"wdrbe.item_id", std::string_view(event.item_id)},
@@ -93,19 +118,19 @@ void RecordShareProcessingSpan(const ShareSpanTarget& target, const ShareEvent& 
       {"wdrbe.share.outcome", outcome},
   }};
   Span span;
-  span.trace_id = parent->trace_id;
-  span.span_id = span_id;
-  span.parent_span_id = parent->parent_id;
+  span.trace_id = begun->parent.trace_id;
+  span.span_id = begun->span_id;
+  span.parent_span_id = begun->parent.parent_id;
   span.name = kShareProcessSpanName;
   span.kind = SpanKind::kConsumer;
-  span.start_unix_ns = start_unix_ns;
-  span.end_unix_ns = end_unix_ns;
+  span.start_unix_ns = start_unix_ns_;
+  span.end_unix_ns = target_.clock->NowNanos();
   span.attributes = attributes;
   if (outcome == "failed") {
     span.error = true;
     span.status_message = handled != nullptr && handled->error ? std::string_view(*handled->error) : failure;
   }
-  target.spans->Submit(span);
+  target_.spans->Submit(span);
 }
 
 }  // namespace wdrbe::tracing

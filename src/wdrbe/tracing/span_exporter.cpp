@@ -36,6 +36,13 @@ Result<std::unique_ptr<BatchSpanExporter>> BatchSpanExporter::Start(SpanExporter
 BatchSpanExporter::~BatchSpanExporter() { Stop(); }
 
 void BatchSpanExporter::Submit(const Span& span) {
+  // A full queue drops the span before the work of encoding it: a collector
+  // that is down must not cost the requests more than one that keeps up.
+  if (full_.load(std::memory_order_relaxed)) {
+    std::lock_guard lock(mutex_);
+    ++dropped_queue_full_;
+    return;
+  }
   // Encoded before the lock, into this thread's buffer, which keeps its
   // capacity from span to span.
   thread_local std::string encoded;
@@ -45,6 +52,7 @@ void BatchSpanExporter::Submit(const Span& span) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queued_ >= options_.max_queue) {
+      full_.store(true, std::memory_order_relaxed);
       ++dropped_queue_full_;
       return;
     }
@@ -103,6 +111,7 @@ void BatchSpanExporter::Run() {
     PendingBatch batch = std::move(batches_.front());
     batches_.pop_front();
     queued_ -= batch.count;
+    if (!stopping_) full_.store(false, std::memory_order_relaxed);
     lock.unlock();
     const bool accepted = Export(OtlpTracesDocument(options_.service_name, batch.spans));
     lock.lock();

@@ -11,6 +11,7 @@
 // a dead collector costs one attempt per batch and nothing else.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -77,11 +78,15 @@ class BatchSpanExporter final : public SpanSink {
   const SpanExporterOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable settled_;          // a batch was exported or dropped
-  std::deque<PendingBatch> batches_;         // guarded by mutex_: the oldest first; the last one fills
-  std::vector<std::string> spare_buffers_;   // guarded by mutex_: posted batches' buffers, for reuse
-  std::size_t queued_ = 0;                   // guarded by mutex_: spans in batches_
-  bool stopping_ = false;                    // guarded by mutex_
+  std::condition_variable settled_;         // a batch was exported or dropped
+  std::deque<PendingBatch> batches_;        // guarded by mutex_: the oldest first; the last one fills
+  std::vector<std::string> spare_buffers_;  // guarded by mutex_: posted batches' buffers, for reuse
+  std::size_t queued_ = 0;                  // guarded by mutex_: spans in batches_
+  bool stopping_ = false;                   // guarded by mutex_
+  // Set (under mutex_) when a span found the queue full or the exporter
+  // stopping, cleared when a batch leaves the queue; read without the lock
+  // by Submit, so a stale read costs one encoding or one dropped span.
+  std::atomic<bool> full_{false};
   bool flushing_ = false;                    // guarded by mutex_: export without waiting for a full batch
   std::uint64_t queued_total_ = 0;           // guarded by mutex_: spans ever queued
   std::uint64_t settled_total_ = 0;          // guarded by mutex_: of them, exported or dropped

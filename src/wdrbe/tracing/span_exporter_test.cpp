@@ -118,6 +118,31 @@ TEST(BatchSpanExporterTest, ASlowCollectorNeverBlocksSubmitAndTheQueueStaysBound
   EXPECT_EQ(exporter->dropped_queue_full() + exporter->dropped_export_failed(), 1000u);
 }
 
+TEST(BatchSpanExporterTest, AQueueThatWasFullTakesSpansAgainOnceABatchHasLeftIt) {
+  LoopbackHttpServer collector([](const RecordedRequest&) { return CannedResponse{200}; });
+  SpanExporterOptions options = To(collector.port());
+  options.max_queue = 4;
+  options.max_batch = 4;
+  options.schedule_delay = milliseconds(60'000);
+  auto exporter = MustStart(options);
+  // The first full batch wakes the export thread; whatever arrives while
+  // the queue is full is dropped (how many depends on how soon the thread
+  // takes the batch).
+  for (int i = 0; i < 4; ++i) SubmitNamed(*exporter, i);
+  for (int i = 4; i < 40; ++i) SubmitNamed(*exporter, i);
+  exporter->Flush(milliseconds(5000));
+  const std::uint64_t dropped = exporter->dropped_queue_full();
+  const std::uint64_t exported = exporter->exported();
+  EXPECT_EQ(dropped + exported, 40u);
+  EXPECT_GE(exported, 4u);
+  // Drained: a span is taken, not dropped for the queue's former state.
+  SubmitNamed(*exporter, 40);
+  exporter->Flush(milliseconds(5000));
+  EXPECT_EQ(exporter->dropped_queue_full(), dropped);
+  EXPECT_EQ(exporter->exported(), exported + 1);
+  EXPECT_EQ(SpanNames(collector.Requests()).back(), "span-40");
+}
+
 TEST(BatchSpanExporterTest, ARefusingOrAbsentCollectorCountsTheBatchAsFailed) {
   LoopbackHttpServer refusing([](const RecordedRequest&) { return CannedResponse{503}; });
   auto exporter = MustStart(To(refusing.port()));

@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "wdrbe/observability/trace_context.hpp"
+#include "wdrbe/tracing/traced_services.hpp"
 
 namespace wdrbe {
 namespace asio = boost::asio;
@@ -96,23 +97,21 @@ std::uint32_t ShareWorker::JitterBits() {
 
 Task<void> ShareWorker::ProcessBatch(std::vector<ShareDelivery> batch) {
   metrics_.batch_size.Observe(static_cast<double>(batch.size()));
-  const std::int64_t started_ns = tracing_.spans != nullptr ? tracing_.clock->NowNanos() : 0;
-  std::vector<HandledShare> handled = co_await HandleBatch(batch);
-  RecordSpans(batch, handled, started_ns);
-  co_await AcknowledgeDone(batch, handled);
-  co_await RetryFailed(batch, handled);
+  // The processing span of each event whose trace is sampled covers its
+  // handling and settling; the batch's store and queue calls are children
+  // of every one of them.
+  tracing::ShareProcessingSpans spans(tracing_);
+  for (const ShareDelivery& delivery : batch) spans.Begin(delivery.event);
+  tracing::TracedShareHandling ports(handler_, &queue_, tracing_, spans.parents());
+  std::vector<HandledShare> handled = co_await HandleBatch(batch, ports.handler());
+  co_await AcknowledgeDone(batch, handled, *ports.queue());
+  co_await RetryFailed(batch, handled, *ports.queue());
+  for (std::size_t i = 0; i < batch.size() && i < handled.size(); ++i)
+    spans.End(batch[i].event, &handled[i], "");
 }
 
-void ShareWorker::RecordSpans(const std::vector<ShareDelivery>& batch,
-                              const std::vector<HandledShare>& handled, std::int64_t started_ns) {
-  if (tracing_.spans == nullptr) return;
-  const std::int64_t ended_ns = tracing_.clock->NowNanos();
-  for (std::size_t i = 0; i < batch.size() && i < handled.size(); ++i) {
-    tracing::RecordShareProcessingSpan(tracing_, batch[i].event, &handled[i], "", started_ns, ended_ns);
-  }
-}
-
-Task<std::vector<HandledShare>> ShareWorker::HandleBatch(const std::vector<ShareDelivery>& batch) {
+Task<std::vector<HandledShare>> ShareWorker::HandleBatch(const std::vector<ShareDelivery>& batch,
+                                                         ShareEventHandler& handler) {
   std::vector<HandledShare> handled(batch.size());
   std::vector<ShareDelivery> to_handle;
   std::vector<std::size_t> handled_index;
@@ -126,7 +125,7 @@ Task<std::vector<HandledShare>> ShareWorker::HandleBatch(const std::vector<Share
     handled_index.push_back(i);
   }
   if (to_handle.empty()) co_return handled;
-  auto results = co_await handler_.Handle(std::move(to_handle));
+  auto results = co_await handler.Handle(std::move(to_handle));
   for (std::size_t j = 0; j < results.size() && j < handled_index.size(); ++j) {
     handled[handled_index[j]] = std::move(results[j]);
   }
@@ -134,14 +133,14 @@ Task<std::vector<HandledShare>> ShareWorker::HandleBatch(const std::vector<Share
 }
 
 Task<void> ShareWorker::AcknowledgeDone(const std::vector<ShareDelivery>& batch,
-                                        const std::vector<HandledShare>& handled) {
+                                        const std::vector<HandledShare>& handled, ShareQueue& queue) {
   std::vector<std::string> to_delete;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (handled[i].application && !handled[i].acknowledged) to_delete.push_back(batch[i].receipt_handle);
   }
   if (!to_delete.empty()) {
     const auto count = static_cast<std::int64_t>(to_delete.size());
-    auto deleted = co_await queue_.Delete(std::move(to_delete));
+    auto deleted = co_await queue.Delete(std::move(to_delete));
     if (!deleted.ok()) {
       // Their effect is in the store; the events come back after the
       // visibility timeout and are acknowledged then as already applied.
@@ -167,7 +166,7 @@ Task<void> ShareWorker::AcknowledgeDone(const std::vector<ShareDelivery>& batch,
 }
 
 Task<void> ShareWorker::RetryFailed(const std::vector<ShareDelivery>& batch,
-                                    const std::vector<HandledShare>& handled) {
+                                    const std::vector<HandledShare>& handled, ShareQueue& queue) {
   std::vector<FailedDelivery> failures;
   std::vector<std::size_t> failed_index;
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -179,7 +178,7 @@ Task<void> ShareWorker::RetryFailed(const std::vector<ShareDelivery>& batch,
   if (failures.empty()) co_return;
   std::vector<std::string> failed_handles;
   for (const FailedDelivery& failure : failures) failed_handles.push_back(failure.receipt_handle);
-  auto retried = co_await queue_.Retry(std::move(failures));
+  auto retried = co_await queue.Retry(std::move(failures));
   if (!retried.ok()) {
     metrics_.settle_failures.Inc();
     logger_.Log(
@@ -187,7 +186,7 @@ Task<void> ShareWorker::RetryFailed(const std::vector<ShareDelivery>& batch,
         {{"error", retried.error().message}, {"events", static_cast<std::int64_t>(failed_index.size())}});
     // While running, the leases expire and the events come back; when
     // stopping, hand them back at once.
-    if (stopping_) (void)co_await queue_.Release(std::move(failed_handles));
+    if (stopping_) (void)co_await queue.Release(std::move(failed_handles));
     co_return;
   }
   for (std::size_t j = 0; j < failed_index.size() && j < retried->size(); ++j) {

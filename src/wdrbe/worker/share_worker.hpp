@@ -63,7 +63,7 @@ class ShareWorker {
               obs::WorkerMetrics& metrics, obs::Logger& logger);
 
   // Records a span per processed event from now on; before Start.
-  void SetTracing(tracing::ShareSpanTarget tracing) { tracing_ = std::move(tracing); }
+  void SetTracing(tracing::SpanTarget tracing) { tracing_ = std::move(tracing); }
   void Start();
   // Wakes an idle loop; thread-safe, cheap.
   void Notify();
@@ -76,19 +76,20 @@ class ShareWorker {
  private:
   Task<void> Loop(std::size_t index);
   Task<void> ProcessBatch(std::vector<ShareDelivery> batch);
-  // One result per delivery: handled by the domain, or failed by a fault.
-  Task<std::vector<HandledShare>> HandleBatch(const std::vector<ShareDelivery>& batch);
-  // Deletes the done deliveries not deleted yet, and records them.
+  // One result per delivery: handled by `handler` (handler_, or a copy
+  // that traces the batch), or failed by a fault.
+  Task<std::vector<HandledShare>> HandleBatch(const std::vector<ShareDelivery>& batch,
+                                              ShareEventHandler& handler);
+  // Deletes the done deliveries not deleted yet from `queue` (queue_, or
+  // a tracing wrapper of it), and records them.
   Task<void> AcknowledgeDone(const std::vector<ShareDelivery>& batch,
-                             const std::vector<HandledShare>& handled);
+                             const std::vector<HandledShare>& handled, ShareQueue& queue);
   // Retries the failed ones after a backoff (the queue may dead-letter them).
-  Task<void> RetryFailed(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled);
+  Task<void> RetryFailed(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled,
+                         ShareQueue& queue);
   void WakeOne();
   std::uint32_t JitterBits();
   void Record(const ShareDelivery& delivery, ShareSettlement settlement, std::string_view error);
-  // The processing span of each event of the batch whose trace is sampled.
-  void RecordSpans(const std::vector<ShareDelivery>& batch, const std::vector<HandledShare>& handled,
-                   std::int64_t started_ns);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   ShareQueue& queue_;
@@ -98,7 +99,7 @@ class ShareWorker {
   ShareWorkerOptions options_;
   obs::WorkerMetrics& metrics_;
   obs::Logger& logger_;
-  tracing::ShareSpanTarget tracing_;
+  tracing::SpanTarget tracing_;
   // On strand_ only:
   std::vector<std::unique_ptr<boost::asio::steady_timer>> idle_timers_;
   std::vector<bool> idle_;

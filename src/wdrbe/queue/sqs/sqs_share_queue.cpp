@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "wdrbe/observability/trace_context.hpp"
 #include "wdrbe/queue/sqs/share_message.hpp"
 #include "wdrbe/queue/sqs/sqs_call.hpp"
 #include "wdrbe/queue/sqs/sqs_depth.hpp"
@@ -34,6 +35,13 @@ Task<Status> SqsShareQueue::Send(ShareEvent event, std::int64_t delay_ms) {
   if (!event.trace_context.empty()) {
     request["MessageAttributes"] =
         boost::json::object{{kTraceparentAttribute, StringAttribute(event.trace_context)}};
+    // The same trace as X-Ray's own header: Lambda's SQS event source
+    // mapping starts the worker invocation's segment in this trace, so
+    // X-Ray links API, queue and worker without reading our attribute.
+    if (const auto traceparent = obs::ParseTraceparent(event.trace_context)) {
+      request["MessageSystemAttributes"] =
+          boost::json::object{{"AWSTraceHeader", StringAttribute(obs::AmznTraceIdOf(*traceparent))}};
+    }
   }
   Task<Result<boost::json::value>> call =
       CallSqs(clients_, "SendMessage", std::move(request), queues_.queue_url);
