@@ -93,18 +93,11 @@ bench_stop_server
 WDRBE_BENCH_TOKENS=$(bench_tokens "$users")
 export WDRBE_BENCH_TOKENS WDRBE_BENCH_ITEMS_PER_USER=$items_per_user WDRBE_BENCH_CATEGORIES=5
 
-# measure CONFIG ROUND SCENARIO SCRIPT: leaves $work/CONFIG-ROUND-SCENARIO.json.
+# measure CONFIG ROUND SCENARIO SCRIPT: leaves $work/CONFIG-ROUND-SCENARIO.json,
+# the server's CPU time per request included.
 measure() {
-  local name=$1-$2-$3 script=$lua_dir/$4
-  echo "bench: $name" >&2
-  if [[ $warmup != 0 ]]; then
-    taskset -c "$client_core" wrk -t1 -c"$connections" -d"${warmup}s" --timeout 5s -s "$script" "$url" \
-      >/dev/null 2>&1 || bench_die "wrk warm-up of $name failed"
-  fi
-  taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --timeout 5s --latency -s "$script" \
-    "$url" >"$work/$name.txt" 2>&1 || bench_die "wrk $name failed: $(cat "$work/$name.txt")"
-  sed -n 's/^WRK_JSON //p' "$work/$name.txt" >"$work/$name.json"
-  [[ -s $work/$name.json ]] || bench_die "no report from wrk for $name"
+  bench_wrk "$work/$1-$2-$3" "$lua_dir/$4" "$url" "$bench_server_pid" "$client_core" "$connections" \
+    "$warmup" "$duration"
 }
 
 configs=(on off traced)
@@ -139,6 +132,9 @@ median() {
 }
 ms() { awk -v us="$1" 'BEGIN {printf "%.2f", us / 1000}'; }
 loss() { awk -v with="$1" -v without="$2" 'BEGIN {printf "%.1f%%", (1 - with / without) * 100}'; }
+# cost WITH WITHOUT: the CPU time per request WITH adds, in us and as a share.
+cost() { awk -v with="$1" -v without="$2" 'BEGIN {printf "%+.1f us (%+.1f%%)", with - without, (with / without - 1) * 100}'; }
+us() { printf '%.1f' "$1"; }
 
 echo
 echo "### wdrbe logging and metrics cost, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -170,6 +166,33 @@ for scenario in "${scenarios[@]}"; do
     base_traced=$(median baseline_traced "$name" requests_per_s)
     line+=" $(printf '%.0f' "$base_traced") | $(ms "$(median baseline_traced "$name" p99_us)") |"
     line+=" $(loss "$base_traced" "$base") |"
+  fi
+  echo "$line"
+done
+
+# The server's CPU time per request: what a configuration costs, whatever
+# the neighbours of the machine took from its core meanwhile.
+echo
+echo "Server CPU time per request (us, medians), and what logging and spans add to it:"
+echo
+header="| scenario | logs on | logs off | logs cost | traced | spans cost |"
+rule="|---|---:|---:|---:|---:|---:|"
+if [[ -n $baseline_wdrbe ]]; then
+  header+=" baseline on | baseline traced | its spans cost |"
+  rule+="---:|---:|---:|"
+fi
+echo "$header"
+echo "$rule"
+for scenario in "${scenarios[@]}"; do
+  name=${scenario% *}
+  on=$(median on "$name" cpu_us_per_request)
+  off=$(median off "$name" cpu_us_per_request)
+  traced=$(median traced "$name" cpu_us_per_request)
+  line="| $name | $(us "$on") | $(us "$off") | $(cost "$on" "$off") | $(us "$traced") | $(cost "$traced" "$on") |"
+  if [[ -n $baseline_wdrbe ]]; then
+    base=$(median baseline "$name" cpu_us_per_request)
+    base_traced=$(median baseline_traced "$name" cpu_us_per_request)
+    line+=" $(us "$base") | $(us "$base_traced") | $(cost "$base_traced" "$base") |"
   fi
   echo "$line"
 done

@@ -277,6 +277,34 @@ void CreateThrough(LambdaHarness& harness, const std::string& user) {
   ASSERT_EQ(ReadProxyAnswer(answer).status, 201);
 }
 
+TEST(LambdaApiLimitsTest, AResponseOverLambdasPayloadLimitIsReportedAsResponseSizeTooLarge) {
+  TempDir data_dir;
+  // A limit that a page of items passes and /healthz does not reach.
+  LambdaHarness harness(LambdaHarnessOptions{
+      .function = "api", .args = {"--data-dir", data_dir.path().string()}, .max_response_bytes = 1500});
+  const std::string user = "too-large-user";
+  const auto call = [&](ApiEventSpec spec) {
+    spec.headers.emplace_back("Authorization", Bearer(MakeToken(user)));
+    if (spec.body) spec.headers.emplace_back("Content-Type", "application/json");
+    return harness.Invoke(ApiGatewayEvent(spec));
+  };
+  for (int i = 0; i < 10; ++i) {
+    const RuntimeAnswer created = call({.method = "POST",
+                                        .path = "/users/" + user + "/items",
+                                        .body = json::serialize(ItemBody("Item " + std::to_string(i)))});
+    ASSERT_EQ(ReadProxyAnswer(created).status, 201) << created.body;
+  }
+  const RuntimeAnswer page = call({.path = "/users/" + user + "/items"});
+  EXPECT_EQ(page.kind, RuntimeAnswer::Kind::kError) << page.body;
+  EXPECT_EQ(page.error_type, "Function.ResponseSizeTooLarge");
+  const json::object error = json::parse(page.body).as_object();
+  EXPECT_EQ(error.at("errorType").as_string(), "Function.ResponseSizeTooLarge");
+  EXPECT_NE(std::string(error.at("errorMessage").as_string()).find("larger than Lambda accepts"),
+            std::string::npos);
+  // The function goes on with the next invocation.
+  EXPECT_EQ(ReadProxyAnswer(call({.path = "/healthz"})).status, 200);
+}
+
 TEST(LambdaApiEmfTest, TheServiceNameIsTheDimensionAndEmfCanBeTurnedOff) {
   const std::string user = "u-lambda-emf-flags";
   {

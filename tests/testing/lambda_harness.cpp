@@ -137,7 +137,7 @@ std::string SqsEvent(const std::vector<json::object>& records) {
   return json::serialize(json::object{{"Records", std::move(all)}});
 }
 
-LambdaHarness::LambdaHarness(LambdaHarnessOptions options) {
+LambdaHarness::LambdaHarness(LambdaHarnessOptions options) : max_response_bytes_(options.max_response_bytes) {
   runtime_api_ = std::make_unique<LoopbackHttpServer>([this](const RecordedRequest& r) { return Serve(r); });
   std::vector<std::string> args = {"lambda", options.function};
   args.insert(args.end(), options.args.begin(), options.args.end());
@@ -185,6 +185,13 @@ CannedResponse LambdaHarness::Serve(const RecordedRequest& request) {
     return CannedResponse{202, {}, R"({"status":"OK"})"};
   }
   if (auto post = InvocationPost(request.target); request.method == "POST" && post) {
+    if (post->second == "response" && request.body.size() > max_response_bytes_) {
+      // Lambda's answer: the invocation stays open for an error report.
+      return CannedResponse{
+          413,
+          {{"Content-Type", "application/json"}},
+          R"({"errorMessage":"Exceeded maximum allowed payload size","errorType":"RequestEntityTooLarge"})"};
+    }
     if (post->second == "response") {
       answer_ = {post->first, RuntimeAnswer{RuntimeAnswer::Kind::kResponse, request.body, ""}};
     } else if (post->second == "error") {

@@ -40,6 +40,9 @@ struct LambdaHarnessOptions {
   std::vector<std::string> args = {};
   std::optional<std::string> jwt_secret = std::string(kTestJwtSecret);
   std::vector<std::pair<std::string, std::string>> env = {};
+  // A response body over this many bytes is refused with 413, as Lambda
+  // refuses one over its 6 MB payload limit.
+  std::size_t max_response_bytes = 6 * 1024 * 1024;
 };
 
 // An API Gateway REST proxy event (payload 1.0) as API Gateway sends it for
@@ -117,6 +120,7 @@ class LambdaHarness {
   CannedResponse Serve(const RecordedRequest& request);
 
   TempDir logs_;
+  const std::size_t max_response_bytes_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::pair<std::string, std::string>> events_;       // (request id, event); guarded by mutex_

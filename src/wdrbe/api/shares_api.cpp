@@ -29,17 +29,14 @@ Task<http::HttpResponse> SharesApi::Share(http::RequestContext& context) {
   request.request_id = std::string(context.request_id());
   // The event carries the producer span's traceparent (else the
   // request's): the worker's span and log lines continue it.
-  tracing::ShareEnqueueSpan enqueue(spans_, context.trace());
-  request.trace_context = enqueue.EventTraceparent();
   const std::string item_id = request.item_id;
   const std::string user_id = request.user_id;
+  tracing::ShareEnqueueSpan enqueue(spans_, context.trace(), {item_id, user_id, context.request_id()});
+  request.trace_context = enqueue.EventTraceparent();
   tracing::TracedShareService shares(shares_, spans_, enqueue.AsParent());
   auto accepted = co_await shares->Share(std::move(request));
-  if (!accepted.ok()) {
-    enqueue.End(item_id, user_id, context.request_id(), &accepted.error(), "", false);
-    co_return http::ErrorResponse(accepted.error(), context.request_id());
-  }
-  enqueue.End(item_id, user_id, context.request_id(), nullptr, accepted->event_id, accepted->replayed);
+  enqueue.End(accepted);
+  if (!accepted.ok()) co_return http::ErrorResponse(accepted.error(), context.request_id());
   (accepted->replayed ? metrics_.replayed : metrics_.enqueued).Inc();
   co_return http::JsonResponse(http::StatusCode::accepted,
                                {{"itemId", item_id}, {"status", "queued"}, {"eventId", accepted->event_id}});

@@ -46,6 +46,10 @@ struct Error {
   static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m), {}}; }
   static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m), {}}; }
   static Error Unauthorized(std::string m) { return {ErrorCode::kUnauthorized, std::move(m), {}}; }
+
+  // The service's own failure (a bug, a store down) rather than a refusal
+  // the caller can act on (not found, forbidden, conflict, ...).
+  bool IsServiceFailure() const { return code == ErrorCode::kInternal || code == ErrorCode::kUnavailable; }
 };
 
 }  // namespace wdrbe

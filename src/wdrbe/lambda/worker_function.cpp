@@ -8,39 +8,9 @@
 #include "wdrbe/observability/trace_context.hpp"
 #include "wdrbe/queue/sqs/share_message.hpp"
 #include "wdrbe/tracing/traced_services.hpp"
+#include "wdrbe/worker/share_settlement.hpp"
 
 namespace wdrbe::lambda {
-namespace {
-
-std::string_view Describe(ShareApplication application) {
-  switch (application) {
-    case ShareApplication::kApplied:
-      return "share event applied";
-    case ShareApplication::kAlreadyApplied:
-      return "share event already applied; redelivery acknowledged";
-    case ShareApplication::kItemNotFound:
-      return "share event for a deleted item acknowledged";
-  }
-  return "share event settled";
-}
-
-}  // namespace
-
-void WorkerFunction::CountSettled(ShareApplication application) {
-  switch (application) {
-    case ShareApplication::kApplied:
-      metrics_.processed.Inc();
-      break;
-    case ShareApplication::kAlreadyApplied:
-      metrics_.already_applied.Inc();
-      break;
-    case ShareApplication::kItemNotFound:
-      metrics_.item_not_found.Inc();
-      break;
-  }
-  metrics_.successful.Inc();
-}
-
 Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
   Result<std::vector<SqsRecord>> records = ParseSqsEvent(invocation.event);
   if (!records.ok()) co_return records.error();
@@ -93,13 +63,15 @@ Task<Result<std::string>> WorkerFunction::Invoke(const Invocation& invocation) {
     const SqsRecord& record = *delivered[i];
     const bool done = i < handled.size() && handled[i].application.has_value();
     const std::string error = i < handled.size() && handled[i].error ? *handled[i].error : "no result";
-    if (done) CountSettled(*handled[i].application);
+    if (done) CountSettlement(metrics_, AcknowledgedAs(*handled[i].application));
     spans.End(event, i < handled.size() ? &handled[i] : nullptr, error);
     if (!done) failed.push_back(record.message_id);
     const obs::LogLevel level = done ? obs::LogLevel::kInfo : obs::LogLevel::kWarn;
     if (!logger_.Enabled(level)) continue;
     const auto parent = obs::ParseTraceparent(event.trace_context);
-    logger_.Log(level, done ? Describe(*handled[i].application) : "share event failed; reported for retry",
+    logger_.Log(level,
+                done ? LogLineOf(AcknowledgedAs(*handled[i].application)).message
+                     : "share event failed; reported for retry",
                 {{"messageId", record.message_id},
                  {"eventId", event.event_id},
                  {"itemId", event.item_id},

@@ -36,9 +36,6 @@ class WorkerFunction final : public InvocationHandler {
   Task<Result<std::string>> Invoke(const Invocation& invocation) override;
 
  private:
-  // Counts a settled record as `wdrbe worker` does (successful, and which way).
-  void CountSettled(ShareApplication application);
-
   ShareEventHandler& handler_;
   obs::WorkerMetrics& metrics_;
   obs::Logger& logger_;

@@ -7,12 +7,8 @@
 namespace wdrbe::tracing {
 namespace {
 
-bool IsServiceFailure(const Error& error) {
-  return error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable;
-}
-
 std::string_view ResultName(const PortCall& call, const PortCallOutcome& outcome) {
-  if (outcome.error != nullptr) return IsServiceFailure(*outcome.error) ? "failed" : "refused";
+  if (outcome.error != nullptr) return outcome.error->IsServiceFailure() ? "failed" : "refused";
   if (outcome.failed == 0) return "ok";
   return outcome.failed < call.batch_size ? "partly_failed" : "failed";
 }
@@ -54,7 +50,7 @@ void RecordPortCallSpans(const SpanTarget& target, std::span<const ParentSpan> p
   span.start_unix_ns = start_unix_ns;
   span.end_unix_ns = target.clock->NowNanos();
   span.attributes = std::span(attributes.data(), count);
-  if (outcome.error != nullptr && IsServiceFailure(*outcome.error)) {
+  if (outcome.error != nullptr && outcome.error->IsServiceFailure()) {
     span.error = true;
     span.status_message = outcome.error->message;
   }

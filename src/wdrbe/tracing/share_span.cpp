@@ -20,14 +20,14 @@ std::string_view Outcome(const HandledShare* handled) {
   return "failed";
 }
 
-bool IsServiceFailure(const Error& error) {
-  return error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable;
-}
-
 }  // namespace
 
-ShareEnqueueSpan::ShareEnqueueSpan(const SpanTarget& target, const obs::TraceContext& request)
-    : target_(target), request_(request), recorded_(target.spans != nullptr && (request.flags & 1) != 0) {
+ShareEnqueueSpan::ShareEnqueueSpan(const SpanTarget& target, const obs::TraceContext& request,
+                                   ShareSubject subject)
+    : target_(target),
+      request_(request),
+      subject_(subject),
+      recorded_(target.spans != nullptr && (request.flags & 1) != 0) {
   if (!recorded_) return;
   span_id_ = obs::NewSpanId(*target_.random);
   start_unix_ns_ = target_.clock->NowNanos();
@@ -47,21 +47,21 @@ std::optional<ParentSpan> ShareEnqueueSpan::AsParent() const {
   return ParentSpan{request_.trace_id, span_id_};
 }
 
-void ShareEnqueueSpan::End(std::string_view item_id, std::string_view user_id, std::string_view request_id,
-                           const Error* error, std::string_view event_id, bool replayed) {
+void ShareEnqueueSpan::End(const Result<AcceptedShare>& outcome) {
   if (!recorded_) return;
   recorded_ = false;  // once
   std::array<SpanAttribute, 8> attributes;
   std::size_t count = 0;
   attributes[count++] = {"messaging.system", MessagingSystem(target_)};
   attributes[count++] = {"messaging.operation.type", std::string_view("send")};
-  attributes[count++] = {"wdrbe.item_id", item_id};
-  attributes[count++] = {"enduser.id", user_id};
-  attributes[count++] = {"wdrbe.request_id", request_id};
+  attributes[count++] = {"wdrbe.item_id", subject_.item_id};
+  attributes[count++] = {"enduser.id", subject_.user_id};
+  attributes[count++] = {"wdrbe.request_id", subject_.request_id};
+  const Error* error = outcome.ok() ? nullptr : &outcome.error();
   if (error == nullptr) {
-    attributes[count++] = {"messaging.message.id", event_id};
+    attributes[count++] = {"messaging.message.id", std::string_view(outcome->event_id)};
     // A replay queued nothing: the event of the key's first request stands.
-    attributes[count++] = {"wdrbe.share.replayed", replayed};
+    attributes[count++] = {"wdrbe.share.replayed", outcome->replayed};
   } else {
     attributes[count++] = {"wdrbe.share.rejected", std::string_view(error->message)};
   }
@@ -74,7 +74,7 @@ void ShareEnqueueSpan::End(std::string_view item_id, std::string_view user_id, s
   span.start_unix_ns = start_unix_ns_;
   span.end_unix_ns = target_.clock->NowNanos();
   span.attributes = std::span(attributes.data(), count);
-  if (error != nullptr && IsServiceFailure(*error)) {
+  if (error != nullptr && error->IsServiceFailure()) {
     span.error = true;
     span.status_message = error->message;
   }

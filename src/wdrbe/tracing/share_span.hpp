@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "wdrbe/base/error.hpp"
+#include "wdrbe/base/result.hpp"
 #include "wdrbe/domain/share_event.hpp"
 #include "wdrbe/domain/share_event_handler.hpp"
+#include "wdrbe/domain/share_service.hpp"
 #include "wdrbe/observability/trace_context.hpp"
 #include "wdrbe/tracing/span.hpp"
 #include "wdrbe/tracing/span_target.hpp"
@@ -27,11 +29,19 @@ namespace wdrbe::tracing {
 inline constexpr std::string_view kShareEnqueueSpanName = "share.enqueue";
 inline constexpr std::string_view kShareProcessSpanName = "share.process";
 
+// What a share span says of the share it follows. Views strings that
+// outlive the span.
+struct ShareSubject {
+  std::string_view item_id;
+  std::string_view user_id;
+  std::string_view request_id;
+};
+
 // The producer span of one share request, begun before the share is queued.
 class ShareEnqueueSpan {
  public:
   // Records nothing when `target` has no sink or `request` is not sampled.
-  ShareEnqueueSpan(const SpanTarget& target, const obs::TraceContext& request);
+  ShareEnqueueSpan(const SpanTarget& target, const obs::TraceContext& request, ShareSubject subject);
 
   // The traceparent the queued event carries: this span's when it is
   // recorded, else the request's.
@@ -44,12 +54,12 @@ class ShareEnqueueSpan {
   // Ends and records the span. `outcome` is the share service's answer: an
   // event id (and whether it was a replay) or the error; only a failure of
   // the service's own (internal, unavailable) marks the span an error.
-  void End(std::string_view item_id, std::string_view user_id, std::string_view request_id,
-           const Error* error, std::string_view event_id, bool replayed);
+  void End(const Result<AcceptedShare>& outcome);
 
  private:
   const SpanTarget& target_;
   const obs::TraceContext& request_;
+  const ShareSubject subject_;
   bool recorded_ = false;
   std::string span_id_;
   std::int64_t start_unix_ns_ = 0;

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <span>
+#include <utility>
 
 #include "wdrbe/domain/share_event_handler.hpp"
 #include "wdrbe/domain/share_service.hpp"
@@ -17,27 +18,41 @@
 
 namespace wdrbe::tracing {
 
+// A service, or a copy of it on traced ports once Trace() was called. The
+// copy views the traced ports, so an owner declares this after them.
+template <typename Service>
+class ServiceOrTracedCopy {
+ public:
+  explicit ServiceOrTracedCopy(Service& service) : service_(service) {}
+  ServiceOrTracedCopy(const ServiceOrTracedCopy&) = delete;
+  ServiceOrTracedCopy& operator=(const ServiceOrTracedCopy&) = delete;
+
+  void Trace(Service traced) { traced_.emplace(std::move(traced)); }
+  Service& get() { return traced_ ? *traced_ : service_; }
+
+ private:
+  Service& service_;
+  std::optional<Service> traced_;
+};
+
 // ItemService or ActivityFeed: a service of the store alone, whose calls
 // are children of the request's server span.
 template <typename Service>
 class StoreTracedService {
  public:
   StoreTracedService(Service& service, const SpanTarget& target, const obs::TraceContext& request)
-      : service_(service), parent_{request.trace_id, request.span_id} {
+      : parent_{request.trace_id, request.span_id}, service_(service) {
     if (target.spans == nullptr || (request.flags & 1) == 0) return;
     store_.emplace(service.store(), target, std::span(&parent_, 1));
-    traced_.emplace(service.WithStore(*store_));
+    service_.Trace(service.WithStore(*store_));
   }
-  StoreTracedService(const StoreTracedService&) = delete;
-  StoreTracedService& operator=(const StoreTracedService&) = delete;
 
-  Service* operator->() { return traced_ ? &*traced_ : &service_; }
+  Service* operator->() { return &service_.get(); }
 
  private:
-  Service& service_;
   const ParentSpan parent_;
   std::optional<TracedItemStore> store_;
-  std::optional<Service> traced_;
+  ServiceOrTracedCopy<Service> service_;
 };
 
 // The share service, whose store and queue calls are children of the
@@ -45,26 +60,23 @@ class StoreTracedService {
 class TracedShareService {
  public:
   TracedShareService(ShareService& service, const SpanTarget& target, std::optional<ParentSpan> parent)
-      : service_(service), parent_(parent.value_or(ParentSpan{})) {
+      : parent_(parent.value_or(ParentSpan{})), service_(service) {
     if (target.spans == nullptr || !parent) return;
     const std::span<const ParentSpan> parents(&parent_, 1);
     store_.emplace(service.store(), target, parents);
     queue_.emplace(service.queue(), target, parents);
     if (service.sender() != nullptr) sender_.emplace(*service.sender(), target, parents);
-    traced_.emplace(service.WithPorts(*store_, *queue_, sender_ ? &*sender_ : nullptr));
+    service_.Trace(service.WithPorts(*store_, *queue_, sender_ ? &*sender_ : nullptr));
   }
-  TracedShareService(const TracedShareService&) = delete;
-  TracedShareService& operator=(const TracedShareService&) = delete;
 
-  ShareService* operator->() { return traced_ ? &*traced_ : &service_; }
+  ShareService* operator->() { return &service_.get(); }
 
  private:
-  ShareService& service_;
   const ParentSpan parent_;
   std::optional<TracedItemStore> store_;
   std::optional<TracedShareQueue> queue_;
   std::optional<TracedAtomicShareSender> sender_;
-  std::optional<ShareService> traced_;
+  ServiceOrTracedCopy<ShareService> service_;
 };
 
 // A worker's share handler and queue, whose calls for a batch are
@@ -75,26 +87,25 @@ class TracedShareHandling {
  public:
   TracedShareHandling(ShareEventHandler& handler, ShareQueue* queue, const SpanTarget& target,
                       std::span<const ParentSpan> parents)
-      : handler_(handler), queue_(queue) {
+      : queue_(queue), handler_(handler) {
     if (target.spans == nullptr || parents.empty()) return;
     traced_store_.emplace(handler.store(), target, parents);
-    if (queue != nullptr) traced_queue_.emplace(*queue, target, parents);
+    if (queue != nullptr) queue_ = &traced_queue_.emplace(*queue, target, parents);
     if (handler.settler() != nullptr) traced_settler_.emplace(*handler.settler(), target, parents);
-    traced_handler_.emplace(handler.WithPorts(*traced_store_, traced_settler_ ? &*traced_settler_ : nullptr));
+    handler_.Trace(handler.WithPorts(*traced_store_, traced_settler_ ? &*traced_settler_ : nullptr));
   }
   TracedShareHandling(const TracedShareHandling&) = delete;
   TracedShareHandling& operator=(const TracedShareHandling&) = delete;
 
-  ShareEventHandler& handler() { return traced_handler_ ? *traced_handler_ : handler_; }
-  ShareQueue* queue() { return traced_queue_ ? &*traced_queue_ : queue_; }
+  ShareEventHandler& handler() { return handler_.get(); }
+  ShareQueue* queue() { return queue_; }
 
  private:
-  ShareEventHandler& handler_;
-  ShareQueue* queue_;
   std::optional<TracedItemStore> traced_store_;
   std::optional<TracedShareQueue> traced_queue_;
   std::optional<TracedAtomicShareSettler> traced_settler_;
-  std::optional<ShareEventHandler> traced_handler_;
+  ShareQueue* queue_;  // the queue, or traced_queue_
+  ServiceOrTracedCopy<ShareEventHandler> handler_;
 };
 
 }  // namespace wdrbe::tracing

@@ -150,18 +150,7 @@ Task<void> ShareWorker::AcknowledgeDone(const std::vector<ShareDelivery>& batch,
     }
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (!handled[i].application) continue;
-    switch (*handled[i].application) {
-      case ShareApplication::kApplied:
-        Record(batch[i], ShareSettlement::kApplied, {});
-        break;
-      case ShareApplication::kAlreadyApplied:
-        Record(batch[i], ShareSettlement::kAlreadyApplied, {});
-        break;
-      case ShareApplication::kItemNotFound:
-        Record(batch[i], ShareSettlement::kItemNotFound, {});
-        break;
-    }
+    if (handled[i].application) Record(batch[i], AcknowledgedAs(*handled[i].application), {});
   }
 }
 
@@ -199,40 +188,8 @@ Task<void> ShareWorker::RetryFailed(const std::vector<ShareDelivery>& batch,
 }
 
 void ShareWorker::Record(const ShareDelivery& delivery, ShareSettlement settlement, std::string_view error) {
-  std::string_view message;
-  obs::LogLevel level = obs::LogLevel::kInfo;
-  switch (settlement) {
-    case ShareSettlement::kApplied:
-      metrics_.processed.Inc();
-      metrics_.successful.Inc();
-      message = "share event applied";
-      break;
-    case ShareSettlement::kAlreadyApplied:
-      metrics_.already_applied.Inc();
-      metrics_.successful.Inc();
-      message = "share event already applied; redelivery acknowledged";
-      break;
-    case ShareSettlement::kItemNotFound:
-      metrics_.item_not_found.Inc();
-      metrics_.successful.Inc();
-      message = "share event for a deleted item acknowledged";
-      break;
-    case ShareSettlement::kRetryScheduled:
-      metrics_.failed.Inc();
-      level = obs::LogLevel::kWarn;
-      message = "share event failed; retry scheduled";
-      break;
-    case ShareSettlement::kDeadLettered:
-      metrics_.failed.Inc();
-      metrics_.dead_lettered.Inc();
-      level = obs::LogLevel::kError;
-      message = "share event failed for the last time; moved to the dead-letter queue";
-      break;
-    case ShareSettlement::kLeaseLost:
-      level = obs::LogLevel::kWarn;
-      message = "share event failed and its lease expired before the retry was set; another delivery owns it";
-      break;
-  }
+  CountSettlement(metrics_, settlement);
+  const auto [level, message] = LogLineOf(settlement);
   if (!logger_.Enabled(level)) return;
   // The event carries the traceparent of the request that shared it.
   const ShareEvent& event = delivery.event;

@@ -27,6 +27,7 @@
 #include "wdrbe/queue/retry_backoff.hpp"
 #include "wdrbe/queue/share_queue.hpp"
 #include "wdrbe/tracing/share_span.hpp"
+#include "wdrbe/worker/share_settlement.hpp"
 
 namespace wdrbe {
 
@@ -41,16 +42,6 @@ struct ShareWorkerOptions {
   int batch_size = kMaxShareBatchSize;          // 1..10
   std::int64_t visibility_timeout_ms = 30'000;  // lease length
   RetryBackoff backoff = {};                    // the delay before a failed event's retry
-};
-
-// What became of one delivery, for metrics and the log.
-enum class ShareSettlement {
-  kApplied,         // sharedCount + 1, isPublic, ItemShared activity
-  kAlreadyApplied,  // a redelivery: nothing changed
-  kItemNotFound,    // the item was deleted: acknowledged, nothing changed
-  kRetryScheduled,  // failed; visible again after a backoff
-  kDeadLettered,    // failed for the last allowed time: moved to the DLQ
-  kLeaseLost,       // failed, and the lease expired before the retry was set
 };
 
 class ShareWorker {
