@@ -11,6 +11,7 @@ bench_commit_rate=$bench_build/bench/sqlite_commit_rate
 bench_idle_connections=$bench_build/bench/idle_connections
 bench_lambda_invocations=$bench_build/bench/lambda_invocations
 bench_otlp_sink=$bench_build/bench/otlp_sink
+bench_span_cost=$bench_build/bench/span_cost
 bench_server_pid=
 bench_port=
 
@@ -57,7 +58,7 @@ bench_build_tools() {
       -DWDRBE_BUILD_TESTS=OFF >/dev/null || bench_die "cmake configure failed"
   fi
   cmake --build "$bench_build" --target wdrbe sqlite_commit_rate seed_items idle_connections lambda_invocations \
-    otlp_sink >/dev/null ||
+    otlp_sink span_cost >/dev/null ||
     bench_die "build failed (run: cmake --build $bench_build)"
 }
 

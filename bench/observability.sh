@@ -6,9 +6,13 @@
 # bench/otlp_sink, a native collector that discards what it gets, on the
 # client's core), alternating ON, OFF, TRACED, ON,
 # ... so that drift of the machine hits all alike. Server and wrk are pinned to
-# different cores. Prints a Markdown table with the median of each and the
-# throughput lost to logging, then every round's figure. See
-# docs/performance.md.
+# different cores. Each round ends with bench/span_cost on the server's core:
+# the CPU a server span and a store call's client span cost alone (recorded,
+# encoded and posted to the same sink), which end-to-end figures, a few
+# percent apart on a noisy machine, cannot resolve. Prints Markdown tables
+# with the median of each, the throughput and CPU per request lost to
+# logging and spans, what spans measured alone are of each route's CPU,
+# then every round's figure. See docs/performance.md.
 #
 #   bench/observability.sh                  # about 4 minutes on 2 cores (2 rounds)
 #
@@ -117,6 +121,8 @@ for ((round = 1; round <= rounds; round++)); do
     fi
     bench_stop_server
   done
+  taskset -c "$server_core" "$bench_span_cost" --collector "http://127.0.0.1:$sink_port" --spans 500000 \
+    >"$work/span_cost-$round-alone.json" || bench_die "bench/span_cost failed"
 done
 access_lines=$(grep -c '"message":"request"' "$work/server-on.log" || true)
 
@@ -195,6 +201,27 @@ for scenario in "${scenarios[@]}"; do
     line+=" $(us "$base") | $(us "$base_traced") | $(cost "$base_traced" "$base") |"
   fi
   echo "$line"
+done
+
+# Spans alone, set against each route's CPU with logging on (what traced
+# adds to): a request records its server span and a client span for each
+# store call it makes (one for each item route, none for /healthz).
+server_span=$(median span_cost alone server_span_cpu_us)
+client_span=$(median span_cost alone client_span_cpu_us)
+echo
+echo "Spans measured alone (bench/span_cost, medians): a server span costs $server_span us of CPU," \
+  "a store call's client span $client_span us (recorded, encoded, queued and posted, export thread included)."
+echo
+echo "| scenario | spans per request | their CPU, us | of the route's CPU (logs on) |"
+echo "|---|---|---:|---:|"
+for scenario in "${scenarios[@]}"; do
+  name=${scenario% *}
+  client_spans=1
+  [[ $name == healthz ]] && client_spans=0
+  spans_us=$(awk -v s="$server_span" -v c="$client_span" -v n="$client_spans" 'BEGIN {printf "%.2f", s + n * c}')
+  share=$(awk -v spans="$spans_us" -v on="$(median on "$name" cpu_us_per_request)" \
+    'BEGIN {printf "%.1f%%", spans / on * 100}')
+  echo "| $name | 1 server + $client_spans client | $spans_us | $share |"
 done
 
 echo

@@ -64,7 +64,9 @@ std::chrono::milliseconds Remaining(Deadline deadline) {
   return std::max(left, std::chrono::milliseconds(0));
 }
 
-bhttp::request<bhttp::string_body> BuildMessage(const EndpointUrl& endpoint, const HttpRequest& request) {
+// Takes the request's body rather than copying it: a batch of spans or a
+// DynamoDB batch write is hundreds of kilobytes.
+bhttp::request<bhttp::string_body> BuildMessage(const EndpointUrl& endpoint, HttpRequest&& request) {
   bhttp::request<bhttp::string_body> message;
   const bhttp::verb verb = bhttp::string_to_verb(request.method);
   if (verb == bhttp::verb::unknown) {
@@ -77,7 +79,7 @@ bhttp::request<bhttp::string_body> BuildMessage(const EndpointUrl& endpoint, con
   for (const auto& [name, value] : request.headers) message.insert(name, value);
   if (!HasHeader(request.headers, "host")) message.set(bhttp::field::host, endpoint.HostHeader());
   if (!HasHeader(request.headers, "user-agent")) message.set(bhttp::field::user_agent, "wdrbe");
-  message.body() = request.body;
+  message.body() = std::move(request.body);
   if (!HasHeader(request.headers, "content-length")) message.prepare_payload();
   message.keep_alive(true);
   return message;
@@ -245,7 +247,7 @@ Task<Result<HttpResponse>> HttpClient::Send(const EndpointUrl& endpoint, HttpReq
   }
   const auto timeout = request.timeout.count() > 0 ? request.timeout : options_.default_timeout;
   const Deadline deadline = std::chrono::steady_clock::now() + timeout;
-  const bhttp::request<bhttp::string_body> message = BuildMessage(endpoint, request);
+  const bhttp::request<bhttp::string_body> message = BuildMessage(endpoint, std::move(request));
   const std::string key = endpoint.PoolKey();
 
   std::unique_ptr<Connection> connection = TakeIdle(key);

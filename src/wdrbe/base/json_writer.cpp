@@ -1,6 +1,8 @@
 #include "wdrbe/base/json_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace wdrbe {
 namespace {
@@ -29,28 +31,90 @@ constexpr char EscapeFor(unsigned char c) {
   }
 }
 
+// EscapeFor of every byte, looked up rather than branched on, where a
+// string is scanned byte by byte (near its escapes).
+struct EscapeTable {
+  char of[256];
+  constexpr EscapeTable() : of() {
+    for (int c = 0; c < 256; ++c) of[c] = EscapeFor(static_cast<unsigned char>(c));
+  }
+};
+constexpr EscapeTable kEscapes;
+
+// Whether some byte of `word` may need an escape (is below 0x20, a '"' or
+// a '\\'): eight bytes tested at once, with the classic tests for a zero
+// byte and for a byte below n. The answer is exact, but only a yes is
+// relied on to stop; the table has the last word.
+constexpr bool MayNeedEscape(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080;
+  const auto below = [](std::uint64_t v, std::uint64_t n) { return (v - kOnes * n) & ~v & kHighBits; };
+  return (below(word, 0x20) | below(word ^ (kOnes * '"'), 1) | below(word ^ (kOnes * '\\'), 1)) != 0;
+}
+
+// The bytes of `value` before the first one that needs an escape: most
+// strings are ids, names and keys with none, scanned a word at a time,
+// their last few bytes too (in the word that ends the string, which
+// overlaps the one before).
+std::size_t PlainPrefix(std::string_view value) {
+  constexpr std::size_t kWord = sizeof(std::uint64_t);
+  const auto word_at = [&](std::size_t at) {
+    std::uint64_t word;
+    std::memcpy(&word, value.data() + at, kWord);
+    return word;
+  };
+  std::size_t i = 0;
+  if (value.size() >= kWord) {
+    for (; i + kWord <= value.size(); i += kWord) {
+      if (MayNeedEscape(word_at(i))) break;
+    }
+    if (i + kWord > value.size() && !MayNeedEscape(word_at(value.size() - kWord))) return value.size();
+  }
+  while (i < value.size() && kEscapes.of[static_cast<unsigned char>(value[i])] == 0) ++i;
+  return i;
+}
+
 }  // namespace
 
 void AppendJsonString(std::string& out, std::string_view value) {
-  out.push_back('"');
+  const std::size_t plain = PlainPrefix(value);
+  if (plain == value.size()) {  // the usual case: one copy
+    out.reserve(out.size() + value.size() + 2);
+    out.push_back('"');
+    out.append(value);
+    out.push_back('"');
+    return;
+  }
+  const std::size_t start = out.size();
+  out.resize(start + JsonStringBound(value.size()));
+  char* end = WriteJsonString(out.data() + start, value);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
+char* WriteJsonString(char* out, std::string_view value) {
+  *out++ = '"';
   std::size_t run_start = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
+  for (std::size_t i = PlainPrefix(value); i < value.size(); ++i) {
     const auto c = static_cast<unsigned char>(value[i]);
-    const char escape = EscapeFor(c);
+    const char escape = kEscapes.of[c];
     if (escape == 0) continue;
-    out.append(value.data() + run_start, i - run_start);  // the bytes that need nothing, in one copy
+    // The bytes that need nothing, in one copy.
+    out = std::copy(value.data() + run_start, value.data() + i, out);
     run_start = i + 1;
-    out.push_back('\\');
+    *out++ = '\\';
     if (escape != 'u') {
-      out.push_back(escape);
+      *out++ = escape;
       continue;
     }
-    out.append("u00");
-    out.push_back(kHexDigits[c >> 4]);
-    out.push_back(kHexDigits[c & 0xF]);
+    *out++ = 'u';
+    *out++ = '0';
+    *out++ = '0';
+    *out++ = kHexDigits[c >> 4];
+    *out++ = kHexDigits[c & 0xF];
   }
-  out.append(value.data() + run_start, value.size() - run_start);
-  out.push_back('"');
+  out = std::copy(value.data() + run_start, value.data() + value.size(), out);
+  *out++ = '"';
+  return out;
 }
 
 void JsonWriter::BeforeValue() {

@@ -6,6 +6,7 @@
 // shape parse what they wrote).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,5 +44,13 @@ class JsonWriter {
 
 // Appends `value` as a quoted, escaped JSON string.
 void AppendJsonString(std::string& out, std::string_view value);
+
+// The most bytes WriteJsonString writes for a value of `size` bytes: the
+// quotes and a six-byte \u00XX escape for every byte.
+constexpr std::size_t JsonStringBound(std::size_t size) { return 6 * size + 2; }
+
+// Writes `value` as AppendJsonString does at `out`, which has room for
+// JsonStringBound(value.size()) bytes; returns the end of what it wrote.
+char* WriteJsonString(char* out, std::string_view value);
 
 }  // namespace wdrbe

@@ -6,6 +6,10 @@
 
 #include <array>
 #include <boost/json.hpp>
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <string>
 
 namespace wdrbe::tracing {
 namespace {
@@ -78,6 +82,45 @@ TEST(OtlpJsonTest, TextIsEscapedIntoValidJson) {
   const json::value& encoded = body.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
   EXPECT_EQ(encoded.at("name").as_string(), "GET \"quoted\"\n");
   EXPECT_EQ(encoded.at("attributes").at(0).at("value").at("stringValue").as_string(), "/items/\x01\\");
+}
+
+// The exporter writes each span into a buffer sized by OtlpSpanBound: a
+// span that is all escapes, with the longest decimals, must fit. The buffer
+// is allocated at exactly the bound, so the sanitizers catch a write past it.
+TEST(OtlpJsonTest, TheWorstCaseSpanFitsItsBound) {
+  const std::string controls(40, '\x01');
+  const std::array<SpanAttribute, 3> attributes{{{controls, std::string_view(controls)},
+                                                 {controls, std::numeric_limits<std::int64_t>::min()},
+                                                 {controls, false}}};
+  const Span span{.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
+                  .span_id = "00f067aa0ba902b7",
+                  .parent_span_id = "a3ce929d0e0e4736",
+                  .name = controls,
+                  .kind = SpanKind::kConsumer,
+                  .start_unix_ns = std::numeric_limits<std::int64_t>::min(),
+                  .end_unix_ns = std::numeric_limits<std::int64_t>::min(),
+                  .attributes = attributes,
+                  .error = true,
+                  .status_message = controls};
+  const std::size_t bound = OtlpSpanBound(span);
+  const auto buffer = std::make_unique<char[]>(bound);
+  const char* end = WriteOtlpSpan(buffer.get(), span);
+  ASSERT_LE(end - buffer.get(), static_cast<std::ptrdiff_t>(bound));
+  const json::value encoded =
+      json::parse(std::string_view(buffer.get(), static_cast<std::size_t>(end - buffer.get())));
+  EXPECT_EQ(encoded.at("name").as_string(), controls);
+  EXPECT_EQ(encoded.at("status").at("message").as_string(), controls);
+  EXPECT_EQ(encoded.at("startTimeUnixNano").as_string(), "-9223372036854775808");
+  EXPECT_EQ(encoded.at("attributes").at(0).at("key").as_string(), controls);
+  EXPECT_EQ(encoded.at("attributes").at(0).at("value").at("stringValue").as_string(), controls);
+  EXPECT_EQ(encoded.at("attributes").at(1).at("value").at("intValue").as_string(), "-9223372036854775808");
+  EXPECT_EQ(encoded.at("attributes").at(2).at("value").at("boolValue").as_bool(), false);
+
+  std::string appended = "[";
+  AppendOtlpSpan(appended, span);
+  EXPECT_EQ(std::string_view(appended).substr(1),
+            std::string_view(buffer.get(), static_cast<std::size_t>(end - buffer.get())))
+      << "AppendOtlpSpan appends what WriteOtlpSpan writes";
 }
 
 }  // namespace

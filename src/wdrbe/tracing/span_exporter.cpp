@@ -1,5 +1,6 @@
 #include "wdrbe/tracing/span_exporter.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "wdrbe/aws/http_client.hpp"
@@ -18,7 +19,9 @@ struct BatchSpanExporter::Client {
 };
 
 BatchSpanExporter::BatchSpanExporter(SpanExporterOptions options)
-    : options_(std::move(options)), client_(std::make_unique<Client>()) {}
+    : options_(std::move(options)),
+      document_head_(OtlpTracesDocumentHead(options_.service_name)),
+      client_(std::make_unique<Client>()) {}
 
 Result<std::unique_ptr<BatchSpanExporter>> BatchSpanExporter::Start(SpanExporterOptions options) {
   std::unique_ptr<BatchSpanExporter> exporter(new BatchSpanExporter(std::move(options)));
@@ -43,11 +46,14 @@ void BatchSpanExporter::Submit(const Span& span) {
     ++dropped_queue_full_;
     return;
   }
-  // Encoded before the lock, into this thread's buffer, which keeps its
-  // capacity from span to span.
+  // Encoded before the lock, into this thread's buffer, which only grows:
+  // sized for the longest span this thread has written, it is neither
+  // reallocated nor cleared from span to span.
   thread_local std::string encoded;
-  encoded.clear();
-  AppendOtlpSpan(encoded, span);
+  const std::size_t bound = OtlpSpanBound(span);
+  if (encoded.size() < bound) encoded.resize(bound);
+  const std::string_view text(encoded.data(),
+                              static_cast<std::size_t>(WriteOtlpSpan(encoded.data(), span) - encoded.data()));
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
@@ -58,14 +64,13 @@ void BatchSpanExporter::Submit(const Span& span) {
     }
     if (batches_.empty() || batches_.back().count >= options_.max_batch) {
       PendingBatch& batch = batches_.emplace_back();
-      if (!spare_buffers_.empty()) {
-        batch.spans = std::move(spare_buffers_.back());
-        spare_buffers_.pop_back();
-      }
+      // Sized for a batch like the last one posted: not regrown span by span.
+      batch.document.reserve(std::max(last_document_bytes_, document_head_.size()));
+      batch.document = document_head_;
     }
     PendingBatch& batch = batches_.back();
-    if (batch.count > 0) batch.spans += ',';
-    batch.spans += encoded;
+    if (batch.count > 0) batch.document += ',';
+    batch.document += text;
     ++batch.count;
     ++queued_;
     ++queued_total_;
@@ -112,16 +117,13 @@ void BatchSpanExporter::Run() {
     batches_.pop_front();
     queued_ -= batch.count;
     if (!stopping_) full_.store(false, std::memory_order_relaxed);
+    last_document_bytes_ = batch.document.size() + kOtlpTracesDocumentTail.size();
     lock.unlock();
-    const bool accepted = Export(OtlpTracesDocument(options_.service_name, batch.spans));
+    batch.document += kOtlpTracesDocumentTail;
+    const bool accepted = Export(std::move(batch.document));
     lock.lock();
     (accepted ? exported_ : dropped_export_failed_) += batch.count;
     settled_total_ += batch.count;
-    // A full queue's worth of buffers is all that can be in use at once.
-    if (spare_buffers_.size() < options_.max_queue / options_.max_batch + 1) {
-      batch.spans.clear();
-      spare_buffers_.push_back(std::move(batch.spans));
-    }
     settled_.notify_all();
   }
 }

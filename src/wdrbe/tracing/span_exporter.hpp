@@ -5,10 +5,12 @@
 // span into a per-thread buffer, then takes a short lock and appends the
 // text to the batch being filled, or drops the span and counts it when the
 // queue is full (a collector that is down or slow). Queued spans are text,
-// not objects: nothing is allocated per span once the batch buffers have
-// grown, and the export thread only wraps a batch in its document. A batch the collector refuses or does
-// not answer within the timeout is dropped and counted, never retried, so
-// a dead collector costs one attempt per batch and nothing else.
+// not objects: a batch is the document that will be posted, filled from its
+// head on, so nothing is allocated per span (one buffer per batch, sized
+// like the last) and the export thread posts the buffer as it is, without
+// copying it. A batch the collector refuses or does not answer within the
+// timeout is dropped and counted, never retried, so a dead collector costs
+// one attempt per batch and nothing else.
 #pragma once
 
 #include <atomic>
@@ -21,7 +23,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "wdrbe/aws/endpoint_url.hpp"
 #include "wdrbe/base/result.hpp"
@@ -69,20 +70,22 @@ class BatchSpanExporter final : public SpanSink {
   // Posts one batch; true when the collector answered 2xx.
   bool Export(std::string body);
 
-  // Encoded spans, comma-separated, waiting to be posted together.
+  // Spans waiting to be posted together: the document's head, then their
+  // objects, comma-separated (the tail is added when it is posted).
   struct PendingBatch {
-    std::string spans;
+    std::string document;
     std::size_t count = 0;
   };
 
   const SpanExporterOptions options_;
+  const std::string document_head_;  // every batch's document starts with it
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable settled_;         // a batch was exported or dropped
-  std::deque<PendingBatch> batches_;        // guarded by mutex_: the oldest first; the last one fills
-  std::vector<std::string> spare_buffers_;  // guarded by mutex_: posted batches' buffers, for reuse
-  std::size_t queued_ = 0;                  // guarded by mutex_: spans in batches_
-  bool stopping_ = false;                   // guarded by mutex_
+  std::condition_variable settled_;      // a batch was exported or dropped
+  std::deque<PendingBatch> batches_;     // guarded by mutex_: the oldest first; the last one fills
+  std::size_t last_document_bytes_ = 0;  // guarded by mutex_: the size of the last batch posted
+  std::size_t queued_ = 0;               // guarded by mutex_: spans in batches_
+  bool stopping_ = false;                // guarded by mutex_
   // Set (under mutex_) when a span found the queue full or the exporter
   // stopping, cleared when a batch leaves the queue; read without the lock
   // by Submit, so a stale read costs one encoding or one dropped span.
