@@ -85,10 +85,7 @@ void AppendJsonString(std::string& out, std::string_view value) {
     out.push_back('"');
     return;
   }
-  const std::size_t start = out.size();
-  out.resize(start + JsonStringBound(value.size()));
-  char* end = WriteJsonString(out.data() + start, value);
-  out.resize(static_cast<std::size_t>(end - out.data()));
+  AppendWritten(out, JsonStringBound(value.size()), [&](char* at) { return WriteJsonString(at, value); });
 }
 
 char* WriteJsonString(char* out, std::string_view value) {

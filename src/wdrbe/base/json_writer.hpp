@@ -53,4 +53,15 @@ constexpr std::size_t JsonStringBound(std::size_t size) { return 6 * size + 2; }
 // JsonStringBound(value.size()) bytes; returns the end of what it wrote.
 char* WriteJsonString(char* out, std::string_view value);
 
+// Appends what `write` writes: it is given room for `bound` bytes at the
+// end of `out` and returns the end of what it wrote. One capacity check for
+// a whole value instead of one per piece.
+template <typename Write>
+void AppendWritten(std::string& out, std::size_t bound, Write write) {
+  const std::size_t start = out.size();
+  out.resize(start + bound);
+  const char* end = write(out.data() + start);
+  out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
 }  // namespace wdrbe

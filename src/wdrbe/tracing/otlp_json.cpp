@@ -99,19 +99,14 @@ char* WriteOtlpSpan(char* out, const Span& span) {
 }
 
 void AppendOtlpSpan(std::string& out, const Span& span) {
-  const std::size_t start = out.size();
-  out.resize(start + OtlpSpanBound(span));
-  char* end = WriteOtlpSpan(out.data() + start, span);
-  out.resize(static_cast<std::size_t>(end - out.data()));
+  AppendWritten(out, OtlpSpanBound(span), [&](char* at) { return WriteOtlpSpan(at, span); });
 }
 
 std::string OtlpTracesDocumentHead(std::string_view service_name) {
   const SpanAttribute service{"service.name", service_name};
   std::string out(R"({"resourceSpans":[{"resource":{"attributes":[)");
-  const std::size_t start = out.size();
-  out.resize(start + AttributesBound(std::span(&service, 1)));
-  out.resize(
-      static_cast<std::size_t>(PutAttributes(out.data() + start, std::span(&service, 1)) - out.data()));
+  const std::span<const SpanAttribute> attributes(&service, 1);
+  AppendWritten(out, AttributesBound(attributes), [&](char* at) { return PutAttributes(at, attributes); });
   out += R"(]},"scopeSpans":[{"scope":{"name":)";
   AppendJsonString(out, kInstrumentationScope);
   out += R"(},"spans":[)";
