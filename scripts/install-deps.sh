@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev openssl libsqlite3-dev libcli11-dev libgtest-dev
+  libssl-dev openssl libsqlite3-dev libicu-dev libcli11-dev libgtest-dev
   clang clang-format libclang-rt-14-dev  # sanitizers, libFuzzer, formatting
   curl wrk util-linux jq sqlite3  # the README tour, benchmarks (taskset)
 )

@@ -18,11 +18,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Str(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
-}
-
 json::object WithKey(json::object body, std::string_view key) {
   body["idempotencyKey"] = key;
   return body;

@@ -42,11 +42,6 @@ json::value At(const json::object& object, std::string_view key) {
   return value != nullptr ? *value : json::value(nullptr);
 }
 
-std::string Str(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
-}
-
 json::object FullItem(const std::string& item_id) {
   return {{"itemId", item_id},
           {"name", "Navy Blazer"},

@@ -72,6 +72,8 @@ TEST_F(ObservabilityTest, MetricsCountACreateAListAShareAndA404) {
   ASSERT_EQ(owner.CreateItem(ItemBody("Coat", "Outerwear"), {{"Idempotency-Key", "k1"}}).status, 201);
   ASSERT_EQ(owner.CreateItem(ItemBody("Coat", "Outerwear"), {{"Idempotency-Key", "k1"}}).status, 200);
   ASSERT_EQ(owner.ListItems().status, 200);
+  ASSERT_EQ(owner.SearchItems({{"q", "coat"}}).status, 200);
+  ASSERT_EQ(owner.SearchItems({{"q", ""}}).status, 400) << "a refused search is not counted";
   ASSERT_EQ(owner.ShareItem(item_id, {{"Idempotency-Key", "s1"}}).status, 202);
   ASSERT_EQ(owner.ShareItem(item_id, {{"Idempotency-Key", "s1"}}).status, 202) << "a replay";
   ASSERT_EQ(owner.AwaitSharedCount(item_id, 1), 1);
@@ -85,6 +87,7 @@ TEST_F(ObservabilityTest, MetricsCountACreateAListAShareAndA404) {
   EXPECT_EQ(MetricSample(samples, R"(wdrbe_item_created_total{category="Outerwear"})"), 2) << page.body;
   EXPECT_EQ(MetricSample(samples, "wdrbe_item_created_idempotent_total"), 1);
   EXPECT_EQ(MetricSample(samples, "wdrbe_items_listed_total"), 2) << "a list of two items";
+  EXPECT_EQ(MetricSample(samples, "wdrbe_item_searches_total"), 1);
   EXPECT_EQ(MetricSample(samples, "wdrbe_share_events_enqueued_total"), 1) << "the replay enqueued nothing";
   EXPECT_EQ(MetricSample(samples, "wdrbe_share_idempotent_total"), 1);
   EXPECT_EQ(MetricSample(samples, "wdrbe_share_events_processed_total"), 1);

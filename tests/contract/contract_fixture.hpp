@@ -337,10 +337,11 @@ class ContractTest : public ::testing::TestWithParam<BackendUnderTest> {
   testing::FakeClock clock_{kT0};
   testing::SeededRandom random_{20261125};
 
- private:
   static std::string Describe(const Status& status) {
     return std::string(CodeName(status.error().code)) + " " + status.error().message;
   }
+
+ private:
   static std::int64_t MustCount(const Result<std::int64_t>& count, const char* what) {
     if (!count.ok()) throw std::runtime_error(std::string(what) + ": " + Describe(count.status()));
     return *count;

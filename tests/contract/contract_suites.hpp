@@ -41,6 +41,57 @@ class ItemStoreFilterTest : public ContractTest {
   }
 };
 
+// Alice's items for searches: a name match, accents, a colour match, and
+// Bob's item that would match the same words (item_store_search_suite.hpp).
+class ItemStoreSearchTest : public ContractTest {
+ protected:
+  SearchPage MustSearch(const std::string& user_id, std::string_view q, int limit = 100,
+                        std::optional<SearchPosition> after = std::nullopt,
+                        std::optional<std::string> season = std::nullopt,
+                        std::optional<std::string> category = std::nullopt) {
+    Result<std::vector<std::string>> terms = ParseSearchTerms(q);
+    if (!terms.ok())
+      throw std::runtime_error("terms of '" + std::string(q) + "': " + Describe(terms.status()));
+    SearchItemsQuery query{
+        user_id, std::move(*terms), std::move(season), std::move(category), std::move(after), limit};
+    Result<SearchPage> page = RunTask(store().SearchItems(std::move(query)));
+    if (!page.ok())
+      throw std::runtime_error("searching '" + std::string(q) + "': " + Describe(page.status()));
+    return std::move(*page);
+  }
+
+  // Every match, following `next` page after page.
+  std::vector<std::string> FoundIds(const std::string& user_id, std::string_view q, int limit = 100,
+                                    std::optional<std::string> season = std::nullopt,
+                                    std::optional<std::string> category = std::nullopt) {
+    std::vector<std::string> ids;
+    std::optional<SearchPosition> after;
+    for (int pages = 0; pages < 1000; ++pages) {
+      SearchPage page = MustSearch(user_id, q, limit, after, season, category);
+      if (static_cast<int>(page.items.size()) > limit) throw std::runtime_error("a page over its limit");
+      for (const Item& item : page.items) ids.push_back(item.item_id);
+      if (!page.next) return ids;
+      after = std::move(page.next);
+    }
+    throw std::runtime_error("a search that never ends");
+  }
+
+  void SetUp() override {
+    ContractTest::SetUp();
+    ItemFields blazer = Fields("Navy Blazer", "outerwear", "autumn");
+    blazer.brand = "Acme";
+    MustCreate(NewItem(kAlice, "itm_blazer", blazer, kT0 + 1));
+    ItemFields robe = Fields("Robe d'été", "dresses", "summer");
+    robe.color = "Bleu marine";
+    MustCreate(NewItem(kAlice, "itm_robe", robe, kT0 + 2));
+    ItemFields shoes = Fields("Canvas shoes", "footwear", "summer");
+    shoes.color = "navy";
+    MustCreate(NewItem(kAlice, "itm_shoes", shoes, kT0 + 3));
+    MustCreate(NewItem(kAlice, "itm_parka", Fields("NAVY parka", "outerwear", "winter"), kT0 + 4));
+    MustCreate(NewItem(kBob, "itm_bob_navy", Fields("Navy blazer", "outerwear", "autumn"), kT0 + 5));
+  }
+};
+
 // Run only where the queue follows the injected clock: leases that end and
 // delays that pass when the test moves the FakeClock, and the times the
 // queue stamps (share_queue_timing_suite.hpp, dead_letter_suite.hpp).
@@ -86,6 +137,7 @@ class AtomicShareSettlerTest : public ContractTest {};
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreListTest, AnyBackend, backends);                       \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreFilterTest, AnyBackend, backends);                     \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreShareTest, AnyBackend, backends);                      \
+  WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ItemStoreSearchTest, AnyBackend, backends);                     \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, ShareQueueTest, AnyBackend, backends);                          \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, DeadLetterQueueTest, AnyBackend, backends);                     \
   WDRBE_INSTANTIATE_CONTRACT_SUITE(prefix, SharePipelineTest, AnyBackend, backends);                       \

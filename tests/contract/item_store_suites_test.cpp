@@ -4,4 +4,5 @@
 #include "contract/item_store_create_suite.hpp"
 #include "contract/item_store_edit_suite.hpp"
 #include "contract/item_store_list_suite.hpp"
+#include "contract/item_store_search_suite.hpp"
 #include "contract/item_store_share_suite.hpp"

@@ -469,6 +469,10 @@ Response ApiClient::ListItems(const Query& query) {
   return http_.Get(WithQuery("/users/" + user_id_ + "/items", query), token_);
 }
 
+Response ApiClient::SearchItems(const Query& query) {
+  return http_.Get(WithQuery("/users/" + user_id_ + "/items/search", query), token_);
+}
+
 Response ApiClient::ListActivities(const Query& query) {
   return http_.Get(WithQuery("/users/" + user_id_ + "/activities", query), token_);
 }
@@ -560,11 +564,24 @@ std::vector<Page> ApiClient::ActivityPages(int limit) {
   return Walk([this](const Query& q) { return ListActivities(q); }, {}, limit, "activities");
 }
 
+std::vector<Page> ApiClient::SearchPages(Query query, int limit) {
+  return Walk([this](const Query& q) { return SearchItems(q); }, std::move(query), limit, "items");
+}
+
+std::vector<std::string> ApiClient::WalkSearchIds(Query query, int limit) {
+  return IdsOf(SearchPages(std::move(query), limit));
+}
+
 std::vector<std::string> ApiClient::WalkItemIds(Query query, int limit) {
   return IdsOf(ItemPages(std::move(query), limit));
 }
 
 std::vector<std::string> ApiClient::WalkActivityItemIds(int limit) { return IdsOf(ActivityPages(limit)); }
+
+std::string Str(const boost::json::object& object, std::string_view key) {
+  const boost::json::value* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
+}
 
 boost::json::object ItemBody(std::string_view name, std::string_view category) {
   return {{"name", name}, {"category", category}};

@@ -196,6 +196,8 @@ class ApiClient {
   Response PatchItem(std::string_view item_id, const boost::json::value& body);
   Response DeleteItem(std::string_view item_id);
   Response ListItems(const Query& query = {});
+  // GET /users/{me}/items/search with `query` (q and the rest).
+  Response SearchItems(const Query& query);
   Response ListActivities(const Query& query = {});
   Response ShareItem(std::string_view item_id, Headers headers = {});
 
@@ -215,9 +217,11 @@ class ApiClient {
   // every page is 200 with the expected array.
   std::vector<Page> ItemPages(Query query, int limit);
   std::vector<Page> ActivityPages(int limit);
+  std::vector<Page> SearchPages(Query query, int limit);
   // The itemIds of those pages, in order.
   std::vector<std::string> WalkItemIds(Query query, int limit);
   std::vector<std::string> WalkActivityItemIds(int limit);
+  std::vector<std::string> WalkSearchIds(Query query, int limit);
 
  private:
   std::string user_id_;
@@ -238,6 +242,9 @@ void AwaitServerClockPast(std::uint16_t port, std::string_view timestamp);
 // changed (so that the decoded bytes differ), truncations, extensions and
 // garbage; each with a name for SCOPED_TRACE.
 std::vector<std::pair<std::string, std::string>> AlteredCursors(const std::string& cursor);
+
+// The string member `key` of `object`; "" when absent or not a string.
+std::string Str(const boost::json::object& object, std::string_view key);
 
 // EXPECT_TRUE(JsonEquals(a, b)) shows both values, serialised, on failure.
 ::testing::AssertionResult JsonEquals(const boost::json::value& actual, const boost::json::value& expected);

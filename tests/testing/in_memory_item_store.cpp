@@ -43,6 +43,8 @@ Task<Status> InMemoryItemStore::DeleteItem(std::string user_id, std::string item
 
 Task<Result<ItemPage>> InMemoryItemStore::ListItems(ListItemsQuery query) { co_return List(query); }
 
+Task<Result<SearchPage>> InMemoryItemStore::SearchItems(SearchItemsQuery query) { co_return Search(query); }
+
 Task<Result<ActivityPage>> InMemoryItemStore::ListActivities(ListActivitiesQuery query) {
   co_return List(query);
 }
@@ -134,6 +136,52 @@ ItemPage InMemoryItemStore::List(const ListItemsQuery& query) {
       query.after, RowsToLoad(query.limit));
   page.has_more = page.items.size() == RowsToLoad(query.limit);
   if (page.has_more) page.items.pop_back();
+  return page;
+}
+
+SearchPage InMemoryItemStore::Search(const SearchItemsQuery& query) {
+  std::lock_guard lock(mutex_);
+  // (tier, newest first): the position of a match in the search's order.
+  using Rank = std::tuple<int, std::int64_t, std::string>;
+  const auto rank_of = [](SearchTier tier, std::int64_t created_at_ms, const std::string& item_id) {
+    return Rank{static_cast<int>(tier), -created_at_ms, item_id};
+  };
+  std::vector<std::pair<Rank, const Item*>> matching;
+  for (const auto& [id, item] : items_) {
+    if (item.user_id != query.user_id) continue;
+    if (query.season && item.fields.season != query.season) continue;
+    if (query.category && item.fields.category != *query.category) continue;
+    const std::optional<SearchTier> tier = MatchTier(item.fields, query.terms);
+    if (!tier) continue;
+    matching.emplace_back(rank_of(*tier, item.created_at_ms, item.item_id), &item);
+  }
+  // Ties on the creation time: the larger id first, as in the lists.
+  std::sort(matching.begin(), matching.end(), [](const auto& a, const auto& b) {
+    const auto& [ta, ca, ia] = a.first;
+    const auto& [tb, cb, ib] = b.first;
+    return std::tie(ta, ca) != std::tie(tb, cb) ? std::tie(ta, ca) < std::tie(tb, cb) : ia > ib;
+  });
+  std::size_t start = 0;
+  if (query.after) {
+    const Rank after = rank_of(query.after->tier, query.after->sort_key, query.after->item_id);
+    const auto& [at, ac, ai] = after;
+    while (start < matching.size()) {
+      const auto& [t, c, i] = matching[start].first;
+      const bool before_or_at =
+          std::tie(t, c) != std::tie(at, ac) ? std::tie(t, c) < std::tie(at, ac) : i >= ai;
+      if (!before_or_at) break;
+      ++start;
+    }
+  }
+  SearchPage page;
+  for (std::size_t i = start; i < matching.size(); ++i) {
+    if (static_cast<int>(page.items.size()) == query.limit) {
+      const Item& last = page.items.back();
+      page.next = SearchPosition{*MatchTier(last.fields, query.terms), last.created_at_ms, last.item_id};
+      break;
+    }
+    page.items.push_back(*matching[i].second);
+  }
   return page;
 }
 

@@ -27,6 +27,7 @@ class InMemoryItemStore final : public ItemStore {
                                 std::int64_t now_ms) override;
   Task<Status> DeleteItem(std::string user_id, std::string item_id) override;
   Task<Result<ItemPage>> ListItems(ListItemsQuery query) override;
+  Task<Result<SearchPage>> SearchItems(SearchItemsQuery query) override;
   Task<Result<ActivityPage>> ListActivities(ListActivitiesQuery query) override;
   Task<Result<ShareAdmission>> AdmitShare(AdmitShareCommand command) override;
   Task<Status> CompleteShareKey(std::string user_id, std::string idempotency_key) override;
@@ -45,6 +46,7 @@ class InMemoryItemStore final : public ItemStore {
   Status Delete(const std::string& user_id, const std::string& item_id);
   ItemPage List(const ListItemsQuery& query);
   ActivityPage List(const ListActivitiesQuery& query);
+  SearchPage Search(const SearchItemsQuery& query);
   Result<ShareAdmission> Admit(const AdmitShareCommand& command);
   void Complete(const std::string& user_id, const std::string& idempotency_key);
   Result<ShareApplication> Apply(const ApplyShareCommand& command);

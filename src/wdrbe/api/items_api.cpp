@@ -13,6 +13,36 @@ using http::ErrorResponse;
 using http::JsonTextResponse;
 using http::StatusCode;
 
+// The parameters a list and a search share: limit, season, category and
+// cursor, each checked as the contract says.
+struct PageParameters {
+  int limit = kDefaultPageSize;
+  std::optional<std::string> season;
+  std::optional<std::string> category;
+  std::optional<std::string> cursor;
+};
+
+Result<PageParameters> ParsePageParameters(const http::RequestContext& context) {
+  PageParameters parameters;
+  auto limit = ParseLimit(context);
+  if (!limit.ok()) return limit.error();
+  parameters.limit = *limit;
+  if (auto season = context.Query("season")) {
+    parameters.season = NormaliseSeason(*season);
+    if (!parameters.season) {
+      return Error::BadRequest("season must be one of spring, summer, autumn (or fall), winter, all-season");
+    }
+  }
+  if (auto category = context.Query("category")) {
+    parameters.category = NormaliseCategoryFilter(*category);
+    if (!parameters.category) return Error::BadRequest("category must be 1-100 characters");
+  }
+  auto cursor = ParseCursor(context);
+  if (!cursor.ok()) return cursor.error();
+  parameters.cursor = std::move(*cursor);
+  return parameters;
+}
+
 }  // namespace
 
 Task<http::HttpResponse> ItemsApi::Create(http::RequestContext& context) {
@@ -39,36 +69,38 @@ Task<http::HttpResponse> ItemsApi::Create(http::RequestContext& context) {
 
 Task<http::HttpResponse> ItemsApi::List(http::RequestContext& context) {
   if (Status s = RequireSelf(context); !s.ok()) co_return ErrorResponse(s.error(), context.request_id());
-  ItemListRequest request;
-  request.user_id = context.principal().user_id;
-
-  auto limit = ParseLimit(context);
-  if (!limit.ok()) co_return ErrorResponse(limit.error(), context.request_id());
-  request.limit = *limit;
-
-  if (auto season = context.Query("season")) {
-    request.season = NormaliseSeason(*season);
-    if (!request.season) {
-      co_return ErrorResponse(
-          Error::BadRequest("season must be one of spring, summer, autumn (or fall), winter, all-season"),
-          context.request_id());
-    }
-  }
-  if (auto category = context.Query("category")) {
-    request.category = NormaliseCategoryFilter(*category);
-    if (!request.category) {
-      co_return ErrorResponse(Error::BadRequest("category must be 1-100 characters"), context.request_id());
-    }
-  }
-  auto cursor = ParseCursor(context);
-  if (!cursor.ok()) co_return ErrorResponse(cursor.error(), context.request_id());
-  request.cursor = std::move(*cursor);
+  auto parameters = ParsePageParameters(context);
+  if (!parameters.ok()) co_return ErrorResponse(parameters.error(), context.request_id());
+  ItemListRequest request{context.principal().user_id, std::move(parameters->season),
+                          std::move(parameters->category), parameters->limit, std::move(parameters->cursor)};
 
   tracing::StoreTracedService<ItemService> items(items_, spans_, context.trace());
   auto page = co_await items->List(std::move(request));
   if (!page.ok()) co_return ErrorResponse(page.error(), context.request_id());
 
   metrics_.listed.Inc(page->items.size());
+  co_return JsonTextResponse(StatusCode::ok, ItemPageBody(page->items, page->next_cursor, page->has_more));
+}
+
+Task<http::HttpResponse> ItemsApi::Search(http::RequestContext& context) {
+  if (Status s = RequireSelf(context); !s.ok()) co_return ErrorResponse(s.error(), context.request_id());
+  auto q = context.Query("q");
+  if (!q) {
+    co_return ErrorResponse(Error::BadRequest("q is required and must be 1-" +
+                                              std::to_string(kMaxSearchQueryCharacters) + " characters"),
+                            context.request_id());
+  }
+  auto parameters = ParsePageParameters(context);
+  if (!parameters.ok()) co_return ErrorResponse(parameters.error(), context.request_id());
+  ItemSearchRequest request{
+      context.principal().user_id,     std::move(*q),     std::move(parameters->season),
+      std::move(parameters->category), parameters->limit, std::move(parameters->cursor)};
+
+  tracing::StoreTracedService<ItemService> items(items_, spans_, context.trace());
+  auto page = co_await items->Search(std::move(request));
+  if (!page.ok()) co_return ErrorResponse(page.error(), context.request_id());
+
+  metrics_.searched.Inc();
   co_return JsonTextResponse(StatusCode::ok, ItemPageBody(page->items, page->next_cursor, page->has_more));
 }
 

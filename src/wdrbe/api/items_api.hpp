@@ -19,6 +19,7 @@ class ItemsApi {
 
   Task<http::HttpResponse> Create(http::RequestContext& context);  // POST /users/{userId}/items
   Task<http::HttpResponse> List(http::RequestContext& context);    // GET /users/{userId}/items
+  Task<http::HttpResponse> Search(http::RequestContext& context);  // GET /users/{userId}/items/search
   Task<http::HttpResponse> Get(http::RequestContext& context);     // GET /items/{itemId}
   Task<http::HttpResponse> Update(http::RequestContext& context);  // PATCH /items/{itemId}
   Task<http::HttpResponse> Delete(http::RequestContext& context);  // DELETE /items/{itemId}

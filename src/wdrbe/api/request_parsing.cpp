@@ -49,7 +49,7 @@ Result<int> ParseLimit(const http::RequestContext& context) {
 Result<std::optional<std::string>> ParseCursor(const http::RequestContext& context) {
   auto raw = context.Query("cursor");
   if (!raw) return std::optional<std::string>();
-  if (raw->empty() || raw->size() > kMaxCursorLength) {
+  if (raw->size() > kMaxCursorLength) {
     return Error{ErrorCode::kInvalidCursor, "cursor is invalid or was made for another query", {}};
   }
   return std::optional<std::string>(std::move(*raw));

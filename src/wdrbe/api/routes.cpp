@@ -21,6 +21,7 @@ http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& acti
   router.Add(Verb::get,     "/readyz",                       Access::kPublic,        bind(&ops, &OpsApi::Readyz));
   router.Add(Verb::post,    "/users/{userId}/items",         Access::kAuthenticated, bind(&items, &ItemsApi::Create));
   router.Add(Verb::get,     "/users/{userId}/items",         Access::kAuthenticated, bind(&items, &ItemsApi::List));
+  router.Add(Verb::get,     "/users/{userId}/items/search",  Access::kAuthenticated, bind(&items, &ItemsApi::Search));
   router.Add(Verb::get,     "/users/{userId}/activities",    Access::kAuthenticated, bind(&activities, &ActivitiesApi::List));
   router.Add(Verb::get,     "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Get));
   router.Add(Verb::patch,   "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Update));

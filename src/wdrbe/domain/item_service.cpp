@@ -26,6 +26,16 @@ std::string ItemListCursorScope(std::string_view user_id, const std::optional<st
   return scope;
 }
 
+std::string ItemSearchCursorScope(std::string_view user_id, const std::vector<std::string>& terms,
+                                  const std::optional<std::string>& season,
+                                  const std::optional<std::string>& category) {
+  // No list scope begins with "search|", so neither route takes the
+  // other's cursors.
+  std::string scope = "search|" + ItemListCursorScope(user_id, season, category) + "|q";
+  for (const std::string& term : terms) AppendPart(scope, term);
+  return scope;
+}
+
 Task<Result<CreateItemResult>> ItemService::Create(std::string user_id, CreateItemInput input) {
   CreateItemCommand command;
   command.payload_fingerprint = PayloadFingerprint(input);
@@ -74,6 +84,26 @@ Task<Result<ItemListPage>> ItemService::List(ItemListRequest request) {
     const Item& last = result.items.back();
     result.next_cursor = cursors_.Encode(scope, CursorPosition{last.created_at_ms, last.item_id});
   }
+  co_return result;
+}
+
+Task<Result<ItemListPage>> ItemService::Search(ItemSearchRequest request) {
+  auto terms = ParseSearchTerms(request.q);
+  if (!terms.ok()) co_return terms.error();
+  const std::string scope = ItemSearchCursorScope(request.user_id, *terms, request.season, request.category);
+  SearchItemsQuery query{request.user_id,  std::move(*terms), request.season,
+                         request.category, std::nullopt,      request.limit};
+  if (request.cursor) {
+    auto position = cursors_.Decode(scope, *request.cursor);
+    if (!position.ok()) co_return position.error();
+    auto after = SearchPositionOf(*position);
+    if (!after.ok()) co_return after.error();
+    query.after = std::move(*after);
+  }
+  auto page = co_await store_.SearchItems(std::move(query));
+  if (!page.ok()) co_return page.error();
+  ItemListPage result{std::move(page->items), std::nullopt, page->next.has_value()};
+  if (page->next) result.next_cursor = cursors_.Encode(scope, CursorPositionOf(*page->next));
   co_return result;
 }
 

@@ -29,6 +29,15 @@ struct ItemListRequest {
   std::optional<std::string> cursor;  // as the client sent it
 };
 
+struct ItemSearchRequest {
+  std::string user_id;
+  std::string q;                        // as the client sent it
+  std::optional<std::string> season;    // normalised
+  std::optional<std::string> category;  // trimmed
+  int limit = kDefaultPageSize;
+  std::optional<std::string> cursor;  // as the client sent it
+};
+
 struct ItemListPage {
   std::vector<Item> items;
   std::optional<std::string> next_cursor;  // set exactly when has_more
@@ -46,6 +55,8 @@ class ItemService {
   Task<Result<Item>> Update(std::string user_id, std::string item_id, ItemPatch patch);
   Task<Status> Delete(std::string user_id, std::string item_id);
   Task<Result<ItemListPage>> List(ItemListRequest request);
+  // kBadRequest for a `q` that ParseSearchTerms refuses.
+  Task<Result<ItemListPage>> Search(ItemSearchRequest request);
 
   ItemStore& store() const { return store_; }
   // This service on another store (one that records spans around `store()`).
@@ -61,5 +72,9 @@ class ItemService {
 // The scope a list cursor is bound to: route, user and filters.
 std::string ItemListCursorScope(std::string_view user_id, const std::optional<std::string>& season,
                                 const std::optional<std::string>& category);
+// The scope a search cursor is bound to: a list's scope, and the terms.
+std::string ItemSearchCursorScope(std::string_view user_id, const std::vector<std::string>& terms,
+                                  const std::optional<std::string>& season,
+                                  const std::optional<std::string>& category);
 
 }  // namespace wdrbe

@@ -11,7 +11,9 @@ std::string_view RequestContext::PathParam(std::string_view name) const {
 
 std::optional<std::string> RequestContext::Query(std::string_view name) const {
   for (auto param : url_.params()) {
-    if (param.key == name) return std::string(param.value);
+    // The contract: an empty value (`?season=&limit=`, as the first
+    // implementation's own client template sends) is no parameter at all.
+    if (param.key == name && !param.value.empty()) return std::string(param.value);
   }
   return std::nullopt;
 }

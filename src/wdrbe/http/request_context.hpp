@@ -29,7 +29,8 @@ class RequestContext {
 
   // A path parameter by its name in the route pattern (decoded); "" if none.
   std::string_view PathParam(std::string_view name) const;
-  // The first query parameter `name`, percent-decoded; nullopt when absent.
+  // The first query parameter `name` with a value, percent-decoded; nullopt
+  // when absent or empty (`?limit=` is no limit).
   std::optional<std::string> Query(std::string_view name) const;
   // A request header; nullopt when absent.
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -19,8 +19,8 @@ ServiceMetrics::ServiceMetrics()
             registry_.AddCounter("wdrbe_item_created_idempotent_total",
                                  "Creates answered from an earlier request with the same Idempotency-Key "
                                  "(ItemCreatedIdempotent)"),
-            registry_.AddCounter("wdrbe_items_listed_total",
-                                 "Items returned by list requests (ItemsListed)")},
+            registry_.AddCounter("wdrbe_items_listed_total", "Items returned by list requests (ItemsListed)"),
+            registry_.AddCounter("wdrbe_item_searches_total", "Search requests answered with a page")},
       shares{registry_.AddCounter("wdrbe_share_events_enqueued_total",
                                   "Share events enqueued: shares accepted with 202, Idempotency-Key replays "
                                   "excluded (ShareEventsEnqueued)"),

@@ -18,6 +18,7 @@ struct ItemMetrics {
   CounterFamily& created;  // label: category
   Counter& created_idempotent;
   Counter& listed;
+  Counter& searched;
 
   void Created(std::string_view category) { created.WithLabels({std::string(category)}).Inc(); }
 };

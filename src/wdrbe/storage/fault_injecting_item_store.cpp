@@ -50,6 +50,12 @@ Task<Result<ItemPage>> FaultInjectingItemStore::ListItems(ListItemsQuery query) 
   co_return co_await std::move(task);
 }
 
+Task<Result<SearchPage>> FaultInjectingItemStore::SearchItems(SearchItemsQuery query) {
+  if (ReadFails()) co_return InjectedReadFailure();
+  auto task = store_.SearchItems(std::move(query));
+  co_return co_await std::move(task);
+}
+
 Task<Result<ActivityPage>> FaultInjectingItemStore::ListActivities(ListActivitiesQuery query) {
   if (ReadFails()) co_return InjectedReadFailure();
   auto task = store_.ListActivities(std::move(query));

@@ -20,6 +20,7 @@
 #include "wdrbe/domain/cursor.hpp"
 #include "wdrbe/domain/item.hpp"
 #include "wdrbe/domain/item_create.hpp"
+#include "wdrbe/domain/item_search.hpp"
 #include "wdrbe/domain/share_rules.hpp"
 
 namespace wdrbe {
@@ -35,6 +36,24 @@ struct ListItemsQuery {
 struct ItemPage {
   std::vector<Item> items;
   bool has_more = false;  // true exactly when more matching items exist
+};
+
+// A search (domain/item_search has what matches and the order).
+struct SearchItemsQuery {
+  std::string user_id;
+  std::vector<std::string> terms;       // ParseSearchTerms's
+  std::optional<std::string> season;    // normalised
+  std::optional<std::string> category;  // exact match
+  std::optional<SearchPosition> after;  // start after this (a previous page's `next`)
+  int limit = 20;
+};
+
+struct SearchPage {
+  std::vector<Item> items;  // at most the query's limit
+  // Where the next page starts; set when more items may match. A backend
+  // that bounds the rows one search reads may end a page short (even
+  // empty) with `next` set; it never skips a match.
+  std::optional<SearchPosition> next;
 };
 
 struct ListActivitiesQuery {
@@ -71,6 +90,10 @@ class ItemStore {
 
   // Newest first by (created_at, item_id); a range scan, never OFFSET.
   virtual Task<Result<ItemPage>> ListItems(ListItemsQuery query) = 0;
+
+  // The user's items matching every term, tier by tier, newest first
+  // within a tier. A deleted item is never found; a committed one always.
+  virtual Task<Result<SearchPage>> SearchItems(SearchItemsQuery query) = 0;
 
   // Newest first by (timestamp, activity_id).
   virtual Task<Result<ActivityPage>> ListActivities(ListActivitiesQuery query) = 0;

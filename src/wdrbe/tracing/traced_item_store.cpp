@@ -36,6 +36,11 @@ Task<Result<ItemPage>> TracedItemStore::ListItems(ListItemsQuery query) {
                     store_.ListItems(std::move(query)));
 }
 
+Task<Result<SearchPage>> TracedItemStore::SearchItems(SearchItemsQuery query) {
+  return TracedCall(tracer_, StoreCall("ItemStore.SearchItems", "SearchItems"),
+                    store_.SearchItems(std::move(query)));
+}
+
 Task<Result<ActivityPage>> TracedItemStore::ListActivities(ListActivitiesQuery query) {
   return TracedCall(tracer_, StoreCall("ItemStore.ListActivities", "ListActivities"),
                     store_.ListActivities(std::move(query)));

@@ -23,6 +23,7 @@ class TracedItemStore final : public ItemStore {
                                 std::int64_t now_ms) override;
   Task<Status> DeleteItem(std::string user_id, std::string item_id) override;
   Task<Result<ItemPage>> ListItems(ListItemsQuery query) override;
+  Task<Result<SearchPage>> SearchItems(SearchItemsQuery query) override;
   Task<Result<ActivityPage>> ListActivities(ListActivitiesQuery query) override;
   Task<Result<ShareAdmission>> AdmitShare(AdmitShareCommand command) override;
   Task<Status> CompleteShareKey(std::string user_id, std::string idempotency_key) override;

@@ -116,6 +116,59 @@ Task<Result<ItemPage>> DynamoDbItemStore::ListItems(ListItemsQuery query) {
   co_return page;
 }
 
+Task<Result<SearchPage>> DynamoDbItemStore::SearchItems(SearchItemsQuery query) {
+  if (query.limit < 1) co_return Error::BadRequest("limit must be positive");
+  if (query.terms.empty()) co_return Error::BadRequest("a search needs at least one term");
+  const ItemListPartition partition = ItemListPartitionFor(query.user_id, query.season, query.category);
+  SearchPage page;
+  int budget = kSearchRowsPerRequest;
+  std::optional<SearchPosition> last_read;      // the last index row read, in its tier
+  std::optional<SearchPosition> last_returned;  // the page's last item, in its tier
+  const int first_tier = query.after ? static_cast<int>(query.after->tier) : 0;
+  for (int t = first_tier; t < kSearchTierCount; ++t) {
+    const auto tier = static_cast<SearchTier>(t);
+    if (budget == 0) {
+      // The bound fell on the end of the last tier read: the next request
+      // finds nothing older there and goes on with this one.
+      page.next = last_read;
+      co_return page;
+    }
+    IndexQuery index_query{partition.index, partition.pk, std::nullopt, budget};
+    if (query.after && query.after->tier == tier) {
+      index_query.sort_key_before =
+          ItemSortKeyBefore(CursorPosition{query.after->sort_key, query.after->item_id});
+      if (!index_query.sort_key_before) continue;  // nothing older in this tier
+    }
+    Task<Result<std::vector<boost::json::object>>> querying = table_.QueryNewestFirst(std::move(index_query));
+    Result<std::vector<boost::json::object>> rows = co_await std::move(querying);
+    if (!rows.ok()) co_return rows.error();
+    for (const boost::json::object& row : *rows) {
+      Result<StoredItem> stored = ReadItemRow(row);
+      if (!stored.ok()) co_return stored.error();
+      Item& item = stored->item;
+      const bool matches = MatchTier(item.fields, query.terms) == tier;
+      if (matches && static_cast<int>(page.items.size()) == query.limit) {
+        // Another match: the next page starts after the page's last item,
+        // which may be of the tier before.
+        page.next = last_returned;
+        co_return page;
+      }
+      last_read = SearchPosition{tier, item.created_at_ms, item.item_id};
+      if (matches) {
+        last_returned = last_read;
+        page.items.push_back(std::move(item));
+      }
+    }
+    const bool tier_read_whole = static_cast<int>(rows->size()) < budget;
+    budget -= static_cast<int>(rows->size());
+    if (!tier_read_whole) {
+      page.next = last_read;
+      co_return page;
+    }
+  }
+  co_return page;
+}
+
 Task<Result<ActivityPage>> DynamoDbItemStore::ListActivities(ListActivitiesQuery query) {
   if (query.limit < 1) co_return Error::BadRequest("limit must be positive");
   IndexQuery index_query{kActivityIndex, ActivityFeedPartition(query.user_id), std::nullopt, query.limit + 1};

@@ -30,6 +30,12 @@ namespace wdrbe::dynamodb {
 // Rounds of load, decide and conditional write before a write gives up.
 inline constexpr int kMaxWriteRounds = 8;
 
+// The most index rows one search request reads (docs/aws-backend.md: about
+// 50 read capacity units at most). A search walks the user's list index
+// newest first, once per tier, matching in this process; a page that
+// reaches this bound ends short, with a cursor where the walk stopped.
+inline constexpr int kSearchRowsPerRequest = 1000;
+
 class DynamoDbItemStore final : public ItemStore {
  public:
   DynamoDbItemStore(aws::AwsClients& clients, std::string table_name);
@@ -40,6 +46,7 @@ class DynamoDbItemStore final : public ItemStore {
                                 std::int64_t now_ms) override;
   Task<Status> DeleteItem(std::string user_id, std::string item_id) override;
   Task<Result<ItemPage>> ListItems(ListItemsQuery query) override;
+  Task<Result<SearchPage>> SearchItems(SearchItemsQuery query) override;
   Task<Result<ActivityPage>> ListActivities(ListActivitiesQuery query) override;
   Task<Result<ShareAdmission>> AdmitShare(AdmitShareCommand command) override;
   Task<Status> CompleteShareKey(std::string user_id, std::string idempotency_key) override;

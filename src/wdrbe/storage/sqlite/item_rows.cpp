@@ -1,29 +1,9 @@
 #include "wdrbe/storage/sqlite/item_rows.hpp"
 
+#include "wdrbe/storage/sqlite/search_rows.hpp"
+
 namespace wdrbe::sqlite {
 namespace {
-
-constexpr char kItemColumns[] =
-    "item_id, user_id, name, category, season, color, brand, purchase_date, image_url, shared_count, "
-    "is_public, created_at, updated_at";
-
-Item ReadItem(const Statement& row) {
-  Item item;
-  item.item_id = row.ColumnText(0);
-  item.user_id = row.ColumnText(1);
-  item.fields.name = row.ColumnText(2);
-  item.fields.category = row.ColumnText(3);
-  item.fields.season = row.ColumnOptionalText(4);
-  item.fields.color = row.ColumnOptionalText(5);
-  item.fields.brand = row.ColumnOptionalText(6);
-  item.fields.purchase_date = row.ColumnOptionalText(7);
-  item.fields.image_url = row.ColumnOptionalText(8);
-  item.shared_count = row.ColumnInt(9);
-  item.is_public = row.ColumnInt(10) != 0;
-  item.created_at_ms = row.ColumnInt(11);
-  item.updated_at_ms = row.ColumnInt(12);
-  return item;
-}
 
 // Builds the one query shape per filter combination. Each shape is a range
 // scan of the matching index: equality on the leading columns, then the
@@ -38,6 +18,24 @@ std::string ItemsQuerySql(const ListItemsQuery& query) {
 }
 
 }  // namespace
+
+Item ReadItem(const Statement& row, int first) {
+  Item item;
+  item.item_id = row.ColumnText(first + 0);
+  item.user_id = row.ColumnText(first + 1);
+  item.fields.name = row.ColumnText(first + 2);
+  item.fields.category = row.ColumnText(first + 3);
+  item.fields.season = row.ColumnOptionalText(first + 4);
+  item.fields.color = row.ColumnOptionalText(first + 5);
+  item.fields.brand = row.ColumnOptionalText(first + 6);
+  item.fields.purchase_date = row.ColumnOptionalText(first + 7);
+  item.fields.image_url = row.ColumnOptionalText(first + 8);
+  item.shared_count = row.ColumnInt(first + 9);
+  item.is_public = row.ColumnInt(first + 10) != 0;
+  item.created_at_ms = row.ColumnInt(first + 11);
+  item.updated_at_ms = row.ColumnInt(first + 12);
+  return item;
+}
 
 Result<std::optional<Item>> LoadItem(Connection& db, const std::string& item_id) {
   auto stmt = db.Prepare(std::string("SELECT ") + kItemColumns + " FROM items WHERE item_id = ?1");
@@ -67,7 +65,8 @@ Status InsertItem(Connection& db, const Item& item) {
       .Bind(11, std::int64_t{item.is_public ? 1 : 0})
       .Bind(12, item.created_at_ms)
       .Bind(13, item.updated_at_ms);
-  return (*stmt)->Run();
+  if (Status s = (*stmt)->Run(); !s.ok()) return s;
+  return IndexForSearch(db, item);
 }
 
 Status SaveItem(Connection& db, const Item& item) {
@@ -87,7 +86,8 @@ Status SaveItem(Connection& db, const Item& item) {
       .Bind(9, item.shared_count)
       .Bind(10, std::int64_t{item.is_public ? 1 : 0})
       .Bind(11, item.updated_at_ms);
-  return (*stmt)->Run();
+  if (Status s = (*stmt)->Run(); !s.ok()) return s;
+  return ReindexForSearch(db, item);
 }
 
 Status SaveShareCounters(Connection& db, const Item& item) {
@@ -106,7 +106,8 @@ Status DeleteItemRow(Connection& db, const std::string& item_id) {
   auto stmt = db.Prepare("DELETE FROM items WHERE item_id = ?1");
   if (!stmt.ok()) return stmt.error();
   (*stmt)->Bind(1, item_id);
-  return (*stmt)->Run();
+  if (Status s = (*stmt)->Run(); !s.ok()) return s;
+  return UnindexForSearch(db, item_id);
 }
 
 Status InsertActivity(Connection& db, const Activity& activity) {

@@ -14,8 +14,17 @@
 
 namespace wdrbe::sqlite {
 
+// Every column of an item row, in the order ReadItem reads them.
+inline constexpr char kItemColumns[] =
+    "item_id, user_id, name, category, season, color, brand, purchase_date, image_url, shared_count, "
+    "is_public, created_at, updated_at";
+// The item in kItemColumns's columns of `row`, starting at column `first`.
+Item ReadItem(const Statement& row, int first = 0);
+
 // The item, or nullopt when there is no row.
 Result<std::optional<Item>> LoadItem(Connection& db, const std::string& item_id);
+// These three keep the search index (search_rows) in step, in the same
+// transaction.
 Status InsertItem(Connection& db, const Item& item);
 // Writes every editable field, the counters and updated_at of `item`.
 Status SaveItem(Connection& db, const Item& item);

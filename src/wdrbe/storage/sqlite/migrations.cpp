@@ -3,12 +3,16 @@
 #include <array>
 #include <string>
 
+#include "wdrbe/storage/sqlite/search_rows.hpp"
+
 namespace wdrbe::sqlite {
 namespace {
 
 struct Migration {
   int version;
   const char* sql;
+  // Run after `sql`, in the same transaction: for what SQL cannot compute.
+  Status (*fill)(Connection&) = nullptr;
 };
 
 // Every list the API offers is one range scan on one of these indexes:
@@ -134,6 +138,20 @@ DROP TABLE share_idempotency_keys;
     Migration{4, R"sql(
 CREATE INDEX applied_share_events_by_age ON applied_share_events (applied_at);
 )sql"},
+    // Item search (search_rows.hpp): a doc per item in creation order, and
+    // the FTS5 index of the items' search words, built for the items
+    // already there (their words come from C++: SearchWordsOf).
+    Migration{5, R"sql(
+CREATE TABLE item_search_docs (
+  item_id TEXT PRIMARY KEY,
+  doc     INTEGER NOT NULL UNIQUE
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE item_search USING fts5(
+  item_id UNINDEXED, name, other, filters,
+  tokenize = 'ascii', detail = 'column', prefix = '17 18 19 20 21 22'
+);
+)sql",
+              &IndexEveryItemForSearch},
 };
 
 Result<int> CurrentVersion(Connection& connection) {
@@ -165,11 +183,16 @@ Status ApplyMigrations(Connection& connection) {
     if (migration.version <= *current) continue;
     std::string sql = "BEGIN IMMEDIATE;";
     sql += migration.sql;
-    sql += "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
-           std::to_string(migration.version) + ", CAST(strftime('%s','now') AS INTEGER) * 1000);COMMIT;";
-    if (Status s = connection.Exec(sql); !s.ok()) {
+    Status applied = connection.Exec(sql);
+    if (applied.ok() && migration.fill != nullptr) applied = migration.fill(connection);
+    if (applied.ok()) {
+      applied = connection.Exec("INSERT INTO schema_migrations (version, applied_at) VALUES (" +
+                                std::to_string(migration.version) +
+                                ", CAST(strftime('%s','now') AS INTEGER) * 1000);COMMIT;");
+    }
+    if (!applied.ok()) {
       (void)connection.Exec("ROLLBACK");
-      return s.error();
+      return applied.error();
     }
   }
   return Status::Ok();

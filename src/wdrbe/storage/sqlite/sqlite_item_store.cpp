@@ -6,6 +6,7 @@
 #include "wdrbe/storage/sqlite/idempotency_rows.hpp"
 #include "wdrbe/storage/sqlite/item_rows.hpp"
 #include "wdrbe/storage/sqlite/savepoint.hpp"
+#include "wdrbe/storage/sqlite/search_rows.hpp"
 #include "wdrbe/storage/sqlite/share_transactions.hpp"
 
 namespace wdrbe::sqlite {
@@ -107,6 +108,11 @@ Task<Status> SqliteItemStore::DeleteItem(std::string user_id, std::string item_i
 Task<Result<ItemPage>> SqliteItemStore::ListItems(ListItemsQuery query) {
   return readers().Submit<Result<ItemPage>>(
       [query = std::move(query)](Connection& db) { return QueryItems(db, query); });
+}
+
+Task<Result<SearchPage>> SqliteItemStore::SearchItems(SearchItemsQuery query) {
+  return readers().Submit<Result<SearchPage>>(
+      [query = std::move(query)](Connection& db) { return QuerySearch(db, query); });
 }
 
 Task<Result<ActivityPage>> SqliteItemStore::ListActivities(ListActivitiesQuery query) {
