@@ -50,7 +50,7 @@ Result<std::optional<std::string>> ParseCursor(const http::RequestContext& conte
   auto raw = context.Query("cursor");
   if (!raw) return std::optional<std::string>();
   if (raw->size() > kMaxCursorLength) {
-    return Error{ErrorCode::kInvalidCursor, "cursor is invalid or was made for another query", {}};
+    return InvalidCursorError();
   }
   return std::optional<std::string>(std::move(*raw));
 }

@@ -36,11 +36,11 @@ std::string Mac(std::string_view key, std::string_view scope, std::string_view p
   return HmacSha256(key, message).substr(0, kMacSize);
 }
 
-Error InvalidCursor() {
+}  // namespace
+
+Error InvalidCursorError() {
   return Error{ErrorCode::kInvalidCursor, "cursor is invalid or was made for another query", {}};
 }
-
-}  // namespace
 
 std::string CursorCodec::Encode(std::string_view scope, const CursorPosition& position) const {
   std::string token;
@@ -53,18 +53,18 @@ std::string CursorCodec::Encode(std::string_view scope, const CursorPosition& po
 }
 
 Result<CursorPosition> CursorCodec::Decode(std::string_view scope, std::string_view cursor) const {
-  if (cursor.empty() || cursor.size() > kMaxCursorLength) return InvalidCursor();
+  if (cursor.empty() || cursor.size() > kMaxCursorLength) return InvalidCursorError();
   const std::optional<std::string> bytes = Base64UrlDecode(cursor);
-  if (!bytes || bytes->size() < kMinTokenBytes) return InvalidCursor();
+  if (!bytes || bytes->size() < kMinTokenBytes) return InvalidCursorError();
 
   const std::string_view token = *bytes;
   const std::string_view payload = token.substr(0, token.size() - kMacSize);
   const std::string_view mac = token.substr(token.size() - kMacSize);
-  if (payload[0] != kVersion) return InvalidCursor();
-  if (!ConstantTimeEqual(mac, Mac(key_, scope, payload))) return InvalidCursor();
+  if (payload[0] != kVersion) return InvalidCursorError();
+  if (!ConstantTimeEqual(mac, Mac(key_, scope, payload))) return InvalidCursorError();
 
   const std::string_view id = payload.substr(1 + kSortKeySize);
-  if (id.empty() || id.size() > kMaxIdLength) return InvalidCursor();
+  if (id.empty() || id.size() > kMaxIdLength) return InvalidCursorError();
   return CursorPosition{static_cast<std::int64_t>(ReadBigEndian64(payload.substr(1))), std::string(id)};
 }
 

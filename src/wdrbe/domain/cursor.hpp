@@ -35,6 +35,10 @@ class CursorCodec {
   std::string key_;
 };
 
+// The one answer to every cursor that cannot be used, whatever the reason,
+// so that a client learns nothing about why.
+Error InvalidCursorError();
+
 // Cursors longer than this are rejected before any work is done.
 inline constexpr std::size_t kMaxCursorLength = 512;
 

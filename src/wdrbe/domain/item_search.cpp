@@ -12,10 +12,6 @@ bool BeginsWith(std::string_view word, std::string_view prefix) {
   return word.size() >= prefix.size() && word.compare(0, prefix.size(), prefix) == 0;
 }
 
-Error InvalidCursor() {
-  return Error{ErrorCode::kInvalidCursor, "cursor is invalid or was made for another query", {}};
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> ParseSearchTerms(std::string_view q) {
@@ -77,9 +73,9 @@ CursorPosition CursorPositionOf(const SearchPosition& position) {
 Result<SearchPosition> SearchPositionOf(const CursorPosition& position) {
   // Only our own key made it (the codec checked the MAC), but a cursor of
   // a list route cannot reach here either: its scope differs.
-  if (position.id.size() < 2) return InvalidCursor();
+  if (position.id.size() < 2) return InvalidCursorError();
   const int tier = position.id[0] - '0';
-  if (tier < 0 || tier >= kSearchTierCount) return InvalidCursor();
+  if (tier < 0 || tier >= kSearchTierCount) return InvalidCursorError();
   return SearchPosition{static_cast<SearchTier>(tier), position.sort_ms, position.id.substr(1)};
 }
 

@@ -1,5 +1,8 @@
 #include "wdrbe/storage/sqlite/item_rows.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include "wdrbe/storage/sqlite/search_rows.hpp"
 
 namespace wdrbe::sqlite {
@@ -18,6 +21,20 @@ std::string ItemsQuerySql(const ListItemsQuery& query) {
 }
 
 }  // namespace
+
+std::string ItemColumnsOf(std::string_view table) {
+  std::string columns;
+  const std::string_view all = kItemColumns;
+  for (std::size_t at = 0; at < all.size();) {
+    const std::size_t end = std::min(all.find(',', at), all.size());
+    if (!columns.empty()) columns += ", ";
+    columns += table;
+    columns += '.';
+    columns += all.substr(at, end - at);
+    at = all.find_first_not_of(", ", end);
+  }
+  return columns;
+}
 
 Item ReadItem(const Statement& row, int first) {
   Item item;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/domain/activity.hpp"
@@ -18,6 +19,8 @@ namespace wdrbe::sqlite {
 inline constexpr char kItemColumns[] =
     "item_id, user_id, name, category, season, color, brand, purchase_date, image_url, shared_count, "
     "is_public, created_at, updated_at";
+// kItemColumns, each led by "`table`." (for a query that joins items).
+std::string ItemColumnsOf(std::string_view table);
 // The item in kItemColumns's columns of `row`, starting at column `first`.
 Item ReadItem(const Statement& row, int first = 0);
 

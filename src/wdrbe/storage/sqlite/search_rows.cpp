@@ -197,11 +197,8 @@ Result<Batch> QueryTierBatch(Connection& db, const SearchItemsQuery& query, Sear
   // FTS5 walks the doclists in descending rowid order and the LIMIT stops
   // it; the join re-checks what a tag collision or an exact filter value
   // needs (the tokens are hashes).
-  std::string sql =
-      std::string("SELECT s.rowid, ") +
-      "i.item_id, i.user_id, i.name, i.category, i.season, i.color, "
-      "i.brand, i.purchase_date, i.image_url, i.shared_count, i.is_public, i.created_at, i.updated_at "
-      "FROM item_search s JOIN items i ON i.item_id = s.item_id WHERE item_search MATCH ?1";
+  std::string sql = "SELECT s.rowid, " + ItemColumnsOf("i") +
+                    " FROM item_search s JOIN items i ON i.item_id = s.item_id WHERE item_search MATCH ?1";
   if (before_doc) sql += " AND s.rowid < ?2";
   sql += " AND i.user_id = ?3";
   if (query.season) sql += " AND i.season = ?4";
