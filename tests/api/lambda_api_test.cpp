@@ -123,6 +123,15 @@ TEST_F(LambdaApiTest, PatchDeleteAndTheActivityFeedGoThroughTheSameRoutes) {
   EXPECT_EQ(CallAs(user, {.path = "/items/" + id}).status, 404);
 }
 
+TEST_F(LambdaApiTest, TheActivityStreamIsRefusedAsNotImplementedAfterTheUsualChecks) {
+  const std::string user = "u-lambda-stream";
+  const ProxyAnswer stream = CallAs(user, {.path = "/users/" + user + "/activities/stream"});
+  EXPECT_EQ(stream.status, 501) << stream.body;
+  EXPECT_EQ(stream.Json().at("error").as_string(), "not_implemented");
+  EXPECT_EQ(CallAs(user, {.path = "/users/someone-else/activities/stream"}).status, 403);
+  EXPECT_EQ(Call({.path = "/users/" + user + "/activities/stream"}).status, 401);
+}
+
 TEST_F(LambdaApiTest, ReadyzHeadAndPreflightsAreAnsweredAsByServe) {
   const ProxyAnswer ready = Call({.path = "/readyz"});
   EXPECT_EQ(ready.status, 200) << ready.body;

@@ -48,6 +48,8 @@ inline const char* CodeName(ErrorCode code) {
       return "kExpectationFailed";
     case ErrorCode::kTooManyRequests:
       return "kTooManyRequests";
+    case ErrorCode::kNotImplemented:
+      return "kNotImplemented";
     case ErrorCode::kInternal:
       return "kInternal";
     case ErrorCode::kUnavailable:

@@ -192,10 +192,21 @@ ActivityPage InMemoryItemStore::List(const ListActivitiesQuery& query) {
     if (activity.user_id == query.user_id) matching.push_back(activity);
   }
   ActivityPage page;
-  page.activities = NewestAfter(
-      std::move(matching),
-      [](const Activity& activity) { return std::tie(activity.timestamp_ms, activity.activity_id); },
-      query.after, RowsToLoad(query.limit));
+  const auto key = [](const Activity& activity) {
+    return std::tie(activity.timestamp_ms, activity.activity_id);
+  };
+  if (query.oldest_first) {
+    std::sort(matching.begin(), matching.end(),
+              [&](const Activity& a, const Activity& b) { return key(a) < key(b); });
+    if (query.after) {
+      const auto position = std::tie(query.after->sort_ms, query.after->id);
+      std::erase_if(matching, [&](const Activity& activity) { return !(position < key(activity)); });
+    }
+    if (matching.size() > RowsToLoad(query.limit)) matching.resize(RowsToLoad(query.limit));
+    page.activities = std::move(matching);
+  } else {
+    page.activities = NewestAfter(std::move(matching), key, query.after, RowsToLoad(query.limit));
+  }
   page.has_more = page.activities.size() == RowsToLoad(query.limit);
   if (page.has_more) page.activities.pop_back();
   return page;

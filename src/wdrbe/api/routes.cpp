@@ -10,8 +10,8 @@ auto Bind(auto* api, auto method) {
 
 }  // namespace
 
-http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops,
-                         MetricsOnMainListener metrics) {
+http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities,
+                         ActivityStreamApi& streams, OpsApi& ops, MetricsOnMainListener metrics) {
   using http::Access;
   using http::Verb;
   http::Router router;
@@ -23,6 +23,8 @@ http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& acti
   router.Add(Verb::get,     "/users/{userId}/items",         Access::kAuthenticated, bind(&items, &ItemsApi::List));
   router.Add(Verb::get,     "/users/{userId}/items/search",  Access::kAuthenticated, bind(&items, &ItemsApi::Search));
   router.Add(Verb::get,     "/users/{userId}/activities",    Access::kAuthenticated, bind(&activities, &ActivitiesApi::List));
+  router.Add(Verb::get,     "/users/{userId}/activities/stream", Access::kAuthenticatedOrQueryToken,
+             bind(&streams, &ActivityStreamApi::Stream));
   router.Add(Verb::get,     "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Get));
   router.Add(Verb::patch,   "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Update));
   router.Add(Verb::delete_, "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Delete));

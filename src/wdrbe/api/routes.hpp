@@ -2,6 +2,7 @@
 #pragma once
 
 #include "wdrbe/api/activities_api.hpp"
+#include "wdrbe/api/activity_stream_api.hpp"
 #include "wdrbe/api/items_api.hpp"
 #include "wdrbe/api/ops_api.hpp"
 #include "wdrbe/api/shares_api.hpp"
@@ -17,8 +18,8 @@ enum class MetricsOnMainListener {
 };
 
 // The APIs must outlive the router.
-http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities, OpsApi& ops,
-                         MetricsOnMainListener metrics);
+http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities,
+                         ActivityStreamApi& streams, OpsApi& ops, MetricsOnMainListener metrics);
 
 // The routes of `wdrbe worker` (the share worker alone): GET /healthz,
 // /readyz and, as for `serve`, /metrics.

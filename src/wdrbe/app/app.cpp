@@ -56,6 +56,7 @@ Status App::Parts::Bind(const ServeConfig& config, const ValidServeConfig& flags
   server_options.port = flags.listen.port;
   server_options.tls = {config.tls_cert_file, config.tls_key_file};
   server_options.max_connections = static_cast<std::size_t>(config.max_connections);
+  server_options.stream_write_timeout = std::chrono::seconds(config.stream_write_timeout_s);
   server_options.single_threaded = threads == 1;
   auto bound = http::HttpServer::Bind(s.io, server_options, *s.dispatcher,
                                       [ids = s.ids.get()] { return ids->NextUnordered(); });

@@ -17,6 +17,7 @@
 #include "wdrbe/queue/atomic_share_settler.hpp"
 #include "wdrbe/queue/dead_letter_queue.hpp"
 #include "wdrbe/queue/share_queue.hpp"
+#include "wdrbe/storage/activity_watcher.hpp"
 #include "wdrbe/storage/item_store.hpp"
 
 namespace wdrbe::app {
@@ -35,6 +36,9 @@ struct Backend {
   // Set where the store and the queue share transactions (optional).
   AtomicShareSender* atomic_sender = nullptr;
   AtomicShareSettler* atomic_settler = nullptr;
+  // Pushes new activities to live streams (optional: without it, streams
+  // poll the store; polling_activity_watcher.hpp).
+  ActivityWatcher* activity_watcher = nullptr;
   // The key that signs list cursors when no --cursor-key-file is given:
   // made once and kept where every process of the backend finds it (the
   // embedded data directory, the AWS table).

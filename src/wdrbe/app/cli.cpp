@@ -242,6 +242,37 @@ void AddServeOptions(CLI::App& command, ServeConfig& config) {
       ->envname("WDRBE_MAX_CONNECTIONS")
       ->capture_default_str();
   command
+      .add_option("--max-streams", config.max_streams,
+                  "Activity streams open at once on this server; over it 429")
+      ->envname("WDRBE_MAX_STREAMS")
+      ->capture_default_str();
+  command
+      .add_option("--max-streams-per-user", config.max_streams_per_user,
+                  "Activity streams one user may hold open; over it 429")
+      ->envname("WDRBE_MAX_STREAMS_PER_USER")
+      ->capture_default_str();
+  command
+      .add_option("--stream-heartbeat", config.stream_heartbeat_s,
+                  "Seconds of silence after which a stream sends a comment line, 1-15")
+      ->envname("WDRBE_STREAM_HEARTBEAT")
+      ->capture_default_str();
+  command
+      .add_option("--stream-write-timeout", config.stream_write_timeout_s,
+                  "Seconds a write to a stream may stall (a client not reading) before it is dropped")
+      ->envname("WDRBE_STREAM_WRITE_TIMEOUT")
+      ->capture_default_str();
+  command
+      .add_option("--stream-poll-interval", config.stream_poll_interval_ms,
+                  "aws: milliseconds between reads of a streaming user's activities")
+      ->envname("WDRBE_STREAM_POLL_INTERVAL")
+      ->capture_default_str();
+  command
+      .add_option(
+          "--stream-settle", config.stream_settle_ms,
+          "aws: milliseconds an activity waits before streaming (covers write latency and clock skew)")
+      ->envname("WDRBE_STREAM_SETTLE")
+      ->capture_default_str();
+  command
       .add_option("--tls-cert", config.tls_cert_file, "PEM certificate chain: serve HTTPS (with --tls-key)")
       ->envname("WDRBE_TLS_CERT");
   command.add_option("--tls-key", config.tls_key_file, "PEM private key of --tls-cert")

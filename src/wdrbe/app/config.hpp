@@ -67,6 +67,15 @@ struct ServeConfig {
   std::string service_name = "wdrbe";
   // Connections open at once on --listen; over it new ones are closed.
   int max_connections = 10000;
+  // The live activity stream: open streams at most (429 over), the idle
+  // heartbeat, how long a write to a stream may stall before the stream is
+  // dropped, and, on the AWS backend, how streams poll the activity index.
+  int max_streams = 1000;
+  int max_streams_per_user = 5;
+  int stream_heartbeat_s = 15;
+  int stream_write_timeout_s = 10;
+  int stream_poll_interval_ms = 1000;
+  int stream_settle_ms = 2000;
   // Throttling (requests per second, bucket size); 0 turns a limit off.
   double rate_limit = 500;
   double burst = 1000;
@@ -97,6 +106,15 @@ inline constexpr int kMaxConnectionsLimit = 1'000'000;
 inline constexpr int kMinJwksRefreshSeconds = 1;
 inline constexpr int kMaxJwksRefreshSeconds = 7 * 24 * 3600;
 inline constexpr int kMaxMetricsEmfIntervalSeconds = 3600;
+// The activity stream: the contract asks for a heartbeat at least every
+// 15 s; a stall of five minutes is a client gone; a poll faster than 100 ms
+// per stream is a read bill, slower than a minute is no longer live; a
+// settle of a minute covers any clock skew worth running with.
+inline constexpr int kMaxStreamHeartbeatSeconds = 15;
+inline constexpr int kMaxStreamWriteTimeoutSeconds = 300;
+inline constexpr int kMinStreamPollIntervalMs = 100;
+inline constexpr int kMaxStreamPollIntervalMs = 60'000;
+inline constexpr int kMaxStreamSettleMs = 60'000;
 // --service-name: 1-100 of [A-Za-z0-9._-] (a CloudWatch dimension value and
 // a log field, so nothing that needs quoting in either).
 inline constexpr std::size_t kMaxServiceNameLength = 100;

@@ -12,6 +12,7 @@
 #include "wdrbe/queue/sqlite/sqlite_dead_letter_queue.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
 #include "wdrbe/storage/sqlite/online_backup.hpp"
+#include "wdrbe/storage/sqlite/sqlite_activity_watcher.hpp"
 #include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
 
 namespace wdrbe::app {
@@ -51,7 +52,8 @@ struct EmbeddedAdapters {
         queue(db, sqlite::ShareQueueOptions{max_receives}, deps.clock, deps.random),
         dead_letters(db, deps.clock),
         sender(db, deps.clock),
-        settler(db) {}
+        settler(db),
+        activity_watcher(db) {}
   std::unique_ptr<DataDirLock> lock;
   std::shared_ptr<sqlite::Database> database;
   sqlite::SqliteItemStore store;
@@ -59,6 +61,7 @@ struct EmbeddedAdapters {
   sqlite::SqliteDeadLetterQueue dead_letters;
   sqlite::SqliteAtomicShareSender sender;
   sqlite::SqliteAtomicShareSettler settler;
+  sqlite::SqliteActivityWatcher activity_watcher;
 };
 
 }  // namespace
@@ -92,6 +95,7 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
   backend.dead_letters = &adapters->dead_letters;
   backend.atomic_sender = &adapters->sender;
   backend.atomic_settler = &adapters->settler;
+  backend.activity_watcher = &adapters->activity_watcher;
   // One server owns the directory, so deliveries still in flight belong to
   // a process that died: they return now, not after their timeout.
   backend.before_worker_starts = [queue = &adapters->queue] {

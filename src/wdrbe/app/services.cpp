@@ -14,6 +14,7 @@
 #include "wdrbe/auth/jwks_fetch.hpp"
 #include "wdrbe/auth/jwks_url.hpp"
 #include "wdrbe/auth/jwt_verifier.hpp"
+#include "wdrbe/storage/polling_activity_watcher.hpp"
 #include "wdrbe/tracing/tracing_config.hpp"
 
 namespace wdrbe::app {
@@ -180,10 +181,33 @@ http::Authenticator Services::Authenticator() const {
   };
 }
 
+void Services::WireStreams(const ServeConfig& config) {
+  stream_slots = std::make_unique<api::StreamSlots>(
+      api::StreamLimits{static_cast<std::size_t>(config.max_streams),
+                        static_cast<std::size_t>(config.max_streams_per_user)},
+      &metrics->streams.open);
+  // A Lambda function answers one event and may be frozen: no stream can
+  // stay open there, and the route says so.
+  ActivityWatcher* watcher = nullptr;
+  if (role == ProcessRole::kServe) {
+    watcher = backend.activity_watcher;
+    if (watcher == nullptr) {
+      polling_activity_watcher = std::make_unique<PollingActivityWatcher>(
+          *backend.store, clock,
+          ActivityPollingOptions{std::chrono::milliseconds(config.stream_poll_interval_ms),
+                                 std::chrono::milliseconds(config.stream_settle_ms)});
+      watcher = polling_activity_watcher.get();
+    }
+  }
+  activity_stream_api = std::make_unique<api::ActivityStreamApi>(
+      watcher, *stream_slots, metrics->streams, std::chrono::seconds(config.stream_heartbeat_s));
+}
+
 void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags) {
   items_api = std::make_unique<api::ItemsApi>(*item_service, metrics->items, Spans(config));
   shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares, Spans(config));
   activities_api = std::make_unique<api::ActivitiesApi>(*activity_feed, Spans(config));
+  WireStreams(config);
   ops_api = std::make_unique<api::OpsApi>(
       *backend.store, *backend.queue, *backend.dead_letters,
       [worker = worker.get(), enabled = worker_enabled] {
@@ -202,10 +226,10 @@ void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags
   const MetricsOnMainListener metrics_here = flags.metrics_listen    ? MetricsOnMainListener::kNone
                                              : config.metrics_public ? MetricsOnMainListener::kPublic
                                                                      : MetricsOnMainListener::kLoopbackOnly;
-  http::Router routes =
-      role == ProcessRole::kWorker
-          ? api::BuildWorkerRoutes(*ops_api, metrics_here)
-          : api::BuildRoutes(*items_api, *shares_api, *activities_api, *ops_api, metrics_here);
+  http::Router routes = role == ProcessRole::kWorker
+                            ? api::BuildWorkerRoutes(*ops_api, metrics_here)
+                            : api::BuildRoutes(*items_api, *shares_api, *activities_api, *activity_stream_api,
+                                               *ops_api, metrics_here);
   std::vector<obs::RouteName> route_names;
   for (const http::Route& route : routes.routes()) {
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});

@@ -13,9 +13,11 @@
 #include <optional>
 
 #include "wdrbe/api/activities_api.hpp"
+#include "wdrbe/api/activity_stream_api.hpp"
 #include "wdrbe/api/items_api.hpp"
 #include "wdrbe/api/ops_api.hpp"
 #include "wdrbe/api/shares_api.hpp"
+#include "wdrbe/api/stream_slots.hpp"
 #include "wdrbe/app/backend.hpp"
 #include "wdrbe/app/config.hpp"
 #include "wdrbe/auth/jwks_cache.hpp"
@@ -93,6 +95,11 @@ struct Services {
   std::unique_ptr<api::ItemsApi> items_api;
   std::unique_ptr<api::SharesApi> shares_api;
   std::unique_ptr<api::ActivitiesApi> activities_api;
+  // Live activity streams: the caps, and the watcher when the backend has
+  // none of its own (it polls the store).
+  std::unique_ptr<api::StreamSlots> stream_slots;
+  std::unique_ptr<ActivityWatcher> polling_activity_watcher;
+  std::unique_ptr<api::ActivityStreamApi> activity_stream_api;
   std::unique_ptr<api::OpsApi> ops_api;
   std::unique_ptr<http::RateLimiter> limiter;
   std::unique_ptr<obs::AccessRecorder> access_recorder;
@@ -117,6 +124,8 @@ struct Services {
   http::Authenticator Authenticator() const;
   // The API handlers, the routes and the dispatchers.
   void WireHttp(const ServeConfig& config, const ValidServeConfig& flags);
+  // The activity stream's caps, watcher and API (for WireHttp).
+  void WireStreams(const ServeConfig& config);
 };
 
 }  // namespace wdrbe::app

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kIdempotencyKeyReused,  // same key, different payload
   kExpectationFailed,     // an Expect header the server does not meet
   kTooManyRequests,       // throttled
+  kNotImplemented,        // this deployment cannot serve the route (the stream in Lambda)
   kInternal,              // a bug or an unexpected failure; no details leak
   kUnavailable,           // temporarily unable (store down, shutting down)
 };

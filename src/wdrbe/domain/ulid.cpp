@@ -98,4 +98,15 @@ std::string UlidGenerator::NextUnordered() {
   return EncodeUlid(std::clamp<std::int64_t>(now, 0, kMaxUlidMillis), random);
 }
 
+std::optional<std::int64_t> UlidTimeMs(std::string_view id) {
+  if (id.size() != 26 || id[0] > '7') return std::nullopt;
+  std::int64_t ms = 0;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const char* digit = std::char_traits<char>::find(kCrockford, 32, id[i]);
+    if (digit == nullptr) return std::nullopt;
+    if (i < 10) ms = ms * 32 + (digit - kCrockford);
+  }
+  return ms;
+}
+
 }  // namespace wdrbe

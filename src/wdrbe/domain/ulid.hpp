@@ -16,7 +16,9 @@
 #include <array>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "wdrbe/base/clock.hpp"
 #include "wdrbe/base/random.hpp"
@@ -53,5 +55,10 @@ class UlidGenerator {
 
 // Encodes a 48-bit time and 80 random bits (big-endian) as a ULID string.
 std::string EncodeUlid(std::int64_t ms, const std::array<std::uint8_t, 10>& random);
+
+// The millisecond time of a ULID as EncodeUlid writes it (26 characters of
+// the upper-case Crockford alphabet, at most 7ZZZ... so it fits 128 bits);
+// nullopt for anything else.
+std::optional<std::int64_t> UlidTimeMs(std::string_view id);
 
 }  // namespace wdrbe

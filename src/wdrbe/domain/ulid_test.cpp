@@ -266,3 +266,27 @@ TEST(UlidGeneratorTest, ConcurrentCallersGetDistinctOrderedIds) {
 
 }  // namespace
 }  // namespace wdrbe
+
+namespace wdrbe {
+namespace {
+
+TEST(UlidTimeMsTest, ReadsBackTheTimeEncodeUlidWrote) {
+  const std::array<std::uint8_t, 10> random{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  for (const std::int64_t ms :
+       {std::int64_t{0}, std::int64_t{1'764'064'800'123}, (std::int64_t{1} << 48) - 1}) {
+    EXPECT_EQ(UlidTimeMs(EncodeUlid(ms, random)), ms);
+  }
+}
+
+TEST(UlidTimeMsTest, AnythingButTwentySixCrockfordCharactersIsNoUlid) {
+  EXPECT_EQ(UlidTimeMs(""), std::nullopt);
+  EXPECT_EQ(UlidTimeMs("01JD00000000000000000000A"), std::nullopt) << "25 characters";
+  EXPECT_EQ(UlidTimeMs("01JD0000000000000000000000A"), std::nullopt) << "27 characters";
+  EXPECT_EQ(UlidTimeMs("01JD0000000000000000000I0A"), std::nullopt) << "I is not Crockford";
+  EXPECT_EQ(UlidTimeMs("01jd000000000000000000000a"), std::nullopt) << "not as the server writes them";
+  EXPECT_EQ(UlidTimeMs("81JD000000000000000000000A"), std::nullopt) << "over 128 bits";
+  EXPECT_EQ(UlidTimeMs(std::string("01JD00000000000000000000\0A", 26)), std::nullopt);
+}
+
+}  // namespace
+}  // namespace wdrbe

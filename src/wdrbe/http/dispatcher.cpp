@@ -33,7 +33,7 @@ bool IsLoopback(const ClientAddress& address) {
 }  // namespace
 
 Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_view request_id,
-                                      const ClientAddress& client) {
+                                      const ClientAddress& client, BodyStreamSlot body_stream) {
   const auto started = std::chrono::steady_clock::now();
   obs::TraceContext trace = obs::ContinueOrStartTrace(FindHeader(request, "traceparent"),
                                                       FindHeader(request, "X-Amzn-Trace-Id"), random_);
@@ -44,7 +44,7 @@ Task<HttpResponse> Dispatcher::Handle(const HttpRequest& request, std::string_vi
     trace.flags = static_cast<std::uint8_t>(sampled ? (trace.flags | 1) : (trace.flags & ~1));
   }
   Routed routed;
-  HttpResponse response = co_await Route(request, request_id, client, trace, routed);
+  HttpResponse response = co_await Route(request, request_id, client, trace, body_stream, routed);
   cors_.Apply(request, response);
   response.set("traceparent", trace.Traceparent());
   if (observer_ != nullptr) {
@@ -138,13 +138,19 @@ std::variant<Dispatcher::Admitted, HttpResponse> Dispatcher::Admit(const HttpReq
                 {}},
           request_id);
     case Access::kAuthenticated:
+    case Access::kAuthenticatedOrQueryToken:
       break;
   }
-  auto principal = authenticate_(request);
+  auto principal = found.route->access == Access::kAuthenticatedOrQueryToken
+                       ? AuthenticateWithQueryToken(request, url)
+                       : authenticate_(request);
   if (!principal.ok()) {
     if (auto refused = throttled_anonymous()) return std::move(*refused);
     HttpResponse response = ErrorResponse(principal.error(), request_id);
-    if (request.find(beast_http::field::authorization) != request.end()) {
+    const bool token_sent = request.find(beast_http::field::authorization) != request.end() ||
+                            (found.route->access == Access::kAuthenticatedOrQueryToken &&
+                             url.params().find("access_token") != url.params().end());
+    if (principal.error().code != ErrorCode::kBadRequest && token_sent) {
       response.set(beast_http::field::www_authenticate, R"(Bearer error="invalid_token")");
     }
     return response;
@@ -159,9 +165,23 @@ std::variant<Dispatcher::Admitted, HttpResponse> Dispatcher::Admit(const HttpReq
   return admitted;
 }
 
+Result<Principal> Dispatcher::AuthenticateWithQueryToken(const HttpRequest& request,
+                                                         boost::urls::url_view url) {
+  auto token = url.params().find("access_token");
+  if (token == url.params().end() || !(*token).has_value) return authenticate_(request);
+  if (request.find(beast_http::field::authorization) != request.end()) {
+    return Error::BadRequest("send the token once: in the Authorization header or as access_token");
+  }
+  // The authenticator reads the header; the copy carries the token there.
+  // The query itself is never logged (the access log has the path only).
+  HttpRequest with_header(request.base());
+  with_header.set(beast_http::field::authorization, "Bearer " + std::string((*token).value));
+  return authenticate_(with_header);
+}
+
 Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_view request_id,
                                      const ClientAddress& client, const obs::TraceContext& trace,
-                                     Routed& routed) {
+                                     BodyStreamSlot body_stream, Routed& routed) {
   auto url = boost::urls::parse_origin_form(request.target());
   if (!url) co_return ErrorResponse(Error::BadRequest("malformed request target"), request_id);
   auto decision = Admit(request, *url, request_id, client, /*throttle=*/true, routed);
@@ -170,8 +190,12 @@ Task<HttpResponse> Dispatcher::Route(const HttpRequest& request, std::string_vie
 
   RequestContext context(request, request_id, *url, std::move(admitted.params));
   context.set_trace(&trace);
+  context.set_body_stream(body_stream);
   routed.item_id = std::string(context.PathParam("itemId"));
-  if (admitted.route->access == Access::kAuthenticated) context.set_principal(std::move(admitted.principal));
+  if (admitted.route->access == Access::kAuthenticated ||
+      admitted.route->access == Access::kAuthenticatedOrQueryToken) {
+    context.set_principal(std::move(admitted.principal));
+  }
 
   // Handlers report failures as values; an exception here is a bug, and
   // it must not take the connection (or the process) down with it.

@@ -48,7 +48,7 @@ class Dispatcher final : public RequestHandler {
   const Router& router() const { return router_; }
 
   Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id,
-                            const ClientAddress& client) override;
+                            const ClientAddress& client, BodyStreamSlot body_stream) override;
   // Routing, the loopback rule and authentication, without throttling.
   std::optional<HttpResponse> Precheck(const HttpRequest& header, std::string_view request_id,
                                        const ClientAddress& client) override;
@@ -74,8 +74,11 @@ class Dispatcher final : public RequestHandler {
   std::variant<Admitted, HttpResponse> Admit(const HttpRequest& request, boost::urls::url_view url,
                                              std::string_view request_id, const ClientAddress& client,
                                              bool throttle, Routed& routed);
+  // The route's authentication when it accepts `access_token` too.
+  Result<Principal> AuthenticateWithQueryToken(const HttpRequest& request, boost::urls::url_view url);
   Task<HttpResponse> Route(const HttpRequest& request, std::string_view request_id,
-                           const ClientAddress& client, const obs::TraceContext& trace, Routed& routed);
+                           const ClientAddress& client, const obs::TraceContext& trace,
+                           BodyStreamSlot body_stream, Routed& routed);
   Router router_;
   Authenticator authenticate_;
   CorsPolicy cors_;

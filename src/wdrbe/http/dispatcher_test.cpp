@@ -21,6 +21,11 @@ ClientAddress Address(const char* text) { return boost::asio::ip::make_address(t
 
 Task<HttpResponse> Ok(RequestContext&) { co_return JsonResponse(StatusCode::ok, {{"ok", true}}); }
 
+// Answers with the principal's user id.
+Task<HttpResponse> WhoAsks(RequestContext& context) {
+  co_return JsonResponse(StatusCode::ok, {{"user", context.principal().user_id}});
+}
+
 // Accepts exactly the token "good", as user "u".
 Result<Principal> AcceptGood(const HttpRequest& request) {
   auto header = FindHeader(request, "Authorization");
@@ -36,6 +41,7 @@ class DispatcherTest : public ::testing::Test {
     router.Add(Verb::get, "/healthz", Access::kPublic, Ok);
     router.Add(Verb::get, "/private", Access::kAuthenticated, Ok);
     router.Add(Verb::post, "/private", Access::kAuthenticated, Ok);
+    router.Add(Verb::get, "/stream", Access::kAuthenticatedOrQueryToken, WhoAsks);
     return Dispatcher(std::move(router), AcceptGood, CorsPolicy("*"), limiter, random_, nullptr);
   }
 
@@ -46,7 +52,8 @@ class DispatcherTest : public ::testing::Test {
   }
 
   int Status(Dispatcher& dispatcher, const HttpRequest& request, const char* client) {
-    return static_cast<int>(RunTask(dispatcher.Handle(request, "rid", Address(client))).result_int());
+    return static_cast<int>(
+        RunTask(dispatcher.Handle(request, "rid", Address(client), nullptr)).result_int());
   }
 
   SecureRandom random_;
@@ -61,7 +68,7 @@ TEST_F(DispatcherTest, LoopbackOnlyRoutesRefuseOtherClients) {
   for (const char* remote : {"192.0.2.7", "10.0.0.1", "2001:db8::1", "::ffff:192.0.2.7"}) {
     EXPECT_EQ(Status(dispatcher, metrics, remote), 403) << remote;
   }
-  const HttpResponse refused = RunTask(dispatcher.Handle(metrics, "rid", Address("192.0.2.7")));
+  const HttpResponse refused = RunTask(dispatcher.Handle(metrics, "rid", Address("192.0.2.7"), nullptr));
   EXPECT_NE(refused.body().find("--metrics-public"), std::string::npos) << refused.body();
   EXPECT_EQ(Status(dispatcher, Request(Verb::get, "/healthz"), "192.0.2.7"), 200) << "public stays public";
 }
@@ -113,6 +120,30 @@ TEST_F(DispatcherTest, PrecheckRefusesWhatHandleWouldRefuseBeforeTheBodyAndCharg
   // Nothing was charged: the user's and the address's one token are there.
   EXPECT_EQ(Status(dispatcher, Request(Verb::post, "/private", "good"), "192.0.2.1"), 200);
   EXPECT_EQ(Status(dispatcher, Request(Verb::post, "/private", "bad"), "192.0.2.1"), 401);
+}
+
+TEST_F(DispatcherTest, OnlyARouteThatAcceptsAQueryTokenTakesAccessToken) {
+  Dispatcher dispatcher = Make();
+  const HttpResponse by_query = RunTask(
+      dispatcher.Handle(Request(Verb::get, "/stream?access_token=good"), "rid", Address("::1"), nullptr));
+  EXPECT_EQ(by_query.result_int(), 200u);
+  EXPECT_EQ(by_query.body(), R"({"user":"u"})");
+  EXPECT_EQ(Status(dispatcher, Request(Verb::get, "/stream", "good"), "::1"), 200)
+      << "the header still works";
+  EXPECT_EQ(Status(dispatcher, Request(Verb::get, "/private?access_token=good"), "::1"), 401)
+      << "every other route reads the header only";
+}
+
+TEST_F(DispatcherTest, ABadQueryTokenIsAnInvalidTokenAndTwoTokensAreABadRequest) {
+  Dispatcher dispatcher = Make();
+  const HttpResponse bad = RunTask(
+      dispatcher.Handle(Request(Verb::get, "/stream?access_token=bad"), "rid", Address("::1"), nullptr));
+  EXPECT_EQ(bad.result_int(), 401u);
+  EXPECT_EQ(bad[beast_http::field::www_authenticate], R"(Bearer error="invalid_token")");
+  const HttpResponse twice = RunTask(dispatcher.Handle(
+      Request(Verb::get, "/stream?access_token=good", "good"), "rid", Address("::1"), nullptr));
+  EXPECT_EQ(twice.result_int(), 400u);
+  EXPECT_EQ(twice.find("WWW-Authenticate"), twice.end());
 }
 
 }  // namespace

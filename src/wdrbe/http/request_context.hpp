@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "wdrbe/auth/principal.hpp"
+#include "wdrbe/http/body_stream.hpp"
 #include "wdrbe/http/types.hpp"
 #include "wdrbe/observability/trace_context.hpp"
 
@@ -42,6 +43,11 @@ class RequestContext {
   const Principal& principal() const { return principal_; }
   void set_principal(Principal principal) { principal_ = std::move(principal); }
 
+  // Where a handler leaves a body written over time; null when this
+  // transport cannot carry one (body_stream.hpp).
+  BodyStreamSlot body_stream() const { return body_stream_; }
+  void set_body_stream(BodyStreamSlot slot) { body_stream_ = slot; }
+
  private:
   const HttpRequest& request_;
   std::string_view request_id_;
@@ -49,6 +55,7 @@ class RequestContext {
   PathParams params_;
   Principal principal_;
   const obs::TraceContext* trace_ = nullptr;
+  BodyStreamSlot body_stream_ = nullptr;
 };
 
 }  // namespace wdrbe::http

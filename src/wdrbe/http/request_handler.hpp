@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "wdrbe/base/task.hpp"
+#include "wdrbe/http/body_stream.hpp"
 #include "wdrbe/http/types.hpp"
 
 namespace wdrbe::http {
@@ -14,9 +15,11 @@ namespace wdrbe::http {
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  // Runs on the connection's strand. `request_id` outlives the call.
+  // Runs on the connection's strand. `request_id` outlives the call. A
+  // handler may answer with a head and leave a BodyStream in `body_stream`
+  // (when not null) to write the body over time.
   virtual Task<HttpResponse> Handle(const HttpRequest& request, std::string_view request_id,
-                                    const ClientAddress& client) = 0;
+                                    const ClientAddress& client, BodyStreamSlot body_stream) = 0;
 
   // Called with the header of a request that asks `Expect: 100-continue`,
   // before the server invites its body: the answer to send instead (the

@@ -46,6 +46,8 @@ StatusCode StatusFor(ErrorCode code) {
       return StatusCode::expectation_failed;
     case ErrorCode::kTooManyRequests:
       return StatusCode::too_many_requests;
+    case ErrorCode::kNotImplemented:
+      return StatusCode::not_implemented;
     case ErrorCode::kUnavailable:
       return StatusCode::service_unavailable;
     case ErrorCode::kInternal:
@@ -84,6 +86,8 @@ std::string_view WireCode(ErrorCode code) {
       return "expectation_failed";
     case ErrorCode::kTooManyRequests:
       return "too_many_requests";
+    case ErrorCode::kNotImplemented:
+      return "not_implemented";
     case ErrorCode::kUnavailable:
       return "unavailable";
     case ErrorCode::kInternal:

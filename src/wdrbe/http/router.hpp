@@ -19,8 +19,10 @@ namespace wdrbe::http {
 using Handler = std::function<Task<HttpResponse>(RequestContext&)>;
 
 // Who may call a route: anyone; only clients on a loopback address (others
-// get 403); or holders of a valid token.
-enum class Access { kPublic, kLoopback, kAuthenticated };
+// get 403); holders of a valid token; or holders of a valid token sent in
+// the Authorization header or, for clients that cannot send headers
+// (browsers' EventSource), as the `access_token` query parameter.
+enum class Access { kPublic, kLoopback, kAuthenticated, kAuthenticatedOrQueryToken };
 
 struct Route {
   Verb method;

@@ -17,6 +17,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <cstdio>
 #include <utility>
 
 #include "wdrbe/http/request_id.hpp"
@@ -111,6 +112,9 @@ struct HttpServer::Session {
   // The TCP stream under any TLS layer: where timeouts, cancel and close act.
   virtual beast::tcp_stream& transport() = 0;
   bool idle = true;  // read and written on the connection's executor only
+  // Set while a body stream runs: what shutdown calls to end it soon.
+  // Read and written on the connection's executor only.
+  std::function<void()> interrupt_stream;
 };
 
 // `stream` is used only on the connection's executor (its strand, or the
@@ -280,6 +284,7 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
     }
 
     HttpResponse response;
+    std::optional<BodyStream> body_stream;
     bool keep_alive = false;
     bool head = false;
     if (refusal || refused_early) {
@@ -301,8 +306,13 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
       request_id = RequestIdFor(request);
       keep_alive = request.keep_alive();
       head = request.method() == Verb::head;
-      response = co_await handler_.Handle(request, request_id, connection.client);
+      response = co_await handler_.Handle(request, request_id, connection.client, &body_stream);
       response.version(request.version());
+    }
+    if (body_stream && !head) {
+      response.set("X-Request-Id", request_id);
+      co_await StreamResponse(connection, response, std::move(*body_stream));
+      break;
     }
     keep_alive = keep_alive && !draining_;
     response.set("X-Request-Id", request_id);
@@ -328,6 +338,90 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
   co_return false;
 }
 
+namespace {
+
+// Writes each part of a streamed body: as one chunk on HTTP/1.1, as is
+// on HTTP/1.0 (whose body then ends with the connection).
+template <typename Stream>
+class ConnectionBodyWriter final : public BodyWriter {
+ public:
+  ConnectionBodyWriter(Stream& stream, beast::tcp_stream& transport, bool chunked,
+                       std::chrono::seconds timeout, const std::atomic<bool>& draining)
+      : stream_(stream), transport_(transport), chunked_(chunked), timeout_(timeout), draining_(draining) {}
+
+  Task<BodyWriteOutcome> Write(std::string_view bytes) override {
+    if (bytes.empty()) co_return BodyWriteOutcome::kWritten;  // an empty chunk would end the body
+    co_return co_await Send(bytes);
+  }
+
+  bool shutting_down() const override { return draining_.load(std::memory_order_relaxed); }
+
+  // The end of the body: the last chunk (nothing on HTTP/1.0).
+  Task<BodyWriteOutcome> Finish() {
+    if (!chunked_) co_return BodyWriteOutcome::kWritten;
+    static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+    co_return co_await SendRaw(asio::buffer(kLastChunk));
+  }
+
+ private:
+  Task<BodyWriteOutcome> Send(std::string_view bytes) {
+    if (!chunked_) co_return co_await SendRaw(asio::buffer(bytes));
+    std::array<char, 20> size_line{};
+    const int length = std::snprintf(size_line.data(), size_line.size(), "%zx\r\n", bytes.size());
+    static constexpr std::string_view kCrlf = "\r\n";
+    const std::array<asio::const_buffer, 3> chunk{
+        asio::buffer(size_line.data(), static_cast<std::size_t>(length)), asio::buffer(bytes),
+        asio::buffer(kCrlf)};
+    co_return co_await SendRaw(chunk);
+  }
+
+  template <typename Buffers>
+  Task<BodyWriteOutcome> SendRaw(const Buffers& buffers) {
+    transport_.expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, buffers, kNoThrow);
+    (void)n;
+    if (!ec) co_return BodyWriteOutcome::kWritten;
+    co_return ec == beast::error::timeout ? BodyWriteOutcome::kTooSlow : BodyWriteOutcome::kPeerGone;
+  }
+
+  Stream& stream_;
+  beast::tcp_stream& transport_;
+  const bool chunked_;
+  const std::chrono::seconds timeout_;
+  const std::atomic<bool>& draining_;
+};
+
+}  // namespace
+
+template <typename Stream>
+Task<void> HttpServer::StreamResponse(Connection<Stream>& connection, HttpResponse& response,
+                                      BodyStream body) {
+  // HTTP/1.0 has no chunks: the body runs until the connection closes.
+  const bool chunked = response.version() >= 11;
+  response.keep_alive(false);
+  response.body().clear();
+  response.erase(beast_http::field::content_length);
+  if (chunked) response.set(beast_http::field::transfer_encoding, "chunked");
+  connection.transport().expires_after(options_.write_timeout);
+  const std::string head = SerializeResponseHead(response);
+  auto [ec, n] = co_await asio::async_write(connection.stream, asio::buffer(head), kNoThrow);
+  (void)n;
+  if (ec) co_return;
+
+  ConnectionBodyWriter<Stream> writer(connection.stream, connection.transport(), chunked,
+                                      options_.stream_write_timeout, draining_);
+  // Shutdown may have begun before the interrupt was in place: the body
+  // sees shutting_down() then, and ends at once.
+  connection.interrupt_stream = std::move(body.interrupt);
+  if (!draining_) {
+    Task<void> producing = body.produce(writer);
+    co_await std::move(producing);
+  }
+  connection.interrupt_stream = nullptr;
+  Task<BodyWriteOutcome> finishing = writer.Finish();
+  co_await std::move(finishing);
+}
+
 void HttpServer::Shutdown(std::function<void()> on_drained) {
   if (draining_.exchange(true)) return;
   asio::post(acceptor_strand_, [this] {
@@ -339,6 +433,7 @@ void HttpServer::Shutdown(std::function<void()> on_drained) {
     for (const auto& session : sessions_) {
       asio::post(session->transport().get_executor(), [session] {
         if (session->idle) session->transport().cancel();
+        if (session->interrupt_stream) session->interrupt_stream();
       });
     }
   }

@@ -5,7 +5,8 @@
 // rules (request_framing.hpp) checked before any of the body is read,
 // `Expect: 100-continue`, HEAD, a cap on open connections, timeouts for slow
 // or idle clients, keep-alive (pipelined requests are answered in order),
-// X-Request-Id on every response, graceful shutdown.
+// X-Request-Id on every response, bodies written over time (Server-Sent
+// Events), graceful shutdown.
 // A listener speaks plain HTTP, or HTTPS (TLS 1.2+) when given a certificate
 // and key; the request loop is the same code for both.
 #pragma once
@@ -54,6 +55,10 @@ struct ServerOptions {
   std::chrono::seconds header_timeout{30};
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds write_timeout{30};
+  // A response body written over time (body_stream.hpp) ends when a part
+  // of it cannot be sent within this: the client stopped reading, and the
+  // server holds no more for it than one part.
+  std::chrono::seconds stream_write_timeout{10};
   // How long shutdown waits for in-flight requests before closing anyway.
   std::chrono::seconds drain_timeout{10};
   // HTTPS when any file is set (Bind fails unless both are). The TLS
@@ -112,6 +117,9 @@ class HttpServer {
   // Returns whether the connection ended with input unread.
   template <typename Stream>
   Task<bool> ServeRequests(Connection<Stream>& connection);
+  // Sends `response`'s head, then the body `body` writes, then its end.
+  template <typename Stream>
+  Task<void> StreamResponse(Connection<Stream>& connection, HttpResponse& response, BodyStream body);
   Task<void> AwaitDrained(std::function<void()> on_drained);
   std::string RequestIdFor(const HttpRequest& request);
 

@@ -128,7 +128,7 @@ Task<Result<std::string>> ApiFunction::Invoke(const Invocation& invocation) {
   if (std::optional<http::Refusal> refusal = CheckLimits(built, limits_)) {
     response = Refuse(handler_, *refusal, request, request_id);
   } else {
-    Task<http::HttpResponse> handling = handler_.Handle(request, request_id, client);
+    Task<http::HttpResponse> handling = handler_.Handle(request, request_id, client, /*body_stream=*/nullptr);
     response = co_await std::move(handling);
   }
   response.set("X-Request-Id", request_id);

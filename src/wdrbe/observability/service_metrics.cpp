@@ -1,5 +1,7 @@
 #include "wdrbe/observability/service_metrics.hpp"
 
+#include <iterator>
+
 namespace wdrbe::obs {
 namespace {
 
@@ -48,6 +50,13 @@ ServiceMetrics::ServiceMetrics()
           registry_.AddCounter("wdrbe_worker_settle_failures_total",
                                "Batches whose settlement failed as a whole (their leases expire and the "
                                "events return)")},
+      streams{
+          registry_.AddGauge("wdrbe_activity_streams_open", "Activity streams open now"),
+          registry_.AddCounter("wdrbe_activity_stream_events_total", "Events sent on activity streams"),
+          registry_.AddCounterFamily("wdrbe_activity_stream_disconnects_total",
+                                     "Activity streams ended, by reason: client (it closed), slow_consumer "
+                                     "(it stopped reading), shutdown, error (the store failed)",
+                                     {"reason"}, std::size(kStreamEndReasons))},
       queue{registry_.AddGauge("wdrbe_share_queue_depth", "Share events waiting or leased (read at scrape)"),
             registry_.AddGauge("wdrbe_share_dead_letters",
                                "Share events in the dead-letter queue (read at scrape)")},
@@ -61,6 +70,8 @@ ServiceMetrics::ServiceMetrics()
            registry_.AddCounter("wdrbe_unhandled_errors_total",
                                 "Requests answered 500 internal_error (UnhandledErrors)")} {
   AddProcessMetrics(registry_);
+  // Every reason from the start, at 0: a dashboard sees a rate, not a gap.
+  for (std::string_view reason : kStreamEndReasons) streams.disconnects.WithLabels({std::string(reason)});
 }
 
 }  // namespace wdrbe::obs

@@ -39,6 +39,16 @@ struct WorkerMetrics {
   Counter& settle_failures;  // batches whose settlement failed as a whole
 };
 
+struct StreamMetrics {
+  Gauge& open;                 // activity streams open now
+  Counter& events;             // events sent on them
+  CounterFamily& disconnects;  // label: reason (kStreamEndReasons)
+};
+
+// Why an activity stream ended: the client closed it, stopped reading
+// (slow_consumer), the server stopped (shutdown), or the store failed.
+inline constexpr std::string_view kStreamEndReasons[] = {"client", "slow_consumer", "shutdown", "error"};
+
 struct QueueGauges {
   Gauge& depth;
   Gauge& dead_letters;
@@ -64,6 +74,7 @@ class ServiceMetrics {
   ItemMetrics items;
   ShareMetrics shares;
   WorkerMetrics worker;
+  StreamMetrics streams;
   QueueGauges queue;
   HttpMetrics http;
 };

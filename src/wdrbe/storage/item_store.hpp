@@ -58,8 +58,10 @@ struct SearchPage {
 
 struct ListActivitiesQuery {
   std::string user_id;
-  std::optional<CursorPosition> after;  // (timestamp, activity_id)
+  std::optional<CursorPosition> after;  // (timestamp, activity_id), in the listing's order
   int limit = 20;
+  // Oldest first (the activity stream's polling) instead of newest first.
+  bool oldest_first = false;
 };
 
 struct ActivityPage {
@@ -95,7 +97,7 @@ class ItemStore {
   // within a tier. A deleted item is never found; a committed one always.
   virtual Task<Result<SearchPage>> SearchItems(SearchItemsQuery query) = 0;
 
-  // Newest first by (timestamp, activity_id).
+  // Newest first by (timestamp, activity_id), or oldest first when asked.
   virtual Task<Result<ActivityPage>> ListActivities(ListActivitiesQuery query) = 0;
 
   // Admits a share request as DecideShareAdmission says, atomically: loads

@@ -102,7 +102,7 @@ Task<Result<ItemPage>> DynamoDbItemStore::ListItems(ListItemsQuery query) {
     if (!index_query.sort_key_before) co_return ItemPage{};  // nothing is older
   }
   // One row more than the page tells, exactly, whether another page exists.
-  Task<Result<std::vector<boost::json::object>>> querying = table_.QueryNewestFirst(std::move(index_query));
+  Task<Result<std::vector<boost::json::object>>> querying = table_.QueryIndex(std::move(index_query));
   Result<std::vector<boost::json::object>> rows = co_await std::move(querying);
   if (!rows.ok()) co_return rows.error();
   ItemPage page;
@@ -139,7 +139,7 @@ Task<Result<SearchPage>> DynamoDbItemStore::SearchItems(SearchItemsQuery query) 
           ItemSortKeyBefore(CursorPosition{query.after->sort_key, query.after->item_id});
       if (!index_query.sort_key_before) continue;  // nothing older in this tier
     }
-    Task<Result<std::vector<boost::json::object>>> querying = table_.QueryNewestFirst(std::move(index_query));
+    Task<Result<std::vector<boost::json::object>>> querying = table_.QueryIndex(std::move(index_query));
     Result<std::vector<boost::json::object>> rows = co_await std::move(querying);
     if (!rows.ok()) co_return rows.error();
     for (const boost::json::object& row : *rows) {
@@ -172,11 +172,15 @@ Task<Result<SearchPage>> DynamoDbItemStore::SearchItems(SearchItemsQuery query) 
 Task<Result<ActivityPage>> DynamoDbItemStore::ListActivities(ListActivitiesQuery query) {
   if (query.limit < 1) co_return Error::BadRequest("limit must be positive");
   IndexQuery index_query{kActivityIndex, ActivityFeedPartition(query.user_id), std::nullopt, query.limit + 1};
-  if (query.after) {
+  index_query.oldest_first = query.oldest_first;
+  if (query.after && query.oldest_first) {
+    index_query.sort_key_after = ActivitySortKeyAfter(*query.after);
+    if (!index_query.sort_key_after) co_return ActivityPage{};
+  } else if (query.after) {
     index_query.sort_key_before = ActivitySortKeyBefore(*query.after);
     if (!index_query.sort_key_before) co_return ActivityPage{};
   }
-  Task<Result<std::vector<boost::json::object>>> querying = table_.QueryNewestFirst(std::move(index_query));
+  Task<Result<std::vector<boost::json::object>>> querying = table_.QueryIndex(std::move(index_query));
   Result<std::vector<boost::json::object>> rows = co_await std::move(querying);
   if (!rows.ok()) co_return rows.error();
   ActivityPage page;

@@ -13,13 +13,17 @@ boost::json::object IndexQueryRequest(const std::string& table, const IndexQuery
     key_condition += " AND #sk < :before";
     names["#sk"] = query.index.sk;
     values[":before"] = StringValue(*query.sort_key_before);
+  } else if (query.sort_key_after) {
+    key_condition += " AND #sk > :after";
+    names["#sk"] = query.index.sk;
+    values[":after"] = StringValue(*query.sort_key_after);
   }
   boost::json::object request{{"TableName", table},
                               {"IndexName", query.index.name},
                               {"KeyConditionExpression", std::move(key_condition)},
                               {"ExpressionAttributeNames", std::move(names)},
                               {"ExpressionAttributeValues", std::move(values)},
-                              {"ScanIndexForward", false},
+                              {"ScanIndexForward", query.oldest_first},
                               {"Limit", limit}};
   if (start_key) request["ExclusiveStartKey"] = *start_key;
   return request;

@@ -102,7 +102,7 @@ Task<Result<WriteOutcome>> TableClient::Write(boost::json::array members) const 
   co_return StoreError(outcome.error(), "TransactWriteItems", table_);
 }
 
-Task<Result<std::vector<boost::json::object>>> TableClient::QueryNewestFirst(IndexQuery query) const {
+Task<Result<std::vector<boost::json::object>>> TableClient::QueryIndex(IndexQuery query) const {
   std::vector<boost::json::object> rows;
   std::optional<boost::json::object> start_key;
   while (static_cast<int>(rows.size()) < query.wanted) {

@@ -48,7 +48,7 @@ class TableClient {
   // Queries until `wanted` rows or the partition's end; every call asks
   // for no more than the rows still wanted, so a page is one call unless
   // DynamoDB cut the answer at 1 MB.
-  Task<Result<std::vector<boost::json::object>>> QueryNewestFirst(IndexQuery query) const;
+  Task<Result<std::vector<boost::json::object>>> QueryIndex(IndexQuery query) const;
 
   // One call through the clients, mapping failures to the store's errors.
   Task<Result<boost::json::object>> Call(std::string operation, boost::json::object request) const;

@@ -91,6 +91,13 @@ std::optional<std::string> ActivitySortKeyBefore(const CursorPosition& position)
   return SortKeyBefore("ACTIVITY#", position);
 }
 
+std::optional<std::string> ActivitySortKeyAfter(const CursorPosition& position) {
+  if (position.sort_ms > kMaxSortableMs) return std::nullopt;
+  // Every activity's sort key is longer than the bare prefix.
+  if (position.sort_ms < 0) return std::string("ACTIVITY#");
+  return ActivitySortKey(position.sort_ms, position.id);
+}
+
 std::int64_t ExpiresAtSeconds(std::int64_t expires_ms) { return (expires_ms + 999) / 1000; }
 
 }  // namespace wdrbe::dynamodb

@@ -129,6 +129,9 @@ std::string ActivitySortKey(std::int64_t timestamp_ms, std::string_view activity
 // nullopt when no row can be older (a negative time).
 std::optional<std::string> ItemSortKeyBefore(const CursorPosition& position);
 std::optional<std::string> ActivitySortKeyBefore(const CursorPosition& position);
+// The sort-key bound of an oldest-first page of activities strictly after
+// `position` in (time, id) order; nullopt when no row can be newer.
+std::optional<std::string> ActivitySortKeyAfter(const CursorPosition& position);
 
 // An applied share's marker never expires (it has no ExpiresAt). The
 // embedded store may forget a marker after 7 days because it sees whether

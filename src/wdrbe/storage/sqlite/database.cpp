@@ -10,8 +10,14 @@ Result<std::shared_ptr<Database>> Database::Open(const DatabaseOptions& options)
   if (Status s = ApplyMigrations(**connection); !s.ok()) return s.error();
   auto readers = Readers::Start(options.path, options.read_connections, options.faults);
   if (!readers.ok()) return readers.error();
-  auto writer = GroupCommitWriter::Start(std::move(*connection), options.faults);
-  return std::shared_ptr<Database>(new Database(std::move(writer), std::move(*readers)));
+  auto activity_bus = std::make_unique<ActivityBus>();
+  auto writer =
+      GroupCommitWriter::Start(std::move(*connection), options.faults,
+                               [bus = activity_bus.get()](const std::vector<std::string>& user_ids) {
+                                 for (const std::string& user_id : user_ids) bus->Notify(user_id);
+                               });
+  return std::shared_ptr<Database>(
+      new Database(std::move(activity_bus), std::move(writer), std::move(*readers)));
 }
 
 Database::~Database() { Close(); }

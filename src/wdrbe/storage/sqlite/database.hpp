@@ -8,6 +8,7 @@
 #include <string>
 
 #include "wdrbe/base/faults.hpp"
+#include "wdrbe/storage/sqlite/activity_bus.hpp"
 #include "wdrbe/storage/sqlite/group_commit_writer.hpp"
 #include "wdrbe/storage/sqlite/readers.hpp"
 
@@ -28,14 +29,19 @@ class Database {
 
   GroupCommitWriter& writer() { return *writer_; }
   Readers& readers() { return *readers_; }
+  // Told by the writer of every commit that added activities.
+  ActivityBus& activity_bus() { return *activity_bus_; }
 
   // Completes queued work and stops the threads; later work fails with
   // kUnavailable. Idempotent.
   void Close();
 
  private:
-  Database(std::unique_ptr<GroupCommitWriter> writer, std::unique_ptr<Readers> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+  Database(std::unique_ptr<ActivityBus> activity_bus, std::unique_ptr<GroupCommitWriter> writer,
+           std::unique_ptr<Readers> readers)
+      : activity_bus_(std::move(activity_bus)), writer_(std::move(writer)), readers_(std::move(readers)) {}
+  // First: the writer, which tells it of commits, stops before it goes.
+  std::unique_ptr<ActivityBus> activity_bus_;
   std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<Readers> readers_;
 };

@@ -32,8 +32,10 @@ Status TransactionLost(const Status& failed) {
 }  // namespace
 
 std::unique_ptr<GroupCommitWriter> GroupCommitWriter::Start(std::unique_ptr<Connection> connection,
-                                                            std::shared_ptr<const FaultInjector> faults) {
-  std::unique_ptr<GroupCommitWriter> writer(new GroupCommitWriter(std::move(connection), std::move(faults)));
+                                                            std::shared_ptr<const FaultInjector> faults,
+                                                            ActivitiesCommitted on_activities_committed) {
+  std::unique_ptr<GroupCommitWriter> writer(
+      new GroupCommitWriter(std::move(connection), std::move(faults), std::move(on_activities_committed)));
   sqlite3_commit_hook(writer->connection_->handle(), &GroupCommitWriter::AllowOnlyOurCommit, writer.get());
   writer->thread_ = std::thread([w = writer.get()] { w->Loop(); });
   return writer;
@@ -114,6 +116,11 @@ void GroupCommitWriter::CommitBatch(std::deque<std::unique_ptr<DbJob>>& batch) {
     committing_ = false;
   }
   if (!status.ok() && sqlite3_get_autocommit(db.handle()) == 0) (void)db.Exec("ROLLBACK");
+  // Streams are woken before the jobs answer: by the time a client has its
+  // create's response, its streams are already reading the activity.
+  const std::vector<std::string> activity_users = db.TakeNewActivityNotes();
+  if (status.ok() && on_activities_committed_ && !activity_users.empty())
+    on_activities_committed_(activity_users);
   for (auto& job : batch) {
     if (!status.ok() && status.error().code == ErrorCode::kUnavailable) {
       job->Abort(status.error());

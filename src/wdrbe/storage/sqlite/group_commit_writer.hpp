@@ -20,9 +20,12 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "wdrbe/base/faults.hpp"
 #include "wdrbe/storage/sqlite/db_job.hpp"
@@ -38,8 +41,12 @@ class GroupCommitWriter {
   // Takes ownership of an open read-write connection and starts the thread.
   // `faults` (optional) can fail transactions before commit (store.write),
   // or make a job's write fail as a full disk does (store.disk_full).
+  // `on_activities_committed` (optional) hears, on the writer thread after
+  // each commit, the users whose activities it added (Connection's notes).
+  using ActivitiesCommitted = std::function<void(const std::vector<std::string>& user_ids)>;
   static std::unique_ptr<GroupCommitWriter> Start(std::unique_ptr<Connection> connection,
-                                                  std::shared_ptr<const FaultInjector> faults = nullptr);
+                                                  std::shared_ptr<const FaultInjector> faults = nullptr,
+                                                  ActivitiesCommitted on_activities_committed = nullptr);
   ~GroupCommitWriter();  // Stop()s
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
@@ -56,8 +63,11 @@ class GroupCommitWriter {
   void Stop();
 
  private:
-  GroupCommitWriter(std::unique_ptr<Connection> connection, std::shared_ptr<const FaultInjector> faults)
-      : connection_(std::move(connection)), faults_(std::move(faults)) {}
+  GroupCommitWriter(std::unique_ptr<Connection> connection, std::shared_ptr<const FaultInjector> faults,
+                    ActivitiesCommitted on_activities_committed)
+      : connection_(std::move(connection)),
+        faults_(std::move(faults)),
+        on_activities_committed_(std::move(on_activities_committed)) {}
   void Enqueue(std::unique_ptr<DbJob> job);
   void Loop();
   void CommitBatch(std::deque<std::unique_ptr<DbJob>>& batch);
@@ -68,6 +78,7 @@ class GroupCommitWriter {
 
   std::unique_ptr<Connection> connection_;  // used only by thread_
   std::shared_ptr<const FaultInjector> faults_;
+  const ActivitiesCommitted on_activities_committed_;
   bool committing_ = false;  // used only by thread_: inside our own COMMIT
   std::mutex mutex_;
   std::condition_variable wake_;

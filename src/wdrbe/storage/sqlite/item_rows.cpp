@@ -128,9 +128,12 @@ Status DeleteItemRow(Connection& db, const std::string& item_id) {
 }
 
 Status InsertActivity(Connection& db, const Activity& activity) {
+  // The single writer numbers each user's activities in commit order (the
+  // stream's order, activity_stream_rows.hpp); the max is one index probe.
   auto stmt = db.Prepare(
-      "INSERT INTO activities (activity_id, user_id, activity_type, item_id, item_name, ts, metadata) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO activities (activity_id, user_id, activity_type, item_id, item_name, ts, metadata, seq) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+      "(SELECT COALESCE(MAX(seq), 0) + 1 FROM activities WHERE user_id = ?2))");
   if (!stmt.ok()) return stmt.error();
   (*stmt)
       ->Bind(1, activity.activity_id)
@@ -140,7 +143,9 @@ Status InsertActivity(Connection& db, const Activity& activity) {
       .Bind(5, activity.item_name)
       .Bind(6, activity.timestamp_ms)
       .Bind(7, activity.metadata_json);
-  return (*stmt)->Run();
+  if (Status s = (*stmt)->Run(); !s.ok()) return s;
+  db.NoteNewActivity(activity.user_id);
+  return Status::Ok();
 }
 
 Result<ItemPage> QueryItems(Connection& db, const ListItemsQuery& query) {
@@ -174,8 +179,13 @@ Result<ActivityPage> QueryActivities(Connection& db, const ListActivitiesQuery& 
   std::string sql =
       "SELECT activity_id, user_id, activity_type, item_id, item_name, ts, metadata FROM activities "
       "WHERE user_id = ?1";
-  if (query.after) sql += " AND (ts, activity_id) < (?2, ?3)";
-  sql += " ORDER BY ts DESC, activity_id DESC LIMIT ?4";
+  if (query.oldest_first) {
+    if (query.after) sql += " AND (ts, activity_id) > (?2, ?3)";
+    sql += " ORDER BY ts, activity_id LIMIT ?4";
+  } else {
+    if (query.after) sql += " AND (ts, activity_id) < (?2, ?3)";
+    sql += " ORDER BY ts DESC, activity_id DESC LIMIT ?4";
+  }
   auto stmt = db.Prepare(sql);
   if (!stmt.ok()) return stmt.error();
   Statement& s = **stmt;

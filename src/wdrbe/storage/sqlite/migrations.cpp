@@ -152,6 +152,17 @@ CREATE VIRTUAL TABLE item_search USING fts5(
 );
 )sql",
               &IndexEveryItemForSearch},
+    // The live activity stream (activity_stream_rows.hpp): each user's
+    // activities numbered in commit order, so that a stream resumes after
+    // an activity with no gap and no duplicate. Existing ones are numbered
+    // in the feed's order.
+    Migration{6, R"sql(
+ALTER TABLE activities ADD COLUMN seq INTEGER;
+UPDATE activities SET seq = numbered.n FROM (
+  SELECT activity_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts, activity_id) AS n FROM activities
+) AS numbered WHERE numbered.activity_id = activities.activity_id;
+CREATE UNIQUE INDEX activities_by_user_seq ON activities (user_id, seq);
+)sql"},
 };
 
 Result<int> CurrentVersion(Connection& connection) {
@@ -172,6 +183,10 @@ Result<int> CurrentVersion(Connection& connection) {
 int LatestSchemaVersion() { return kMigrations.back().version; }
 
 Status ApplyMigrations(Connection& connection) {
+  return ApplyMigrationsUpTo(connection, LatestSchemaVersion());
+}
+
+Status ApplyMigrationsUpTo(Connection& connection, int version) {
   auto current = CurrentVersion(connection);
   if (!current.ok()) return current.error();
   if (*current > LatestSchemaVersion()) {
@@ -180,7 +195,7 @@ Status ApplyMigrations(Connection& connection) {
                            ")");
   }
   for (const Migration& migration : kMigrations) {
-    if (migration.version <= *current) continue;
+    if (migration.version <= *current || migration.version > version) continue;
     std::string sql = "BEGIN IMMEDIATE;";
     sql += migration.sql;
     Status applied = connection.Exec(sql);

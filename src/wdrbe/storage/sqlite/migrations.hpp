@@ -10,6 +10,9 @@ namespace wdrbe::sqlite {
 // Applies every migration newer than the database's version, each in its
 // own transaction. Fails if the database is newer than this binary knows.
 Status ApplyMigrations(Connection& connection);
+// Only up to `version` (tests of a later migration start from an older
+// schema this way).
+Status ApplyMigrationsUpTo(Connection& connection, int version);
 
 // The schema version this binary creates.
 int LatestSchemaVersion();

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "wdrbe/base/result.hpp"
 
@@ -73,11 +75,19 @@ class Connection {
   // Rows changed by the last statement.
   int Changes() const;
 
+  // The users whose activities the open transaction added, noted by
+  // InsertActivity for the writer, which wakes their live streams once the
+  // transaction commits (activity_bus.hpp). A note of a savepoint that was
+  // rolled back only wakes a stream that then finds nothing new.
+  void NoteNewActivity(const std::string& user_id) { new_activity_users_.push_back(user_id); }
+  std::vector<std::string> TakeNewActivityNotes() { return std::exchange(new_activity_users_, {}); }
+
   sqlite3* handle() const { return db_; }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::vector<std::string> new_activity_users_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
