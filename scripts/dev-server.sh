@@ -33,5 +33,7 @@ cat <<TXT
       -d '{"name":"Navy Blazer","category":"outerwear","season":"autumn"}'
     curl -s http://$listen/users/demo-user/items -H "Authorization: Bearer \$TOKEN"
 
+  The API reference: http://$listen/docs
+
 TXT
 exec build/wdrbe serve --listen "$listen" --data-dir "$data_dir"

@@ -2,7 +2,8 @@
 # Builds and runs the whole test suite with CTest: unit and API tests, and
 # in the unsanitized builds also the AWS backend's tests on the local AWS
 # engines (installed here by scripts/aws-local.sh, started by CTest) and
-# the CDK app's synth and template tests (scripts/cdk.sh).
+# the CDK app's synth and template tests (scripts/cdk.sh) and the check of
+# every API response against the OpenAPI description (scripts/openapi-check.sh).
 #   scripts/test.sh            optimised build in build/, warnings as errors
 #   scripts/test.sh asan       AddressSanitizer + UBSan build in build-asan/ (no AWS engines)
 #   scripts/test.sh tsan       ThreadSanitizer build in build-tsan/ (no AWS engines)
@@ -16,6 +17,9 @@ case $preset in
   *)
     scripts/aws-local.sh install
     scripts/cdk.sh install
+    scripts/openapi-check.sh install
+    # Every test runs: the OpenAPI check may demand every operation (tests/CMakeLists.txt).
+    export WDRBE_OPENAPI_FULL_SUITE=1
     ;;
 esac
 cmake --preset "$preset" >/dev/null

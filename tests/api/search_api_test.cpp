@@ -86,6 +86,19 @@ TEST_F(SearchApiTest, PagesAreFullAndWalkEveryMatchOnce) {
   }
 }
 
+TEST_F(SearchApiTest, APageEndingOnTheLongestItemIdHasACursorThatWorks) {
+  ApiClient api(port(), UniqueUserId());
+  // Client-chosen ids of the longest allowed length, in both tiers, so that
+  // a page of one ends on each of them.
+  json::object in_name = Item("Linen shirt", "tops");
+  in_name["itemId"] = std::string(127, 'n') + "1";
+  json::object in_brand = Item("Shirt", "tops", "", "Linen Co");
+  in_brand["itemId"] = std::string(127, 'b') + "2";
+  const json::object first = api.MustCreate(in_brand);
+  const json::object second = api.MustCreate(in_name);
+  EXPECT_EQ(api.WalkSearchIds({{"q", "linen"}}, 1), IdsOf({second, first}));
+}
+
 TEST_F(SearchApiTest, FiltersNarrowTheSearch) {
   ApiClient api(port(), UniqueUserId());
   json::object winter_top = Item("Wool jumper", "tops");

@@ -25,6 +25,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "testing/response_recorder.hpp"
 #include "wdrbe/auth/jwt_hs256.hpp"
 #include "wdrbe/base/base64.hpp"
 #include "wdrbe/base/crypto.hpp"
@@ -307,7 +308,9 @@ Response HttpClient::Send(const Request& request) {
       throw std::runtime_error(request.method + " " + request.target + " failed: " + Describe(ec));
     }
     if (!reply.keep_alive()) connection_.reset();
-    return ToResponse(reply);
+    Response response = ToResponse(reply);
+    RecordResponse(request, response);
+    return response;
   }
 }
 

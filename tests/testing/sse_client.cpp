@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "testing/response_recorder.hpp"
+
 namespace wdrbe::testing {
 namespace {
 
@@ -128,7 +130,12 @@ std::unique_ptr<SseStream> SseStream::Open(std::uint16_t port, const std::string
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   request += "\r\n";
   SendAll(fd, request);
-  if (options.read_head) stream->ReadHead();
+  if (options.read_head) {
+    stream->ReadHead();
+    // The head, and the whole body of a response that is not a stream.
+    RecordResponse(Request{.method = "GET", .target = target, .headers = headers, .body = std::nullopt},
+                   stream->response_);
+  }
   return stream;
 }
 

@@ -11,7 +11,8 @@ auto Bind(auto* api, auto method) {
 }  // namespace
 
 http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities,
-                         ActivityStreamApi& streams, OpsApi& ops, MetricsOnMainListener metrics) {
+                         ActivityStreamApi& streams, OpsApi& ops, PagesApi& pages,
+                         MetricsOnMainListener metrics) {
   using http::Access;
   using http::Verb;
   http::Router router;
@@ -29,6 +30,9 @@ http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& acti
   router.Add(Verb::patch,   "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Update));
   router.Add(Verb::delete_, "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Delete));
   router.Add(Verb::post,    "/items/{itemId}/share",         Access::kAuthenticated, bind(&shares, &SharesApi::Share));
+  router.Add(Verb::get,     "/openapi.json",                 Access::kAnonymous,     bind(&pages, &PagesApi::OpenApi));
+  router.Add(Verb::get,     "/docs",                         Access::kAnonymous,     bind(&pages, &PagesApi::Docs));
+  router.Add(Verb::get,     "/docs/redoc.standalone.js",     Access::kAnonymous,     bind(&pages, &PagesApi::DocsScript));
   // clang-format on
   if (metrics != MetricsOnMainListener::kNone) {
     const Access access = metrics == MetricsOnMainListener::kPublic ? Access::kPublic : Access::kLoopback;

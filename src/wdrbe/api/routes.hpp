@@ -5,6 +5,7 @@
 #include "wdrbe/api/activity_stream_api.hpp"
 #include "wdrbe/api/items_api.hpp"
 #include "wdrbe/api/ops_api.hpp"
+#include "wdrbe/api/pages_api.hpp"
 #include "wdrbe/api/shares_api.hpp"
 #include "wdrbe/http/router.hpp"
 
@@ -19,7 +20,8 @@ enum class MetricsOnMainListener {
 
 // The APIs must outlive the router.
 http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities,
-                         ActivityStreamApi& streams, OpsApi& ops, MetricsOnMainListener metrics);
+                         ActivityStreamApi& streams, OpsApi& ops, PagesApi& pages,
+                         MetricsOnMainListener metrics);
 
 // The routes of `wdrbe worker` (the share worker alone): GET /healthz,
 // /readyz and, as for `serve`, /metrics.

@@ -215,6 +215,7 @@ void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags
         return std::string(worker->running() ? "running" : "stopped");
       },
       *metrics, clock);
+  if (role != ProcessRole::kWorker) pages_api = std::make_unique<api::PagesApi>();
   // Behind API Gateway, its throttling (per stage and method) applies instead.
   if (role != ProcessRole::kLambdaApi) {
     limiter = std::make_unique<http::RateLimiter>(
@@ -229,7 +230,7 @@ void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags
   http::Router routes = role == ProcessRole::kWorker
                             ? api::BuildWorkerRoutes(*ops_api, metrics_here)
                             : api::BuildRoutes(*items_api, *shares_api, *activities_api, *activity_stream_api,
-                                               *ops_api, metrics_here);
+                                               *ops_api, *pages_api, metrics_here);
   std::vector<obs::RouteName> route_names;
   for (const http::Route& route : routes.routes()) {
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});

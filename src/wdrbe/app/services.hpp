@@ -16,6 +16,7 @@
 #include "wdrbe/api/activity_stream_api.hpp"
 #include "wdrbe/api/items_api.hpp"
 #include "wdrbe/api/ops_api.hpp"
+#include "wdrbe/api/pages_api.hpp"
 #include "wdrbe/api/shares_api.hpp"
 #include "wdrbe/api/stream_slots.hpp"
 #include "wdrbe/app/backend.hpp"
@@ -101,6 +102,7 @@ struct Services {
   std::unique_ptr<ActivityWatcher> polling_activity_watcher;
   std::unique_ptr<api::ActivityStreamApi> activity_stream_api;
   std::unique_ptr<api::OpsApi> ops_api;
+  std::unique_ptr<api::PagesApi> pages_api;
   std::unique_ptr<http::RateLimiter> limiter;
   std::unique_ptr<obs::AccessRecorder> access_recorder;
   // With `spans`: each request's server span, then the access recorder.

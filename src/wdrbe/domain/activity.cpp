@@ -1,5 +1,6 @@
 #include "wdrbe/domain/activity.hpp"
 
+#include "wdrbe/base/json_writer.hpp"
 #include "wdrbe/domain/item.hpp"
 #include "wdrbe/domain/share_event.hpp"
 
@@ -12,14 +13,13 @@ Activity ItemCreatedActivity(const Item& item, std::string activity_id) {
 
 Activity ItemSharedActivity(const Item& item, const ShareEvent& event, std::string activity_id,
                             std::int64_t now_ms) {
-  // Event ids are ULIDs: no character in them needs escaping in JSON.
-  return Activity{std::move(activity_id),
-                  item.user_id,
-                  kActivityItemShared,
-                  item.item_id,
-                  item.fields.name,
-                  now_ms,
-                  R"({"action":"share","eventId":")" + event.event_id + "\"}"};
+  // The event id is escaped: ours are ULIDs, but an event on SQS may come
+  // from another producer (the first implementation used GUIDs), and the
+  // worker takes any non-empty string.
+  std::string metadata;
+  JsonWriter(metadata).BeginObject().Member("action", "share").Member("eventId", event.event_id).EndObject();
+  return Activity{std::move(activity_id), item.user_id, kActivityItemShared, item.item_id,
+                  item.fields.name,       now_ms,       std::move(metadata)};
 }
 
 }  // namespace wdrbe

@@ -12,7 +12,6 @@ namespace {
 constexpr char kVersion = 1;
 constexpr std::size_t kSortKeySize = 8;
 constexpr std::size_t kMacSize = 16;  // 128 bits: forgery stays out of reach
-constexpr std::size_t kMaxIdLength = 128;
 constexpr std::size_t kMinTokenBytes = 1 + kSortKeySize + 1 + kMacSize;
 
 void AppendBigEndian64(std::string& out, std::uint64_t value) {
@@ -64,7 +63,7 @@ Result<CursorPosition> CursorCodec::Decode(std::string_view scope, std::string_v
   if (!ConstantTimeEqual(mac, Mac(key_, scope, payload))) return InvalidCursorError();
 
   const std::string_view id = payload.substr(1 + kSortKeySize);
-  if (id.empty() || id.size() > kMaxIdLength) return InvalidCursorError();
+  if (id.empty() || id.size() > kMaxCursorPositionIdLength) return InvalidCursorError();
   return CursorPosition{static_cast<std::int64_t>(ReadBigEndian64(payload.substr(1))), std::string(id)};
 }
 

@@ -41,5 +41,9 @@ Error InvalidCursorError();
 
 // Cursors longer than this are rejected before any work is done.
 inline constexpr std::size_t kMaxCursorLength = 512;
+// A position's id is 1 to this many bytes: room for the longest item id
+// (128) with what a route adds to it (search puts its tier in front). A
+// position of a longer id is never encoded; it would not decode.
+inline constexpr std::size_t kMaxCursorPositionIdLength = 256;
 
 }  // namespace wdrbe

@@ -91,9 +91,13 @@ TEST(CursorCodecTest, OverLongValidTokenIsRejected) {
   ExpectInvalid(Codec().Decode(kScope, token));
 }
 
-TEST(CursorCodecTest, IdsOutsideOneToHundredTwentyEightAreRejected) {
+TEST(CursorCodecTest, IdsOutsideOneToTheMaximumAreRejected) {
   ExpectInvalid(Codec().Decode(kScope, Codec().Encode(kScope, {1, ""})));
-  ExpectInvalid(Codec().Decode(kScope, Codec().Encode(kScope, {1, std::string(129, 'z')})));
+  ExpectInvalid(
+      Codec().Decode(kScope, Codec().Encode(kScope, {1, std::string(kMaxCursorPositionIdLength + 1, 'z')})));
+  const std::string longest = Codec().Encode(kScope, {1, std::string(kMaxCursorPositionIdLength, 'z')});
+  EXPECT_LE(longest.size(), kMaxCursorLength);
+  EXPECT_TRUE(Codec().Decode(kScope, longest).ok());
 }
 
 // Builds a token the way the format says, MAC included, so that one field
@@ -121,8 +125,8 @@ TEST(CursorCodecTest, WrongVersionIsRejectedEvenWithAValidMac) {
 
 TEST(CursorCodecTest, BadIdIsRejectedEvenWithAValidMac) {
   ExpectInvalid(Codec().Decode(kScope, HandMadeToken(1, "")));
-  ExpectInvalid(Codec().Decode(kScope, HandMadeToken(1, std::string(129, 'z'))));
-  EXPECT_TRUE(Codec().Decode(kScope, HandMadeToken(1, std::string(128, 'z'))).ok());
+  ExpectInvalid(Codec().Decode(kScope, HandMadeToken(1, std::string(kMaxCursorPositionIdLength + 1, 'z'))));
+  EXPECT_TRUE(Codec().Decode(kScope, HandMadeToken(1, std::string(kMaxCursorPositionIdLength, 'z'))).ok());
 }
 
 }  // namespace

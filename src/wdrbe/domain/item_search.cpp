@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "wdrbe/base/utf8.hpp"
+#include "wdrbe/domain/item_validation.hpp"
 #include "wdrbe/domain/search_words.hpp"
 
 namespace wdrbe {
@@ -63,6 +64,8 @@ std::optional<SearchTier> MatchTier(const ItemFields& fields, const std::vector<
   if (EveryTermBeginsAWord(terms, words)) return SearchTier::kAnyField;
   return std::nullopt;
 }
+
+static_assert(kMaxItemIdLength + 1 <= kMaxCursorPositionIdLength, "a search position must fit a cursor");
 
 CursorPosition CursorPositionOf(const SearchPosition& position) {
   std::string id(1, static_cast<char>('0' + static_cast<int>(position.tier)));

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "wdrbe/domain/cursor.hpp"
 #include "wdrbe/domain/item_service.hpp"
+#include "wdrbe/domain/item_validation.hpp"
 #include "wdrbe/domain/search_words.hpp"
 
 namespace wdrbe {
@@ -93,6 +95,20 @@ TEST(SearchPositionTest, TheCursorScopeTellsQueriesAndFiltersApart) {
   EXPECT_NE(base, ItemSearchCursorScope("u", navy, std::nullopt, "winter"));
   EXPECT_NE(ItemSearchCursorScope("u", {"a", "b"}, std::nullopt, std::nullopt),
             ItemSearchCursorScope("u", {"ab"}, std::nullopt, std::nullopt));
+}
+
+TEST(SearchPositionTest, APageEndingOnTheLongestItemIdGivesACursorThatDecodes) {
+  const CursorCodec codec(std::string(32, 'k'));
+  for (const SearchTier tier : {SearchTier::kName, SearchTier::kAnyField}) {
+    const SearchPosition position{tier, 1764064800123, std::string(kMaxItemIdLength, 'z')};
+    const std::string cursor = codec.Encode("search", CursorPositionOf(position));
+    EXPECT_LE(cursor.size(), kMaxCursorLength);
+    Result<CursorPosition> decoded = codec.Decode("search", cursor);
+    ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+    Result<SearchPosition> back = SearchPositionOf(*decoded);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, position);
+  }
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ namespace wdrbe {
 inline constexpr char kShareEventType[] = "SHARE_ITEM";
 
 struct ShareEvent {
-  std::string event_id;  // a ULID; the unit of exactly-once
+  std::string
+      event_id;  // ours are ULIDs (any non-empty string from another producer); the unit of exactly-once
   std::string user_id;
   std::string item_id;
   std::int64_t timestamp_ms = 0;

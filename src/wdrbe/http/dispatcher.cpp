@@ -10,6 +10,12 @@
 namespace wdrbe::http {
 namespace {
 
+// A non-empty `access_token` query parameter.
+bool HasQueryToken(boost::urls::url_view url) {
+  auto token = url.params().find("access_token");
+  return token != url.params().end() && (*token).has_value && !(*token).value.empty();
+}
+
 Error MethodNotAllowedError() {
   return Error{ErrorCode::kMethodNotAllowed, "method not allowed on this route", {}};
 }
@@ -129,6 +135,9 @@ std::variant<Dispatcher::Admitted, HttpResponse> Dispatcher::Admit(const HttpReq
   switch (found.route->access) {
     case Access::kPublic:
       return admitted;
+    case Access::kAnonymous:
+      if (auto refused = throttled_anonymous()) return std::move(*refused);
+      return admitted;
     case Access::kLoopback:
       if (IsLoopback(client)) return admitted;
       return ErrorResponse(
@@ -148,8 +157,7 @@ std::variant<Dispatcher::Admitted, HttpResponse> Dispatcher::Admit(const HttpReq
     if (auto refused = throttled_anonymous()) return std::move(*refused);
     HttpResponse response = ErrorResponse(principal.error(), request_id);
     const bool token_sent = request.find(beast_http::field::authorization) != request.end() ||
-                            (found.route->access == Access::kAuthenticatedOrQueryToken &&
-                             url.params().find("access_token") != url.params().end());
+                            (found.route->access == Access::kAuthenticatedOrQueryToken && HasQueryToken(url));
     if (principal.error().code != ErrorCode::kBadRequest && token_sent) {
       response.set(beast_http::field::www_authenticate, R"(Bearer error="invalid_token")");
     }
@@ -167,8 +175,9 @@ std::variant<Dispatcher::Admitted, HttpResponse> Dispatcher::Admit(const HttpReq
 
 Result<Principal> Dispatcher::AuthenticateWithQueryToken(const HttpRequest& request,
                                                          boost::urls::url_view url) {
+  // `access_token` and `access_token=` are absent, like every empty query value.
+  if (!HasQueryToken(url)) return authenticate_(request);
   auto token = url.params().find("access_token");
-  if (token == url.params().end() || !(*token).has_value) return authenticate_(request);
   if (request.find(beast_http::field::authorization) != request.end()) {
     return Error::BadRequest("send the token once: in the Authorization header or as access_token");
   }

@@ -39,6 +39,7 @@ class DispatcherTest : public ::testing::Test {
     Router router;
     router.Add(Verb::get, "/metrics", Access::kLoopback, Ok);
     router.Add(Verb::get, "/healthz", Access::kPublic, Ok);
+    router.Add(Verb::get, "/docs", Access::kAnonymous, Ok);
     router.Add(Verb::get, "/private", Access::kAuthenticated, Ok);
     router.Add(Verb::post, "/private", Access::kAuthenticated, Ok);
     router.Add(Verb::get, "/stream", Access::kAuthenticatedOrQueryToken, WhoAsks);
@@ -100,6 +101,25 @@ TEST_F(DispatcherTest, AddressesAreThrottledApartAndIpv6ByPrefix) {
   EXPECT_EQ(limiter.AddressBucketCount(), 4u);
 }
 
+TEST_F(DispatcherTest, AnonymousRoutesDrawFromTheAddressBucketAndPublicOnesNever) {
+  testing::FakeClock clock;
+  RateLimiter limiter(clock, RateLimits{{0, 1}, {0, 1}, {1, 2}});
+  Dispatcher dispatcher = Make(&limiter);
+  const HttpRequest docs = Request(Verb::get, "/docs");
+  EXPECT_EQ(Status(dispatcher, docs, "192.0.2.1"), 200);
+  EXPECT_EQ(Status(dispatcher, docs, "192.0.2.1"), 200);
+  EXPECT_EQ(Status(dispatcher, docs, "192.0.2.1"), 429);
+  EXPECT_EQ(Status(dispatcher, Request(Verb::get, "/private", "bad"), "192.0.2.1"), 429)
+      << "one bucket for everything the address sends without a valid token";
+  EXPECT_EQ(Status(dispatcher, docs, "192.0.2.2"), 200) << "another address has its own bucket";
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(Status(dispatcher, Request(Verb::get, "/healthz"), "192.0.2.1"), 200)
+        << "probes are never refused";
+  }
+  clock.Advance(1000);  // the bucket refills at 1 per second
+  EXPECT_EQ(Status(dispatcher, docs, "192.0.2.1"), 200);
+}
+
 TEST_F(DispatcherTest, PrecheckRefusesWhatHandleWouldRefuseBeforeTheBodyAndChargesNothing) {
   testing::FakeClock clock;
   RateLimiter limiter(clock, RateLimits{{0, 1}, {1, 1}, {1, 1}});
@@ -144,6 +164,19 @@ TEST_F(DispatcherTest, ABadQueryTokenIsAnInvalidTokenAndTwoTokensAreABadRequest)
       Request(Verb::get, "/stream?access_token=good", "good"), "rid", Address("::1"), nullptr));
   EXPECT_EQ(twice.result_int(), 400u);
   EXPECT_EQ(twice.find("WWW-Authenticate"), twice.end());
+}
+
+TEST_F(DispatcherTest, AnEmptyQueryTokenIsAbsentLikeEveryEmptyQueryValue) {
+  Dispatcher dispatcher = Make();
+  for (const char* target : {"/stream?access_token=", "/stream?access_token"}) {
+    SCOPED_TRACE(target);
+    EXPECT_EQ(Status(dispatcher, Request(Verb::get, target, "good"), "::1"), 200)
+        << "the header alone counts";
+    const HttpResponse none =
+        RunTask(dispatcher.Handle(Request(Verb::get, target), "rid", Address("::1"), nullptr));
+    EXPECT_EQ(none.result_int(), 401u);
+    EXPECT_EQ(none[beast_http::field::www_authenticate], "Bearer") << "no token was sent";
+  }
 }
 
 }  // namespace

@@ -18,11 +18,15 @@ namespace wdrbe::http {
 
 using Handler = std::function<Task<HttpResponse>(RequestContext&)>;
 
-// Who may call a route: anyone; only clients on a loopback address (others
-// get 403); holders of a valid token; or holders of a valid token sent in
-// the Authorization header or, for clients that cannot send headers
-// (browsers' EventSource), as the `access_token` query parameter.
-enum class Access { kPublic, kLoopback, kAuthenticated, kAuthenticatedOrQueryToken };
+// Who may call a route: anyone, unthrottled (health checks: a probe must
+// never be refused); anyone, drawing from the client address's anonymous
+// bucket like any request without a token (the description and pages: a
+// burst of them must not crowd out the API); only clients on a loopback
+// address (others get 403); holders of a valid token; or holders of a
+// valid token sent in the Authorization header or, for clients that cannot
+// send headers (browsers' EventSource), as the `access_token` query
+// parameter.
+enum class Access { kPublic, kAnonymous, kLoopback, kAuthenticated, kAuthenticatedOrQueryToken };
 
 struct Route {
   Verb method;

@@ -317,7 +317,12 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
     keep_alive = keep_alive && !draining_;
     response.set("X-Request-Id", request_id);
     response.keep_alive(keep_alive);
-    if (head) {
+    if (const auto status = response.result();
+        status == StatusCode::no_content || status == StatusCode::not_modified) {
+      // Never a body, and no Content-Length either (RFC 9110 8.6, 15.4.5).
+      response.body().clear();
+      response.erase(beast_http::field::content_length);
+    } else if (head) {
       // Every header GET would send, Content-Length included, and no body.
       response.content_length(response.body().size());
       response.body().clear();
