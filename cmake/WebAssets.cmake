@@ -42,9 +42,10 @@ function(wdrbe_fetch_redoc out_var)
 endfunction()
 
 # Adds to `target` a source that places `file` in the binary's read-only
-# data, between the symbols `symbol` and `symbol`_end (see
-# src/wdrbe/web/embedded_file.hpp). The object is rebuilt when the file
-# changes.
+# data at the symbol `symbol`, its length in bytes at `symbol`_size (an
+# unsigned 64-bit integer; see src/wdrbe/web/embedded_assets.cpp). The
+# object is rebuilt when the file changes (OBJECT_DEPENDS: a compiler's
+# dependency file does not see .incbin).
 function(wdrbe_embed_file target symbol file)
   set(source "${CMAKE_CURRENT_BINARY_DIR}/embedded/${symbol}.cpp")
   file(CONFIGURE OUTPUT "${source}" CONTENT
@@ -56,11 +57,14 @@ __asm__(\".section .rodata\\n\"
         \".globl ${symbol}\\n\"
         \"${symbol}:\\n\"
         \".incbin \\\"${file}\\\"\\n\"
-        \".globl ${symbol}_end\\n\"
         \"${symbol}_end:\\n\"
         \".byte 0\\n\"
+        \".balign 8\\n\"
+        \".globl ${symbol}_size\\n\"
+        \"${symbol}_size:\\n\"
+        \".quad ${symbol}_end - ${symbol}\\n\"
         \".previous\\n\");
 ")
-  set_source_files_properties("${source}" PROPERTIES OBJECT_DEPENDS "${file}")
+  set_source_files_properties("${source}" PROPERTIES OBJECT_DEPENDS "${file}" SKIP_PRECOMPILE_HEADERS ON)
   target_sources(${target} PRIVATE "${source}")
 endfunction()

@@ -34,6 +34,9 @@ die() {
   exit 1
 }
 
+# shellcheck source=scripts/lib/installing.sh
+source scripts/lib/installing.sh
+
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
 install_packages() {
@@ -42,17 +45,7 @@ install_packages() {
   # node (e.g. from NodeSource) is kept and only a missing one is installed.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
-  local missing=()
-  for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if ((${#missing[@]} > 0)); then
-    local sudo=""
-    [[ $(id -u) -ne 0 ]] && sudo="sudo"
-    say "installing: ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  apt_install_missing "${packages[@]}"
   (($(node_major) >= 20)) || die "fauxqs needs Node.js >= 20, found $(node --version 2>/dev/null || echo none)"
 }
 

@@ -9,6 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../deploy/aws"
 
+# shellcheck source=scripts/lib/installing.sh
+source ../../scripts/lib/installing.sh
+
 say() { echo "cdk: $*" >&2; }
 # Offline and quiet: no notices fetched, no CLI telemetry sent.
 export CDK_DISABLE_CLI_TELEMETRY=true
@@ -19,12 +22,7 @@ install() {
     say "aws-cdk-lib needs Node.js >= 20, found $(node --version)"
     exit 1
   }
-  local stamp=node_modules/.installed.sha256 want
-  want=$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)
-  if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then return 0; fi
-  say "npm ci in deploy/aws"
-  npm ci --no-audit --no-fund --loglevel=error >&2
-  echo "$want" >"$stamp"
+  npm_ci_when_changed "$PWD"
 }
 
 synth() {

@@ -33,6 +33,7 @@ cat <<TXT
       -d '{"name":"Navy Blazer","category":"outerwear","season":"autumn"}'
     curl -s http://$listen/users/demo-user/items -H "Authorization: Bearer \$TOKEN"
 
+  The wardrobe page: http://$listen/  (paste the token)
   The API reference: http://$listen/docs
 
 TXT

@@ -9,16 +9,9 @@ packages=(
   libssl-dev openssl libsqlite3-dev libicu-dev libcli11-dev libgtest-dev
   clang clang-format libclang-rt-14-dev  # sanitizers, libFuzzer, formatting
   curl wrk util-linux jq sqlite3  # the README tour, benchmarks (taskset)
+  ca-certificates  # configure fetches the /docs page's pinned bundle over HTTPS
 )
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-((${#missing[@]} == 0)) && exit 0
-
-sudo=""
-[[ $(id -u) -ne 0 ]] && sudo="sudo"
-echo "installing: ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# shellcheck source=scripts/lib/installing.sh
+source "$(dirname "$0")/lib/installing.sh"
+apt_install_missing "${packages[@]}"

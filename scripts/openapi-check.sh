@@ -14,16 +14,14 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=$root/tools/openapi
 
+# shellcheck source=scripts/lib/installing.sh
+source "$root/scripts/lib/installing.sh"
+
 say() { echo "openapi-check: $*" >&2; }
 
 install() {
   command -v node >/dev/null || "$root/scripts/aws-local.sh" install
-  local stamp=$tools/node_modules/.installed.sha256 want
-  want=$(cat "$tools/package.json" "$tools/package-lock.json" | sha256sum | cut -d' ' -f1)
-  if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then return 0; fi
-  say "npm ci in tools/openapi"
-  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  echo "$want" >"$stamp"
+  npm_ci_when_changed "$tools"
 }
 
 case ${1:-} in

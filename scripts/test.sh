@@ -3,7 +3,9 @@
 # in the unsanitized builds also the AWS backend's tests on the local AWS
 # engines (installed here by scripts/aws-local.sh, started by CTest) and
 # the CDK app's synth and template tests (scripts/cdk.sh) and the check of
-# every API response against the OpenAPI description (scripts/openapi-check.sh).
+# every API response against the OpenAPI description (scripts/openapi-check.sh)
+# and the web page in a real browser (scripts/browser-test.sh; screenshots
+# in build/browser-artifacts/).
 #   scripts/test.sh            optimised build in build/, warnings as errors
 #   scripts/test.sh asan       AddressSanitizer + UBSan build in build-asan/ (no AWS engines)
 #   scripts/test.sh tsan       ThreadSanitizer build in build-tsan/ (no AWS engines)
@@ -18,6 +20,7 @@ case $preset in
     scripts/aws-local.sh install
     scripts/cdk.sh install
     scripts/openapi-check.sh install
+    scripts/browser-test.sh install
     # Every test runs: the OpenAPI check may demand every operation (tests/CMakeLists.txt).
     export WDRBE_OPENAPI_FULL_SUITE=1
     ;;

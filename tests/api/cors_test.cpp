@@ -38,6 +38,7 @@ TEST_F(CorsTest, APreflightOnEveryRouteIs204WithTheAllowedMethodsAndHeaders) {
     }
     EXPECT_EQ(preflight.Header("Access-Control-Max-Age").value_or(""), "600");
     EXPECT_TRUE(preflight.body.empty());
+    EXPECT_FALSE(preflight.Header("Content-Length").has_value()) << preflight;
   }
   EXPECT_EQ(http.Send({"OPTIONS", "/no/such/route", {}, std::nullopt}).status, 404);
 }

@@ -172,8 +172,9 @@ TEST_F(HttpConventionsTest, ErrorBodiesCarryCodeMessageAndRequestId) {
 
 TEST_F(HttpConventionsTest, UnknownPathsAre404WithoutAToken) {
   const std::vector<Request> requests = {
-      {"GET", "/", {}, std::nullopt},
       {"GET", "/nope", {}, std::nullopt},
+      {"GET", "/app", {}, std::nullopt},  // "/" is the wardrobe page; nothing else at the root
+      {"GET", "/docs/nope.js", {}, std::nullopt},
       {"GET", "/users", {}, std::nullopt},
       {"GET", "/users/u1", {}, std::nullopt},
       {"GET", "/users/u1/things", {}, std::nullopt},

@@ -491,6 +491,7 @@ TEST_F(ItemsApiTest, DeleteRemovesTheItemEverywhere) {
 
   EXPECT_EQ(deleted.status, 204) << deleted;
   EXPECT_TRUE(deleted.body.empty()) << deleted;
+  EXPECT_FALSE(deleted.Header("Content-Length").has_value()) << "a 204 has no Content-Length (RFC 9110 8.6)";
   EXPECT_EQ(api.GetItem(item_id).status, 404);
   EXPECT_EQ(api.WalkItemIds({}, 100), std::vector<std::string>{kept});
   EXPECT_EQ(api.WalkItemIds({{"category", "outerwear"}}, 100), std::vector<std::string>{kept});

@@ -1,7 +1,8 @@
-// The service describing itself: GET /openapi.json serves the description
-// built into the binary (the repository's file, byte for byte), GET /docs
-// the page that renders it, and the page's script; none needs a token, and
-// each revalidates with If-None-Match -> 304.
+// The pages the service serves itself: GET /openapi.json serves the
+// description built into the binary (the repository's file, byte for
+// byte), GET /docs the page that renders it and its script, GET / the web
+// wardrobe page and its files; none needs a token, and each revalidates
+// with If-None-Match -> 304.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -82,6 +83,7 @@ TEST_F(PagesApiTest, TheDocsPageLoadsTheDescriptionAndItsScriptByRelativeUrls) {
   EXPECT_NE(page.body.find("spec-url=\"openapi.json\""), std::string::npos) << page.body;
   EXPECT_NE(page.body.find("src=\"docs/redoc.standalone.js\""), std::string::npos) << page.body;
   EXPECT_FALSE(page.Header("ETag").value_or("").empty());
+  EXPECT_EQ(page.Header("X-Frame-Options").value_or(""), "DENY");
 
   const Response script = http.Get("/docs/redoc.standalone.js");
   ASSERT_EQ(script.status, 200);
@@ -91,6 +93,29 @@ TEST_F(PagesApiTest, TheDocsPageLoadsTheDescriptionAndItsScriptByRelativeUrls) {
   const Response revalidated =
       http.Get("/docs/redoc.standalone.js", "", {{"If-None-Match", script.Header("ETag").value_or("")}});
   EXPECT_EQ(revalidated.status, 304);
+}
+
+TEST_F(PagesApiTest, TheWardrobePageAndItsFilesAreServedFromTheRoot) {
+  HttpClient http(port());
+  const Response page = http.Get("/");
+  ASSERT_EQ(page.status, 200) << page;
+  EXPECT_EQ(page.body, SourceFile("src/wdrbe/web/assets/app/index.html"));
+  EXPECT_EQ(page.Header("Content-Type").value_or(""), "text/html; charset=utf-8");
+  EXPECT_EQ(page.Header("Content-Security-Policy").value_or(""), "frame-ancestors 'none'");
+  // Relative URLs, so that a stage prefix keeps them.
+  EXPECT_NE(page.body.find("href=\"app.css\""), std::string::npos);
+  EXPECT_NE(page.body.find("src=\"app.js\""), std::string::npos);
+  const Response script = http.Get("/app.js");
+  ASSERT_EQ(script.status, 200);
+  EXPECT_EQ(script.body, SourceFile("src/wdrbe/web/assets/app/app.js"));
+  EXPECT_EQ(script.Header("Content-Type").value_or(""), "text/javascript; charset=utf-8");
+  const Response styles = http.Get("/app.css");
+  ASSERT_EQ(styles.status, 200);
+  EXPECT_EQ(styles.body, SourceFile("src/wdrbe/web/assets/app/app.css"));
+  EXPECT_EQ(styles.Header("Content-Type").value_or(""), "text/css; charset=utf-8");
+  const Response unchanged = http.Get("/app.js", "", {{"If-None-Match", script.Header("ETag").value_or("")}});
+  EXPECT_EQ(unchanged.status, 304);
+  EXPECT_EQ(http.Get("/app").status, 404);
 }
 
 TEST_F(PagesApiTest, OnlyGetAndHeadAreAllowed) {

@@ -33,6 +33,9 @@ http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& acti
   router.Add(Verb::get,     "/openapi.json",                 Access::kAnonymous,     bind(&pages, &PagesApi::OpenApi));
   router.Add(Verb::get,     "/docs",                         Access::kAnonymous,     bind(&pages, &PagesApi::Docs));
   router.Add(Verb::get,     "/docs/redoc.standalone.js",     Access::kAnonymous,     bind(&pages, &PagesApi::DocsScript));
+  router.Add(Verb::get,     "/",                             Access::kAnonymous,     bind(&pages, &PagesApi::App));
+  router.Add(Verb::get,     "/app.js",                       Access::kAnonymous,     bind(&pages, &PagesApi::AppScript));
+  router.Add(Verb::get,     "/app.css",                      Access::kAnonymous,     bind(&pages, &PagesApi::AppStyles));
   // clang-format on
   if (metrics != MetricsOnMainListener::kNone) {
     const Access access = metrics == MetricsOnMainListener::kPublic ? Access::kPublic : Access::kLoopback;

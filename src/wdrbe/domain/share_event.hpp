@@ -12,8 +12,9 @@ namespace wdrbe {
 inline constexpr char kShareEventType[] = "SHARE_ITEM";
 
 struct ShareEvent {
-  std::string
-      event_id;  // ours are ULIDs (any non-empty string from another producer); the unit of exactly-once
+  // The unit of exactly-once: a ULID when this service made the event, any
+  // non-empty string when another producer queued it.
+  std::string event_id;
   std::string user_id;
   std::string item_id;
   std::int64_t timestamp_ms = 0;

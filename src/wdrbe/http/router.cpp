@@ -7,7 +7,8 @@ bool IsParam(std::string_view part) { return part.size() > 2 && part.front() == 
 
 std::vector<std::string> SplitPattern(std::string_view pattern) {
   std::vector<std::string> parts;
-  std::size_t start = 1;  // patterns begin with '/'
+  if (pattern == "/") return parts;  // the root has no segments, as a request for "/" has none
+  std::size_t start = 1;             // patterns begin with '/'
   while (start <= pattern.size()) {
     std::size_t end = pattern.find('/', start);
     if (end == std::string_view::npos) end = pattern.size();

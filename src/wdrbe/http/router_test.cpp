@@ -37,6 +37,17 @@ std::string AllowOf(const Router::Match& match) {
   return not_allowed != nullptr ? not_allowed->allow : "<not a 405>";
 }
 
+TEST(RouterTest, TheRootIsThePathWithNoSegments) {
+  Router router = ServiceRoutes();
+  router.Add(Verb::get, "/", Access::kAnonymous, Unused);
+  const Router::Found* found = AsFound(router.Find(Verb::get, {}));
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->route->pattern, "/");
+  EXPECT_TRUE(IsNotFound(router.Find(Verb::get, {""}))) << "an empty segment is not the root";
+  EXPECT_EQ(AllowOf(router.Find(Verb::post, {})), "GET, HEAD");
+  EXPECT_NE(AsFound(router.Find(Verb::get, {"readyz"})), nullptr) << "the others still match";
+}
+
 TEST(RouterTest, LiteralPathFindsItsRouteWithoutParams) {
   const Router router = ServiceRoutes();
   const Router::Match match = router.Find(Verb::get, {"readyz"});

@@ -33,12 +33,20 @@ StaticContent StaticContent::Of(std::string_view body, std::string content_type,
 bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag) {
   if (Trim(if_none_match) == "*") return true;
   const std::string_view wanted = OpaqueTag(etag);
-  while (!if_none_match.empty()) {
-    const std::size_t comma = if_none_match.find(',');
-    const std::string_view candidate = Trim(if_none_match.substr(0, comma));
-    if (!candidate.empty() && OpaqueTag(candidate) == wanted) return true;
-    if (comma == std::string_view::npos) break;
-    if_none_match.remove_prefix(comma + 1);
+  // Scanned tag by tag, not split on commas: a quoted tag may hold one.
+  std::size_t at = 0;
+  while ((at = if_none_match.find_first_not_of(" \t,", at)) != std::string_view::npos) {
+    if (if_none_match.substr(at, 2) == "W/") at += 2;
+    if (at >= if_none_match.size() || if_none_match[at] != '"') {
+      // Not an entity tag: skip it, up to the next list separator.
+      at = if_none_match.find(',', at);
+      if (at == std::string_view::npos) break;
+      continue;
+    }
+    const std::size_t close = if_none_match.find('"', at + 1);
+    if (close == std::string_view::npos) break;  // unterminated: nothing more to read
+    if (if_none_match.substr(at, close - at + 1) == wanted) return true;
+    at = close + 1;
   }
   return false;
 }
@@ -53,6 +61,10 @@ HttpResponse StaticResponse(const HttpRequest& request, const StaticContent& con
   response.set(beast_http::field::etag, content.etag);
   response.set(beast_http::field::cache_control, content.cache_control);
   response.set("X-Content-Type-Options", "nosniff");
+  if (content.forbid_framing) {
+    response.set("Content-Security-Policy", "frame-ancestors 'none'");
+    response.set("X-Frame-Options", "DENY");  // for browsers without CSP level 2
+  }
   if (!unchanged) {
     response.set(beast_http::field::content_type, content.content_type);
     response.body().assign(content.body);

@@ -1,6 +1,10 @@
 // Fixed bodies that live as long as the process (the API description, the
-// documentation page and its script), served with a strong validator so
-// that a client revalidates with a 304 instead of fetching them again.
+// documentation page and its script, the wardrobe page and its files),
+// served with a strong validator so that a client revalidates with a 304
+// instead of fetching them again. Each 200 copies its body into the
+// response: the largest (the ~1 MB Redoc bundle) is fetched once per
+// browser and then revalidated, so the copy is not worth a body type of
+// its own.
 #pragma once
 
 #include <string>
@@ -20,6 +24,9 @@ struct StaticContent {
   std::string content_type;
   std::string cache_control;
   std::string etag;  // quoted: "\"3f2a...\""
+  // An HTML page: no other site may frame it (clickjacking). Sent as
+  // headers, since a page's own <meta> policy cannot say it.
+  bool forbid_framing = false;
 };
 
 // 200 with the body, or 304 (no body) when the request's If-None-Match

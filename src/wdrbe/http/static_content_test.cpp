@@ -35,6 +35,17 @@ TEST(StaticContentTest, AFirstRequestGetsTheBodyWithItsValidators) {
   EXPECT_EQ(response["X-Content-Type-Options"], "nosniff");
 }
 
+TEST(StaticContentTest, APageForbidsFramingAndOtherContentSaysNothing) {
+  StaticContent page = StaticContent::Of("<!doctype html>", "text/html; charset=utf-8");
+  page.forbid_framing = true;
+  const HttpResponse framed = StaticResponse(Get(), page);
+  EXPECT_EQ(framed["Content-Security-Policy"], "frame-ancestors 'none'");
+  EXPECT_EQ(framed["X-Frame-Options"], "DENY");
+  const HttpResponse script = StaticResponse(Get(), StaticContent::Of("1;", "text/javascript"));
+  EXPECT_EQ(script.count("Content-Security-Policy"), 0u);
+  EXPECT_EQ(script.count("X-Frame-Options"), 0u);
+}
+
 TEST(StaticContentTest, AMatchingTagGetsNotModifiedWithoutABody) {
   const StaticContent content = StaticContent::Of("body", "text/plain", "public, max-age=60");
   const HttpResponse response = StaticResponse(Get({content.etag}), content);
@@ -69,6 +80,11 @@ TEST(IfNoneMatchTest, ListsWeakTagsAndTheWildcardMatchByWeakComparison) {
   EXPECT_FALSE(IfNoneMatchMatches("\"abcd\"", tag));
   EXPECT_FALSE(IfNoneMatchMatches("\"ab\", \"c\"", tag));
   EXPECT_FALSE(IfNoneMatchMatches(",,", tag));
+  EXPECT_FALSE(IfNoneMatchMatches("\"abc", tag)) << "unterminated";
+  // A comma inside a quoted tag is part of it, not a separator.
+  EXPECT_TRUE(IfNoneMatchMatches("\"x,y\", \"abc\"", tag));
+  EXPECT_TRUE(IfNoneMatchMatches("W/\"a,b\"", "\"a,b\""));
+  EXPECT_FALSE(IfNoneMatchMatches("\"a,b\"", "\"b\""));
 }
 
 }  // namespace

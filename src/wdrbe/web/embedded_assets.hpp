@@ -14,5 +14,9 @@ std::string_view OpenApiDocument();
 std::string_view DocsPage();
 // Redoc's standalone bundle, the page's renderer, pinned in cmake/WebAssets.cmake.
 std::string_view RedocBundle();
+// The web wardrobe page (web/assets/app/): its HTML, script and styles.
+std::string_view AppPage();
+std::string_view AppScript();
+std::string_view AppStyles();
 
 }  // namespace wdrbe::web
