@@ -40,7 +40,8 @@ std::string AllowOf(const Router::Match& match) {
 TEST(RouterTest, TheRootIsThePathWithNoSegments) {
   Router router = ServiceRoutes();
   router.Add(Verb::get, "/", Access::kAnonymous, Unused);
-  const Router::Found* found = AsFound(router.Find(Verb::get, {}));
+  const Router::Match match = router.Find(Verb::get, {});  // `found` points into it
+  const Router::Found* found = AsFound(match);
   ASSERT_NE(found, nullptr);
   EXPECT_EQ(found->route->pattern, "/");
   EXPECT_TRUE(IsNotFound(router.Find(Verb::get, {""}))) << "an empty segment is not the root";
