@@ -9,6 +9,7 @@ packages=(
   libssl-dev openssl libsqlite3-dev libicu-dev libcli11-dev libgtest-dev
   clang clang-format libclang-rt-14-dev  # sanitizers, libFuzzer, formatting
   curl wrk util-linux jq sqlite3  # the README tour, benchmarks (taskset)
+  libvips-dev  # item photos: decoding, metadata stripping, thumbnails
   ca-certificates  # configure fetches the /docs page's pinned bundle over HTTPS
 )
 

@@ -18,6 +18,7 @@
 #include "wdrbe/queue/dead_letter_queue.hpp"
 #include "wdrbe/queue/share_queue.hpp"
 #include "wdrbe/storage/activity_watcher.hpp"
+#include "wdrbe/storage/image_store.hpp"
 #include "wdrbe/storage/item_store.hpp"
 
 namespace wdrbe::app {
@@ -39,6 +40,9 @@ struct Backend {
   // Pushes new activities to live streams (optional: without it, streams
   // poll the store; polling_activity_watcher.hpp).
   ActivityWatcher* activity_watcher = nullptr;
+  // Where item photos go (optional: without it, the photo routes answer
+  // 503 and say which setting is missing).
+  ImageStore* images = nullptr;
   // The key that signs list cursors when no --cursor-key-file is given:
   // made once and kept where every process of the backend finds it (the
   // embedded data directory, the AWS table).
