@@ -142,8 +142,11 @@ std::string DeriveSigningKey(std::string_view secret_access_key, std::string_vie
   return HmacSha256(service_key, "aws4_request");
 }
 
-SigV4Signature SignRequest(SignableRequest& request, const Credentials& credentials,
-                           const SigningScope& scope, std::int64_t now_ms) {
+namespace {
+
+// Both variants: `canonical_uri` and `payload_hash` are where they differ.
+SigV4Signature Sign(SignableRequest& request, const Credentials& credentials, const SigningScope& scope,
+                    std::int64_t now_ms, const std::string& canonical_uri, const std::string& payload_hash) {
   const std::string amz_date = FormatAmzDate(now_ms);
   const std::string date = amz_date.substr(0, 8);
   RemoveHeader(request.headers, "authorization");
@@ -157,9 +160,8 @@ SigV4Signature SignRequest(SignableRequest& request, const Credentials& credenti
   SigV4Signature out;
   auto [header_block, signed_headers] = CanonicalHeaders(request.headers);
   out.signed_headers = std::move(signed_headers);
-  out.canonical_request = request.method + "\n" + CanonicalUri(request.path) + "\n" +
-                          CanonicalQueryString(request.query) + "\n" + header_block + "\n" +
-                          out.signed_headers + "\n" + ToHex(Sha256(request.payload));
+  out.canonical_request = request.method + "\n" + canonical_uri + "\n" + CanonicalQueryString(request.query) +
+                          "\n" + header_block + "\n" + out.signed_headers + "\n" + payload_hash;
   const std::string credential_scope = date + "/" + scope.region + "/" + scope.service + "/aws4_request";
   out.string_to_sign = std::string(kSigV4Algorithm) + "\n" + amz_date + "\n" + credential_scope + "\n" +
                        ToHex(Sha256(out.canonical_request));
@@ -170,6 +172,25 @@ SigV4Signature SignRequest(SignableRequest& request, const Credentials& credenti
                       ", Signature=" + out.signature;
   request.headers.emplace_back("Authorization", out.authorization);
   return out;
+}
+
+}  // namespace
+
+SigV4Signature SignRequest(SignableRequest& request, const Credentials& credentials,
+                           const SigningScope& scope, std::int64_t now_ms) {
+  return Sign(request, credentials, scope, now_ms, CanonicalUri(request.path),
+              ToHex(Sha256(request.payload)));
+}
+
+SigV4Signature SignS3Request(SignableRequest& request, const Credentials& credentials,
+                             const SigningScope& scope, std::int64_t now_ms) {
+  // S3 wants the hash as a header it can check the body against, signed
+  // like the rest.
+  const std::string payload_hash = ToHex(Sha256(request.payload));
+  RemoveHeader(request.headers, "x-amz-content-sha256");
+  request.headers.emplace_back("X-Amz-Content-Sha256", payload_hash);
+  const std::string canonical_uri = request.path.empty() ? "/" : request.path;
+  return Sign(request, credentials, scope, now_ms, canonical_uri, payload_hash);
 }
 
 }  // namespace wdrbe::aws

@@ -1,6 +1,8 @@
-// AWS Signature Version 4 (AWS4-HMAC-SHA256) for services other than S3:
-// the canonical request, the string to sign, the signing key and the
-// Authorization header, as AWS's SigV4 test suite specifies them.
+// AWS Signature Version 4 (AWS4-HMAC-SHA256): the canonical request, the
+// string to sign, the signing key and the Authorization header, as AWS's
+// SigV4 test suite specifies them (SignRequest), and S3's variant of it
+// (SignS3Request), as "Authenticating Requests: Using the Authorization
+// Header" in the S3 API reference specifies it.
 //
 // Pure functions, no I/O, thread-safe. The time is passed in, so signing is
 // reproducible.
@@ -24,8 +26,9 @@ using QueryList = std::vector<std::pair<std::string, std::string>>;
 struct SignableRequest {
   std::string method = "GET";
   // The path exactly as it goes on the wire (already percent-encoded).
-  // Signing normalises it (dot segments, repeated slashes) and encodes it
-  // once more, as every non-S3 service expects.
+  // SignRequest normalises it (dot segments, repeated slashes) and encodes
+  // it once more, as every non-S3 service expects; SignS3Request signs it
+  // as it is (S3 keys may hold "//" and "..", and are encoded once).
   std::string path = "/";
   // Decoded names and values, in any order; the wire query string is
   // CanonicalQueryString(query).
@@ -61,6 +64,13 @@ bool IsUnsignedHeader(std::string_view lowercase_name);
 // X-Amz-Security-Token or Authorization already present is replaced.
 SigV4Signature SignRequest(SignableRequest& request, const Credentials& credentials,
                            const SigningScope& scope, std::int64_t now_ms);
+
+// S3's variant: the same, but the canonical URI is `request.path` exactly
+// as given (encode keys once with UriEncode(key, true)), and the payload's
+// hex SHA-256 travels in a signed X-Amz-Content-Sha256 header (any one
+// already present is replaced), which S3 checks against the body.
+SigV4Signature SignS3Request(SignableRequest& request, const Credentials& credentials,
+                             const SigningScope& scope, std::int64_t now_ms);
 
 // The steps, exposed for tests and for callers that sign differently.
 std::string FormatAmzDate(std::int64_t unix_ms);  // "20150830T123600Z"

@@ -439,5 +439,99 @@ TEST(SigV4Test, DerivesTheDocumentedSigningKey) {
       "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 
+// S3's variant, on the examples of "Examples: Signature Calculations in
+// AWS Signature Version 4" (S3 API reference, header-based authentication):
+// access key AKIAIOSFODNN7EXAMPLE, bucket examplebucket, us-east-1,
+// 2013-05-24T00:00:00Z. The canonical requests, string-to-sign digests and
+// signatures are the published ones.
+constexpr std::string_view kS3ExampleAccessKey = "AKIAIOSFODNN7EXAMPLE";
+constexpr std::string_view kS3ExampleSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+constexpr std::int64_t kS3ExampleTimeMs = 1369353600000;  // 20130524T000000Z
+constexpr std::string_view kS3ExampleHost = "examplebucket.s3.amazonaws.com";
+
+SigV4Signature SignS3Example(SignableRequest& request) {
+  const Credentials credentials{std::string(kS3ExampleAccessKey), std::string(kS3ExampleSecret), "", {}};
+  return SignS3Request(request, credentials, {"us-east-1", "s3"}, kS3ExampleTimeMs);
+}
+
+std::string S3ExampleStringToSign(std::string_view canonical_request_hash) {
+  return "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n" +
+         std::string(canonical_request_hash);
+}
+
+TEST(SigV4S3Test, SignsThePublishedGetObjectExample) {
+  SignableRequest request{
+      "GET", "/test.txt", {}, {{"Host", std::string(kS3ExampleHost)}, {"Range", "bytes=0-9"}}, ""};
+  const SigV4Signature signature = SignS3Example(request);
+
+  EXPECT_EQ(signature.canonical_request,
+            "GET\n/test.txt\n\nhost:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\n"
+            "x-amz-content-sha256:" +
+                std::string(kEmptyHash) +
+                "\nx-amz-date:20130524T000000Z\n\n"
+                "host;range;x-amz-content-sha256;x-amz-date\n" +
+                std::string(kEmptyHash));
+  EXPECT_EQ(signature.string_to_sign,
+            S3ExampleStringToSign("7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972"));
+  EXPECT_EQ(signature.signature, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+  EXPECT_EQ(HeaderValue(request.headers, "X-Amz-Content-Sha256"), kEmptyHash);
+}
+
+TEST(SigV4S3Test, SignsThePublishedPutObjectExampleWithThePathEncodedOnce) {
+  // The key "test$file.text" goes on the wire as /test%24file.text; S3
+  // signs that, where other services would sign /test%2524file.text.
+  SignableRequest request{"PUT",
+                          "/" + UriEncode("test$file.text", true),
+                          {},
+                          {{"Host", std::string(kS3ExampleHost)},
+                           {"Date", "Fri, 24 May 2013 00:00:00 GMT"},
+                           {"x-amz-storage-class", "REDUCED_REDUNDANCY"}},
+                          "Welcome to Amazon S3."};
+  const SigV4Signature signature = SignS3Example(request);
+
+  const std::string payload_hash = "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072";
+  EXPECT_EQ(signature.canonical_request,
+            "PUT\n/test%24file.text\n\ndate:Fri, 24 May 2013 00:00:00 GMT\n"
+            "host:examplebucket.s3.amazonaws.com\nx-amz-content-sha256:" +
+                payload_hash +
+                "\nx-amz-date:20130524T000000Z\nx-amz-storage-class:REDUCED_REDUNDANCY\n\n"
+                "date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class\n" +
+                payload_hash);
+  EXPECT_EQ(signature.string_to_sign,
+            S3ExampleStringToSign("9e0e90d9c76de8fa5b200d8c849cd5b8dc7a3be3951ddb7f6a76b4158342019d"));
+  EXPECT_EQ(signature.signature, "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
+  EXPECT_EQ(HeaderValue(request.headers, "X-Amz-Content-Sha256"), payload_hash);
+}
+
+TEST(SigV4S3Test, SignsThePublishedGetBucketLifecycleAndListObjectsExamples) {
+  SignableRequest lifecycle{"GET", "/", {{"lifecycle", ""}}, {{"Host", std::string(kS3ExampleHost)}}, ""};
+  EXPECT_EQ(SignS3Example(lifecycle).signature,
+            "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
+  SignableRequest list{
+      "GET", "/", {{"max-keys", "2"}, {"prefix", "J"}}, {{"Host", std::string(kS3ExampleHost)}}, ""};
+  EXPECT_EQ(SignS3Example(list).signature,
+            "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
+}
+
+TEST(SigV4S3Test, SignsThePathAsGivenWithoutNormalisingIt) {
+  // Dot segments and repeated slashes are part of an S3 key.
+  SignableRequest request{"GET", "/a//b/../c%20d", {}, {{"Host", std::string(kS3ExampleHost)}}, ""};
+  const SigV4Signature signature = SignS3Example(request);
+  EXPECT_TRUE(signature.canonical_request.starts_with("GET\n/a//b/../c%20d\n"))
+      << signature.canonical_request;
+}
+
+TEST(SigV4S3Test, ReplacesAStaleContentHashAndSignsTheSessionToken) {
+  SignableRequest request{
+      "PUT", "/k", {}, {{"Host", std::string(kS3ExampleHost)}, {"x-amz-content-sha256", "stale"}}, "body"};
+  const Credentials credentials{"AKID", "SECRET", "TOKEN", {}};
+  const SigV4Signature signature = SignS3Request(request, credentials, {"eu-west-1", "s3"}, kS3ExampleTimeMs);
+  EXPECT_EQ(HeaderValue(request.headers, "X-Amz-Content-Sha256"), ToHex(Sha256("body")));
+  EXPECT_EQ(std::count_if(request.headers.begin(), request.headers.end(),
+                          [](const auto& h) { return h.first == "x-amz-content-sha256"; }),
+            0);
+  EXPECT_EQ(signature.signed_headers, "host;x-amz-content-sha256;x-amz-date;x-amz-security-token");
+}
+
 }  // namespace
 }  // namespace wdrbe::aws
