@@ -189,7 +189,9 @@ void AwsLocalEngines::ReadExports(const std::string& exports_file) {
     };
     if (auto url = value_of("AWS_ENDPOINT_URL_DYNAMODB")) dynamodb_endpoint_ = *url;
     if (auto url = value_of("AWS_ENDPOINT_URL_SQS")) sqs_endpoint_ = *url;
+    if (auto url = value_of("AWS_ENDPOINT_URL_S3")) s3_endpoint_ = *url;
   }
+  if (s3_endpoint_.empty()) s3_endpoint_ = sqs_endpoint_;
   if (dynamodb_endpoint_.empty() || sqs_endpoint_.empty()) {
     throw std::runtime_error(exports_file + " names no engine endpoints (did aws_engines_start fail?)");
   }
@@ -256,6 +258,7 @@ void AwsLocalEngines::WaitUntilReady(int dynamodb_port, const std::string& dynam
   }
   dynamodb_endpoint_ = "http://127.0.0.1:" + std::to_string(dynamodb_port);
   sqs_endpoint_ = "http://127.0.0.1:" + std::to_string(fauxqs_port);
+  s3_endpoint_ = sqs_endpoint_;
 }
 
 AwsLocalEngines::~AwsLocalEngines() {
@@ -271,7 +274,8 @@ aws::Environment::Variables AwsLocalEngines::Variables() const {
           {"AWS_SECRET_ACCESS_KEY", "local"},
           {"AWS_EC2_METADATA_DISABLED", "true"},
           {"AWS_ENDPOINT_URL_DYNAMODB", dynamodb_endpoint_},
-          {"AWS_ENDPOINT_URL_SQS", sqs_endpoint_}};
+          {"AWS_ENDPOINT_URL_SQS", sqs_endpoint_},
+          {"AWS_ENDPOINT_URL_S3", s3_endpoint_}};
 }
 
 namespace {

@@ -1,4 +1,5 @@
-// The local AWS engines for tests: Amazon's DynamoDB Local and fauxqs (SQS),
+// The local AWS engines for tests: Amazon's DynamoDB Local and fauxqs (SQS
+// and S3, on one port),
 // in memory, on loopback ports.
 //
 // - Under CTest the engines are a fixture's (tests/CMakeLists.txt): it runs
@@ -32,9 +33,10 @@ class AwsLocalEngines {
 
   const std::string& dynamodb_endpoint() const { return dynamodb_endpoint_; }  // "http://127.0.0.1:PORT"
   const std::string& sqs_endpoint() const { return sqs_endpoint_; }
+  const std::string& s3_endpoint() const { return s3_endpoint_; }  // fauxqs's, as for SQS
 
   // What a client needs to use them: AWS_REGION (us-east-1), dummy keys,
-  // AWS_ENDPOINT_URL_DYNAMODB / _SQS, AWS_EC2_METADATA_DISABLED.
+  // AWS_ENDPOINT_URL_DYNAMODB / _SQS / _S3, AWS_EC2_METADATA_DISABLED.
   aws::Environment::Variables Variables() const;
   aws::Environment Env() const { return aws::Environment(Variables()); }
 
@@ -66,6 +68,7 @@ class AwsLocalEngines {
   int fauxqs_pid_ = -1;
   std::string dynamodb_endpoint_;
   std::string sqs_endpoint_;
+  std::string s3_endpoint_;
 };
 
 }  // namespace wdrbe::testing

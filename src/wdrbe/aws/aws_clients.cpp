@@ -31,6 +31,7 @@ Task<std::optional<T>> InSlot(Task<T> task) {
 std::size_t CounterIndex(AwsService service) {
   if (service == AwsService::kSqs) return 1;
   if (service == AwsService::kSecretsManager) return 2;
+  if (service == AwsService::kS3) return 3;
   return 0;
 }
 
@@ -49,6 +50,8 @@ Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, c
   if (!sqs.ok()) return sqs.error();
   Result<EndpointUrl> secrets_manager = ServiceEndpoint(env, AwsService::kSecretsManager, *region);
   if (!secrets_manager.ok()) return secrets_manager.error();
+  Result<S3Endpoint> s3 = ResolveS3Endpoint(env, *region);
+  if (!s3.ok()) return s3.error();
 
   std::unique_ptr<AwsClients> clients(new AwsClients(clock, random, options));
   Result<std::unique_ptr<HttpClient>> http = HttpClient::Create(clients->io_, options.http);
@@ -62,6 +65,7 @@ Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, c
   clients->dynamodb_endpoint_ = *dynamodb;
   clients->sqs_endpoint_ = *sqs;
   clients->secrets_manager_endpoint_ = *secrets_manager;
+  clients->s3_endpoint_ = *s3;
   clients->dynamodb_ = std::make_unique<AwsJsonClient>(
       *clients->http_, *clients->credentials_, clock, random,
       JsonServiceTarget{AwsService::kDynamoDb, *dynamodb, *region, options.http.default_timeout},
@@ -73,6 +77,8 @@ Result<std::unique_ptr<AwsClients>> AwsClients::Create(const Environment& env, c
       *clients->http_, *clients->credentials_, clock, random,
       JsonServiceTarget{AwsService::kSecretsManager, *secrets_manager, *region, options.http.default_timeout},
       options.retry);
+  clients->s3_ = std::make_unique<S3Client>(*clients->http_, *clients->credentials_, clock, random, *s3,
+                                            *region, S3ClientOptions{.retry = options.retry});
   clients->thread_ = std::thread([io = &clients->io_] { io->run(); });
 
   // The first fetch, now: a source that is configured but does not answer
@@ -97,6 +103,7 @@ AwsClients::~AwsClients() {
 const EndpointUrl& AwsClients::endpoint(AwsService service) const {
   if (service == AwsService::kSqs) return sqs_endpoint_;
   if (service == AwsService::kSecretsManager) return secrets_manager_endpoint_;
+  if (service == AwsService::kS3) return s3_endpoint_.endpoint;
   return dynamodb_endpoint_;
 }
 
@@ -112,6 +119,36 @@ Task<AwsJsonOutcome> AwsClients::Call(AwsService service, std::string operation,
       boost::asio::co_spawn(io_, InSlot(std::move(call)), boost::asio::use_awaitable);
   std::optional<AwsJsonOutcome> outcome = co_await std::move(on_our_thread);
   co_return std::move(*outcome);
+}
+
+template <typename T>
+Task<T> AwsClients::OnClientsThread(Task<T> call) {
+  Task<std::optional<T>> on_our_thread =
+      boost::asio::co_spawn(io_, InSlot(std::move(call)), boost::asio::use_awaitable);
+  std::optional<T> outcome = co_await std::move(on_our_thread);
+  co_return std::move(*outcome);
+}
+
+// Each takes its arguments by value into its own frame: the S3 client's
+// coroutine refers to them until it is done.
+Task<Status> AwsClients::PutS3Object(std::string bucket, std::string key, S3Object object) {
+  calls_[CounterIndex(AwsService::kS3)].fetch_add(1, std::memory_order_relaxed);
+  return OnClientsThread(s3_->PutObject(std::move(bucket), std::move(key), std::move(object)));
+}
+
+Task<Result<S3Object>> AwsClients::GetS3Object(std::string bucket, std::string key) {
+  calls_[CounterIndex(AwsService::kS3)].fetch_add(1, std::memory_order_relaxed);
+  return OnClientsThread(s3_->GetObject(std::move(bucket), std::move(key)));
+}
+
+Task<Status> AwsClients::DeleteS3Object(std::string bucket, std::string key) {
+  calls_[CounterIndex(AwsService::kS3)].fetch_add(1, std::memory_order_relaxed);
+  return OnClientsThread(s3_->DeleteObject(std::move(bucket), std::move(key)));
+}
+
+Task<Result<bool>> AwsClients::CreateS3Bucket(std::string bucket) {
+  calls_[CounterIndex(AwsService::kS3)].fetch_add(1, std::memory_order_relaxed);
+  return OnClientsThread(s3_->CreateBucket(std::move(bucket)));
 }
 
 std::int64_t AwsClients::CallCount(AwsService service) const {

@@ -14,6 +14,8 @@ std::string_view SigningName(AwsService service) {
       return "sts";
     case AwsService::kSecretsManager:
       return "secretsmanager";
+    case AwsService::kS3:
+      return "s3";
   }
   return "";
 }
@@ -37,23 +39,32 @@ Result<std::string> ResolveRegion(const Environment& env) {
       (ConfigFilePath(env) ? ConfigFilePath(env)->string() : std::string("~/.aws/config")));
 }
 
-std::string ResolveEndpointUrl(const Environment& env, AwsService service, std::string_view region) {
-  std::string_view variable;
+namespace {
+
+std::string_view EndpointVariable(AwsService service) {
   switch (service) {
     case AwsService::kDynamoDb:
-      variable = "AWS_ENDPOINT_URL_DYNAMODB";
-      break;
+      return "AWS_ENDPOINT_URL_DYNAMODB";
     case AwsService::kSqs:
-      variable = "AWS_ENDPOINT_URL_SQS";
-      break;
+      return "AWS_ENDPOINT_URL_SQS";
     case AwsService::kSts:
-      variable = "AWS_ENDPOINT_URL_STS";
-      break;
+      return "AWS_ENDPOINT_URL_STS";
     case AwsService::kSecretsManager:
-      variable = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
-      break;
+      return "AWS_ENDPOINT_URL_SECRETS_MANAGER";
+    case AwsService::kS3:
+      return "AWS_ENDPOINT_URL_S3";
   }
-  if (auto url = env.Get(variable)) return *url;
+  return "";
+}
+
+}  // namespace
+
+bool HasConfiguredEndpoint(const Environment& env, AwsService service) {
+  return env.Get(EndpointVariable(service)).has_value() || env.Get("AWS_ENDPOINT_URL").has_value();
+}
+
+std::string ResolveEndpointUrl(const Environment& env, AwsService service, std::string_view region) {
+  if (auto url = env.Get(EndpointVariable(service))) return *url;
   if (auto url = env.Get("AWS_ENDPOINT_URL")) return *url;
   // The China partition has its own domain.
   const std::string_view domain = region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
