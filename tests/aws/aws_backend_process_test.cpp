@@ -114,6 +114,46 @@ TEST_F(AwsBackendProcessTest, WorkerNeedsTheAwsBackend) {
   EXPECT_NE(outcome.output.find("needs --backend aws"), std::string::npos) << outcome.output;
 }
 
+TEST_F(AwsBackendProcessTest, SetupMakesTheImageBucketWhenNamedAndServeUsesIt) {
+  const std::string bucket = AwsLocalEngines::UniqueName("wdrbe-photos");
+  const std::string queue_name = resources_.queue_url.substr(resources_.queue_url.rfind('/') + 1);
+  for (int run = 0; run < 2; ++run) {  // safe to run again
+    ProcessOutcome outcome = RunToExit(
+        {"aws", "setup", "--table", resources_.table, "--queue-name", queue_name, "--image-bucket", bucket},
+        std::nullopt, EngineEnv());
+    ASSERT_TRUE(outcome.status.ExitedWith(0)) << outcome.status << "\n" << outcome.output;
+    const boost::json::object printed =
+        boost::json::parse(outcome.output.substr(0, outcome.output.find('\n'))).as_object();
+    EXPECT_EQ(printed.at("imageBucket").as_string(), bucket);
+  }
+
+  std::unique_ptr<TestServer> api = Start("serve", {"--image-bucket", bucket});
+  HttpClient http(api->port());
+  EXPECT_EQ(http.Get("/readyz").status, 200);
+  const std::string metrics = http.Get("/metrics").body;
+  EXPECT_NE(metrics.find("wdrbe_aws_s3_calls_total"), std::string::npos)
+      << "the photo store is opened with --image-bucket; its calls are counted";
+}
+
+TEST_F(AwsBackendProcessTest, AnInvalidImageBucketIsRefusedAtStartAndBySetup) {
+  std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--image-bucket", "Not_A_Bucket"};
+  for (std::string& arg : BackendArgs(resources_)) args.push_back(std::move(arg));
+  ProcessOutcome serve = RunToExit(args, std::string(kTestJwtSecret), EngineEnv());
+  EXPECT_TRUE(serve.status.ExitedWith(1)) << serve.status;
+  EXPECT_NE(serve.output.find("--image-bucket must be an S3 bucket name"), std::string::npos) << serve.output;
+
+  ProcessOutcome setup = RunToExit({"aws", "setup", "--table", resources_.table, "--image-bucket", "-bad"},
+                                   std::nullopt, EngineEnv());
+  EXPECT_TRUE(setup.status.ExitedWith(1)) << setup.status;
+  EXPECT_NE(setup.output.find("--image-bucket must be an S3 bucket name"), std::string::npos) << setup.output;
+}
+
+TEST_F(AwsBackendProcessTest, WithoutAnImageBucketThereIsNoPhotoStore) {
+  std::unique_ptr<TestServer> api = Start("serve");
+  const std::string metrics = HttpClient(api->port()).Get("/metrics").body;
+  EXPECT_EQ(metrics.find("wdrbe_aws_s3_calls_total"), std::string::npos) << metrics;
+}
+
 // Two API processes and one worker on one table and queue behave as one server.
 TEST_F(AwsBackendProcessTest, TwoApiProcessesAndAWorkerBehaveAsOneServer) {
   std::unique_ptr<TestServer> api_a = Start("serve");

@@ -37,8 +37,10 @@ std::vector<std::pair<std::string, std::string>> EngineEnvironment() {
 AwsTestTarget SetUpFor(const std::vector<std::pair<std::string, std::string>>& env, int serial) {
   const std::string suffix = std::to_string(::getpid()) + "-" + std::to_string(serial);
   const std::string table = "api-" + suffix;
+  // The bucket of photos too, so the photo routes run on S3 (fauxqs).
   ProcessOutcome outcome =
-      RunToExit({"aws", "setup", "--table", table, "--queue-name", "api-" + suffix}, std::nullopt, env);
+      RunToExit({"aws", "setup", "--table", table, "--queue-name", "api-" + suffix, "--image-bucket", table},
+                std::nullopt, env);
   if (!outcome.status.ExitedWith(0)) {
     throw std::runtime_error("wdrbe aws setup " + outcome.status.Describe() + ": " + outcome.output);
   }
@@ -52,7 +54,9 @@ AwsTestTarget SetUpFor(const std::vector<std::pair<std::string, std::string>>& e
                  "--queue-url",
                  std::string(printed.at("queueUrl").as_string()),
                  "--dead-letter-queue-url",
-                 std::string(printed.at("deadLetterQueueUrl").as_string())};
+                 std::string(printed.at("deadLetterQueueUrl").as_string()),
+                 "--image-bucket",
+                 std::string(printed.at("imageBucket").as_string())};
   target.env = env;
   return target;
 }

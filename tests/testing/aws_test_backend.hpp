@@ -2,7 +2,7 @@
 // the local engines' exports file (`scripts/aws-local.sh start` prints it;
 // the CTest fixture sets it), every server a test starts, and every `serve`,
 // `worker` or `dlq` command it runs, gets `--backend aws` on a DynamoDB
-// table and SQS queues of its data directory's own, made with
+// table, SQS queues and an S3 bucket of photos of its data directory's own, made with
 // `wdrbe aws setup` the first time the directory is used, plus the engines'
 // environment. So a restart over the same directory finds the same data,
 // and two servers given one directory share one table and queue (as two
@@ -20,7 +20,7 @@ namespace wdrbe::testing {
 bool OnAwsTestBackend();
 
 struct AwsTestTarget {
-  std::vector<std::string> args;                         // --backend aws --table ... --queue-url ...
+  std::vector<std::string> args;                         // --backend aws --table ... --image-bucket ...
   std::vector<std::pair<std::string, std::string>> env;  // AWS_REGION, keys, endpoints
 };
 

@@ -19,6 +19,7 @@
 #include "wdrbe/storage/dynamodb/table_secrets.hpp"
 #include "wdrbe/storage/dynamodb/table_setup.hpp"
 #include "wdrbe/storage/fault_injecting_item_store.hpp"
+#include "wdrbe/storage/s3/s3_image_store.hpp"
 
 namespace wdrbe::app {
 namespace {
@@ -45,6 +46,8 @@ struct AwsAdapters {
   sqs::SqsDeadLetterQueue dead_letters;
   // The store.write and store.read fault points, when WDRBE_FAULTS is set.
   std::unique_ptr<FaultInjectingItemStore> faulty_store;
+  // When --image-bucket is given.
+  std::unique_ptr<s3::S3ImageStore> images;
 };
 
 }  // namespace
@@ -69,20 +72,32 @@ Result<Backend> OpenAwsBackend(const AwsBackendOptions& options, const BackendDe
       adapters->faulty_store ? adapters->faulty_store.get() : static_cast<ItemStore*>(&adapters->store);
   backend.queue = &adapters->queue;
   backend.dead_letters = &adapters->dead_letters;
+  if (options.aws.image_bucket) {
+    adapters->images = std::make_unique<s3::S3ImageStore>(*adapters->clients, *options.aws.image_bucket);
+    backend.images = adapters->images.get();
+  }
   // DynamoDB and SQS share no transaction: the generic share paths.
   backend.load_cursor_key = [adapters = adapters.get(), table = options.aws.table, random = &deps.random] {
     return RunToCompletion(dynamodb::LoadOrCreateSecret(*adapters->clients, table, kCursorKeySecret, *random,
                                                         kMinCursorKeyBytes));
   };
-  backend.register_metrics = [clients = adapters->clients.get()](obs::Registry& registry) {
+  backend.register_metrics = [clients = adapters->clients.get(),
+                              images = options.aws.image_bucket.has_value()](obs::Registry& registry) {
     registry.AddCounterFunction(
         "wdrbe_aws_dynamodb_calls_total", "DynamoDB API calls made (retries not counted)",
         [clients] { return static_cast<double>(clients->CallCount(aws::AwsService::kDynamoDb)); });
     registry.AddCounterFunction(
         "wdrbe_aws_sqs_calls_total", "SQS API calls made (retries not counted)",
         [clients] { return static_cast<double>(clients->CallCount(aws::AwsService::kSqs)); });
+    // Only where photos are on: the series would be a constant 0 elsewhere.
+    if (images) {
+      registry.AddCounterFunction(
+          "wdrbe_aws_s3_calls_total", "S3 API calls made (retries not counted)",
+          [clients] { return static_cast<double>(clients->CallCount(aws::AwsService::kS3)); });
+    }
   };
   backend.description = "DynamoDB table " + options.aws.table + ", SQS queue " + queues.queue_url;
+  if (options.aws.image_bucket) backend.description += ", S3 bucket " + *options.aws.image_bucket;
   // Nothing is buffered in this process: every write was answered by AWS.
   backend.close = [] {};
   backend.adapters = std::move(adapters);
@@ -95,6 +110,9 @@ int RunAwsSetup(const AwsSetupOptions& options) {
     return 1;
   };
   if (Status s = CheckTableName("--table", options.table); !s.ok()) return fail(s.error());
+  if (options.image_bucket) {
+    if (Status s = CheckBucketName("--image-bucket", *options.image_bucket); !s.ok()) return fail(s.error());
+  }
   if (options.max_receives < 1 || options.max_receives > kMaxReceives) {
     return fail(Error::BadRequest("--max-receives must be 1-" + std::to_string(kMaxReceives) + ", got " +
                                   std::to_string(options.max_receives)));
@@ -107,14 +125,21 @@ int RunAwsSetup(const AwsSetupOptions& options) {
   if (!table.ok()) return fail(table.error());
   auto queues = RunToCompletion(sqs::EnsureQueues(**clients, options.queue_name, options.max_receives));
   if (!queues.ok()) return fail(queues.error());
+  if (options.image_bucket) {
+    // Ready either way: us-east-1 answers 200 for a bucket the account
+    // already owns, so "created" could not be told apart reliably.
+    auto bucket = RunToCompletion((*clients)->CreateS3Bucket(*options.image_bucket));
+    if (!bucket.ok()) return fail(bucket.error());
+  }
   std::cerr << "wdrbe aws setup: table " << options.table << (*table ? " created" : " already there")
-            << "; queues " << options.queue_name << " and " << options.queue_name << "-dlq ready"
-            << std::endl;
-  std::cout << boost::json::serialize(
-                   boost::json::object{{"table", options.table},
-                                       {"queueUrl", queues->queue_url},
-                                       {"deadLetterQueueUrl", queues->dead_letter_queue_url}})
-            << std::endl;
+            << "; queues " << options.queue_name << " and " << options.queue_name << "-dlq ready";
+  if (options.image_bucket) std::cerr << "; bucket " << *options.image_bucket << " ready";
+  std::cerr << std::endl;
+  boost::json::object printed{{"table", options.table},
+                              {"queueUrl", queues->queue_url},
+                              {"deadLetterQueueUrl", queues->dead_letter_queue_url}};
+  if (options.image_bucket) printed["imageBucket"] = *options.image_bucket;
+  std::cout << boost::json::serialize(printed) << std::endl;
   return 0;
 }
 

@@ -50,6 +50,10 @@ void AddBackendOptions(CLI::App& command, std::string& backend, AwsBackendConfig
       .add_option("--dead-letter-queue-url", aws.dead_letter_queue_url,
                   "aws: the queue's SQS dead-letter queue (wdrbe aws setup prints it)")
       ->envname("WDRBE_DEAD_LETTER_QUEUE_URL");
+  command
+      .add_option("--image-bucket", aws.image_bucket,
+                  "aws: the S3 bucket of item photos (without it the photo routes answer 503)")
+      ->envname("WDRBE_IMAGE_BUCKET");
 }
 
 int Fail(std::string_view command, const Error& error) {
@@ -396,13 +400,17 @@ int RunCli(int argc, char** argv) {
   aws_cmd->require_subcommand(1);
   CLI::App* aws_setup_cmd = aws_cmd->add_subcommand(
       "setup",
-      "Create what is missing: the DynamoDB table and indexes, the SQS queue and its DLQ; print them");
+      "Create what is missing: the DynamoDB table and indexes, the SQS queue and its DLQ, the S3 bucket "
+      "of photos when --image-bucket is given; print them");
   aws_setup_cmd->add_option("--table", aws_setup.table, "The DynamoDB table")
       ->envname("WDRBE_TABLE")
       ->capture_default_str();
   aws_setup_cmd->add_option("--queue-name", aws_setup.queue_name, "The SQS queue (its DLQ is NAME-dlq)")
       ->envname("WDRBE_QUEUE_NAME")
       ->capture_default_str();
+  aws_setup_cmd
+      ->add_option("--image-bucket", aws_setup.image_bucket, "The S3 bucket of item photos (optional)")
+      ->envname("WDRBE_IMAGE_BUCKET");
   aws_setup_cmd
       ->add_option(
           "--max-receives", aws_setup.max_receives,

@@ -117,6 +117,38 @@ Status CheckTableName(std::string_view flag, const std::string& name) {
                            "table name), got '" + name + "'");
 }
 
+Status CheckBucketName(std::string_view flag, const std::string& name) {
+  const auto bad = [&](std::string_view why) {
+    return Error::BadRequest(std::string(flag) + " must be an S3 bucket name (" +
+                             std::to_string(kMinBucketNameLength) + "-" +
+                             std::to_string(kMaxBucketNameLength) +
+                             " characters of a-z 0-9 . -, starting and ending with a letter or digit): '" +
+                             name + "' " + std::string(why));
+  };
+  if (name.size() < kMinBucketNameLength || name.size() > kMaxBucketNameLength)
+    return bad("has the wrong length");
+  const auto alphanumeric = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!std::all_of(name.begin(), name.end(),
+                   [&](char c) { return alphanumeric(c) || c == '.' || c == '-'; })) {
+    return bad("holds a character other than a-z 0-9 . - (no uppercase, no '_')");
+  }
+  if (!alphanumeric(name.front()) || !alphanumeric(name.back()))
+    return bad("must start and end with a letter or digit");
+  if (name.find("..") != std::string::npos) return bad("has two periods in a row");
+  if (std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; }) &&
+      std::count(name.begin(), name.end(), '.') == 3) {
+    return bad("looks like an IP address");
+  }
+  for (const std::string_view prefix : {"xn--", "sthree-"}) {
+    if (name.starts_with(prefix))
+      return bad("starts with a prefix S3 reserves (" + std::string(prefix) + ")");
+  }
+  for (const std::string_view suffix : {"-s3alias", "--ol-s3", ".mrap", "--x-s3"}) {
+    if (name.ends_with(suffix)) return bad("ends with a suffix S3 reserves (" + std::string(suffix) + ")");
+  }
+  return Status::Ok();
+}
+
 Status CheckBackendFlags(const std::string& backend, const AwsBackendConfig& aws) {
   if (backend == kEmbeddedBackend) return Status::Ok();
   if (backend != kAwsBackend) {
@@ -138,6 +170,7 @@ Status CheckBackendFlags(const std::string& backend, const AwsBackendConfig& aws
   if (*aws.queue_url == *aws.dead_letter_queue_url) {
     return Error::BadRequest("--queue-url and --dead-letter-queue-url must name two different queues");
   }
+  if (aws.image_bucket) return CheckBucketName("--image-bucket", *aws.image_bucket);
   return Status::Ok();
 }
 

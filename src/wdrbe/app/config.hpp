@@ -31,6 +31,9 @@ struct AwsBackendConfig {
   std::string table = "WardrobeTable";                              // --table
   std::optional<std::string> queue_url = std::nullopt;              // --queue-url (required)
   std::optional<std::string> dead_letter_queue_url = std::nullopt;  // --dead-letter-queue-url (required)
+  // --image-bucket: the S3 bucket of item photos (storage/s3). Optional:
+  // without it the photo routes answer 503 and name the flag.
+  std::optional<std::string> image_bucket = std::nullopt;
 };
 
 inline constexpr char kEmbeddedBackend[] = "embedded";
@@ -127,8 +130,17 @@ struct ListenAddress {
 // DynamoDB's rule for table names: 3-255 of [A-Za-z0-9_.-].
 Status CheckTableName(std::string_view flag, const std::string& name);
 
-// The --backend flags: a known backend, and for aws a valid table name and
-// both queue URLs. Errors name the flag and what to do.
+// S3's rule for bucket names: 3-63 characters of lowercase letters, digits,
+// '.' and '-', starting and ending with a letter or digit, no "..", not an
+// IPv4 address, none of S3's reserved prefixes (xn--, sthree-) or suffixes
+// (-s3alias, --ol-s3, .mrap, --x-s3). Errors name `flag`.
+inline constexpr std::size_t kMinBucketNameLength = 3;
+inline constexpr std::size_t kMaxBucketNameLength = 63;
+Status CheckBucketName(std::string_view flag, const std::string& name);
+
+// The --backend flags: a known backend, and for aws a valid table name,
+// both queue URLs and, when given, a valid --image-bucket. Errors name the
+// flag and what to do.
 Status CheckBackendFlags(const std::string& backend, const AwsBackendConfig& aws);
 
 // Parses HOST:PORT (IPv6 as [addr]:port); errors name `flag`.

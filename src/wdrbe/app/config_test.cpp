@@ -320,6 +320,46 @@ TEST(ValidateServeConfigTest, TableNamesFollowDynamoDbsRule) {
   }
 }
 
+TEST(ValidateServeConfigTest, TheImageBucketIsOptionalAndFollowsS3sNamingRule) {
+  EXPECT_FALSE(AwsConfig().aws.image_bucket) << "photos are off unless a bucket is named";
+  for (const std::string& good : std::vector<std::string>{"abc", "wdrbe-photos", "photos.example.com", "0-9",
+                                                          std::string(63, 'b'), "192.168.5.4x"}) {
+    ServeConfig config = AwsConfig();
+    config.aws.image_bucket = good;
+    const auto valid = ValidateServeConfig(config);
+    EXPECT_TRUE(valid.ok()) << good << ": " << valid.error().message;
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"", "has the wrong length"},
+      {"ab", "has the wrong length"},
+      {std::string(64, 'b'), "has the wrong length"},
+      {"Photos", "a character other than a-z 0-9 . -"},
+      {"wdrbe_photos", "a character other than a-z 0-9 . -"},
+      {"wdrbe photos", "a character other than a-z 0-9 . -"},
+      {"-photos", "start and end with a letter or digit"},
+      {"photos.", "start and end with a letter or digit"},
+      {"a..b", "two periods in a row"},
+      {"192.168.5.4", "looks like an IP address"},
+      {"xn--photos", "prefix S3 reserves"},
+      {"photos-s3alias", "suffix S3 reserves"},
+  };
+  for (const auto& [name, why] : bad) {
+    ServeConfig config = AwsConfig();
+    config.aws.image_bucket = name;
+    auto refused = ValidateServeConfig(config);
+    ASSERT_FALSE(refused.ok()) << name;
+    EXPECT_EQ(refused.error().code, ErrorCode::kBadRequest);
+    EXPECT_TRUE(Contains(refused.error().message, "--image-bucket must be an S3 bucket name"))
+        << refused.error().message;
+    EXPECT_TRUE(Contains(refused.error().message, "'" + name + "'")) << refused.error().message;
+    EXPECT_TRUE(Contains(refused.error().message, why)) << refused.error().message;
+  }
+  // Like the table and queues, the embedded backend does not judge it.
+  ServeConfig embedded;
+  embedded.aws.image_bucket = "Not A Bucket";
+  EXPECT_TRUE(ValidateServeConfig(embedded).ok());
+}
+
 TEST(ValidateServeConfigTest, TheWorkerAloneNeedsTheAwsBackendAndAtLeastOneLoop) {
   ServeConfig embedded;
   embedded.worker_only = true;
