@@ -5,6 +5,7 @@
 //   corsOrigins    "*" or a comma-separated list of origins
 //   alarmEmail     an address subscribed to the alarms' topic
 //   existingTableName  use this table (restored from PITR, or made by `wdrbe aws setup`) instead of making one
+//   imageBucketName    the photos' S3 bucket name (else CloudFormation generates one)
 // Synthesizes offline and without credentials: the stack is
 // environment-agnostic unless CDK_DEFAULT_ACCOUNT/REGION are set (cdk deploy sets them).
 import * as path from 'path';
@@ -21,7 +22,7 @@ const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;
 
 new WdrbeStack(app, context('stackName') ?? 'Wdrbe', {
-  description: 'wdrbe: wardrobe items API (API Gateway, Lambda, DynamoDB, SQS)',
+  description: 'wdrbe: wardrobe items API (API Gateway, Lambda, DynamoDB, SQS, S3)',
   env: account && region ? { account, region } : undefined,
   architecture,
   jwksUrl: context('jwksUrl'),
@@ -30,6 +31,7 @@ new WdrbeStack(app, context('stackName') ?? 'Wdrbe', {
   corsOrigins: context('corsOrigins'),
   alarmEmail: context('alarmEmail'),
   existingTableName: context('existingTableName'),
+  imageBucketName: context('imageBucketName'),
   // dist/bin -> the repository root, which the image is built from.
   sourceDirectory: path.resolve(__dirname, '..', '..', '..', '..'),
 });
