@@ -7,8 +7,8 @@ seconds=${1:-30}
 
 scripts/install-deps.sh
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target item_body_fuzzer cursor_fuzzer jwt_fuzzer jwk_fuzzer trace_context_fuzzer http_request_fuzzer lambda_event_fuzzer
-for target in item_body_fuzzer cursor_fuzzer jwt_fuzzer jwk_fuzzer trace_context_fuzzer http_request_fuzzer lambda_event_fuzzer; do
+cmake --build --preset fuzz --target item_body_fuzzer cursor_fuzzer jwt_fuzzer jwk_fuzzer trace_context_fuzzer http_request_fuzzer lambda_event_fuzzer webp_chunks_fuzzer
+for target in item_body_fuzzer cursor_fuzzer jwt_fuzzer jwk_fuzzer trace_context_fuzzer http_request_fuzzer lambda_event_fuzzer webp_chunks_fuzzer; do
   corpus=build-fuzz/corpus/$target
   mkdir -p "$corpus"
   echo "== $target (${seconds}s)"

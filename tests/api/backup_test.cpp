@@ -11,6 +11,7 @@
 
 #include "testing/http_client.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/test_images.hpp"
 #include "testing/test_server.hpp"
 
 namespace wdrbe::testing {
@@ -96,6 +97,41 @@ TEST(BackupTest, WithASharedCursorKeyFileTheBackupHoldsTheDatabaseAndSaysWhereTh
   restored.extra_args = options.extra_args;
   auto restored_server = TestServer::Start(restored);
   EXPECT_EQ(ApiClient(restored_server->port(), "backup-shared-key").GetItem(id).status, 200);
+}
+
+TEST(BackupTest, PhotosComeAlongAndAreServedByTheRestoredServer) {
+  TempDir live;
+  TempDir scratch;
+  ServerOptions options;
+  options.data_dir = live.path();
+  auto server = TestServer::Start(options);
+  ApiClient owner(server->port(), "backup-photos");
+  const std::string id(owner.MustCreate(ItemBody("Pictured")).at("itemId").as_string());
+  const Response put =
+      owner.http().Send({"PUT",
+                         "/items/" + id + "/image",
+                         {{"Authorization", Bearer(owner.token())}, {"Content-Type", "image/png"}},
+                         MakeTestImage(ImageFormat::kPng)});
+  ASSERT_EQ(put.status, 200) << put;
+  const Response original = owner.http().Get("/items/" + id + "/image", owner.token());
+  ASSERT_EQ(original.status, 200);
+
+  const fs::path copy = scratch.path() / "copy";
+  ProcessOutcome backup =
+      RunToExit({"backup", copy.string(), "--data-dir", live.path().string()}, std::nullopt);
+  ASSERT_TRUE(backup.status.ExitedWith(0)) << backup.output;
+  EXPECT_NE(backup.output.find("\"photoFiles\":2"), std::string::npos) << backup.output;
+  ASSERT_TRUE(server->Stop().ExitedWith(0));
+
+  ServerOptions restored;
+  restored.data_dir = copy;
+  auto restored_server = TestServer::Start(restored);
+  ApiClient again(restored_server->port(), "backup-photos");
+  const Response served = again.http().Get("/items/" + id + "/image", again.token());
+  ASSERT_EQ(served.status, 200) << served;
+  EXPECT_EQ(served.body, original.body);
+  EXPECT_EQ(served.Header("ETag"), original.Header("ETag"));
+  EXPECT_EQ(again.http().Get("/items/" + id + "/image/thumbnail", again.token()).status, 200);
 }
 
 }  // namespace

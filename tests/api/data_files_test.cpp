@@ -12,6 +12,7 @@
 
 #include "testing/http_client.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/test_images.hpp"
 #include "testing/test_server.hpp"
 
 namespace wdrbe::testing {
@@ -59,11 +60,20 @@ TEST(DataFilesTest, DataFilesAndBackupsArePrivateUnderAnOpenUmask) {
     ApiClient api(server->port(), "u-files");
     const std::string item_id(api.MustCreate(ItemBody()).at("itemId").as_string());
     ASSERT_EQ(api.ShareItem(item_id).status, 202);
+    const Response photo =
+        api.http().Send({"PUT",
+                         "/items/" + item_id + "/image",
+                         {{"Authorization", Bearer(api.token())}, {"Content-Type", "image/png"}},
+                         MakeTestImage(ImageFormat::kPng)});
+    ASSERT_EQ(photo.status, 200) << photo;
 
     EXPECT_EQ(ModeOf(data_dir), 0700u) << data_dir;
     for (const char* file : {"wdrbe.db", "wdrbe.db-wal", "wdrbe.db-shm", "cursor.key", "serve.lock"}) {
       EXPECT_EQ(ModeOf(data_dir / file), 0600u) << file;
     }
+    EXPECT_EQ(ModeOf(data_dir / "images"), 0700u);
+    EXPECT_EQ(ModeOf(data_dir / "images" / (item_id + ".original")), 0600u);
+    EXPECT_EQ(ModeOf(data_dir / "images" / (item_id + ".thumbnail")), 0600u);
     const ProcessOutcome backup =
         RunToExit({"backup", copy.string(), "--data-dir", data_dir.string()}, std::nullopt);
     ASSERT_TRUE(backup.status.ExitedWith(0)) << backup.output;
@@ -72,11 +82,18 @@ TEST(DataFilesTest, DataFilesAndBackupsArePrivateUnderAnOpenUmask) {
   EXPECT_EQ(ModeOf(copy), 0700u);
   EXPECT_EQ(ModeOf(copy / "wdrbe.db"), 0600u);
   EXPECT_EQ(ModeOf(copy / "cursor.key"), 0600u);
+  EXPECT_EQ(ModeOf(copy / "images"), 0700u);
   // Nothing else is left behind: no temporary file of the atomic writes.
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(copy)) names.push_back(entry.path().filename().string());
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"cursor.key", "wdrbe.db"}));
+  const auto names_in = [](const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  EXPECT_EQ(names_in(copy), (std::vector<std::string>{"cursor.key", "images", "wdrbe.db"}));
+  const std::vector<std::string> photos = names_in(copy / "images");
+  ASSERT_EQ(photos.size(), 2u);
+  for (const std::string& photo : photos) EXPECT_EQ(ModeOf(copy / "images" / photo), 0600u) << photo;
 }
 
 TEST(DataFilesTest, SecretFilesOthersMayReadGiveAWarningAtStart) {

@@ -15,6 +15,8 @@
 #include "testing/http_client.hpp"
 #include "testing/lambda_harness.hpp"
 #include "testing/temp_dir.hpp"
+#include "testing/test_images.hpp"
+#include "wdrbe/base/base64.hpp"
 
 namespace wdrbe::testing {
 namespace {
@@ -154,6 +156,29 @@ TEST_F(LambdaApiTest, ABase64BodyIsDecodedBeforeValidation) {
                                             .base64 = true});
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(created.Json().at("name").as_string(), "Café scarf");
+}
+
+TEST_F(LambdaApiTest, APhotoGoesInAsABase64BodyAndComesOutAsOne) {
+  const std::string user = "u-lambda-photo";
+  const std::string item_id = CreateItem(user, "Pictured");
+  const std::string png = MakeTestImage(ImageFormat::kPng, {.width = 300, .height = 150});
+  const ProxyAnswer put =
+      Call({.method = "PUT",
+            .path = "/items/" + item_id + "/image",
+            .headers = {{"Authorization", Bearer(MakeToken(user))}, {"Content-Type", "image/png"}},
+            .body = png,
+            .base64 = true});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.Json().at("imageUrl").as_string(), "/items/" + item_id + "/image");
+  const ProxyAnswer thumbnail = CallAs(user, {.path = "/items/" + item_id + "/image/thumbnail"});
+  ASSERT_EQ(thumbnail.status, 200) << thumbnail.body;
+  EXPECT_TRUE(thumbnail.base64) << "a binary body must reach API Gateway in base64";
+  EXPECT_EQ(thumbnail.Header("Content-Type"), "image/png");
+  const std::optional<std::string> bytes = Base64Decode(thumbnail.body);
+  ASSERT_TRUE(bytes.has_value());
+  const DecodedTestImage decoded = DecodeTestImage(*bytes);
+  EXPECT_EQ(decoded.width, 256);
+  EXPECT_EQ(decoded.height, 128);
 }
 
 TEST_F(LambdaApiTest, NoTokenIs401WithItsChallengeAndCors) {

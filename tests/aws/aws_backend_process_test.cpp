@@ -20,6 +20,7 @@
 #include "testing/aws_local_engines.hpp"
 #include "testing/http_client.hpp"
 #include "testing/metric_samples.hpp"
+#include "testing/test_images.hpp"
 #include "testing/test_server.hpp"
 
 namespace wdrbe::testing {
@@ -152,6 +153,19 @@ TEST_F(AwsBackendProcessTest, WithoutAnImageBucketThereIsNoPhotoStore) {
   std::unique_ptr<TestServer> api = Start("serve");
   const std::string metrics = HttpClient(api->port()).Get("/metrics").body;
   EXPECT_EQ(metrics.find("wdrbe_aws_s3_calls_total"), std::string::npos) << metrics;
+  // The photo routes say what is missing, and the rest of the API works.
+  ApiClient owner(api->port(), "no-photo-store");
+  const std::string item_id(owner.MustCreate(ItemBody("Unpictured")).at("itemId").as_string());
+  const Response put =
+      owner.http().Send({"PUT",
+                         "/items/" + item_id + "/image",
+                         {{"Authorization", Bearer(owner.token())}, {"Content-Type", "image/png"}},
+                         MakeTestImage(ImageFormat::kPng)});
+  EXPECT_EQ(put.status, 501) << put;
+  EXPECT_EQ(put.ErrorCode(), "not_implemented");
+  EXPECT_NE(put.String("message").find("--image-bucket"), std::string::npos) << put;
+  EXPECT_EQ(owner.http().Get("/items/" + item_id + "/image", owner.token()).status, 501);
+  EXPECT_EQ(owner.GetItem(item_id).status, 200);
 }
 
 // Two API processes and one worker on one table and queue behave as one server.

@@ -109,6 +109,16 @@ class Server {
     });
   }
 
+  // A photo straight to the API: PUT /items/{itemId}/image.
+  async putPhoto(token, itemId, type, bytes) {
+    const response = await fetch(`${this.base}/items/${itemId}/image`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": type },
+      body: bytes,
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
   // The API directly, for what the page does not need to show being done.
   async api(token, method, apiPath, body) {
     const headers = { Authorization: `Bearer ${token}` };
@@ -121,8 +131,9 @@ class Server {
 
 // ---- a helper origin: a thumbnail image, and the API under a path prefix ----------
 
-// A 64x64 PNG (navy with lighter stripes), made here so the test needs no file.
-function swatchPng(size = 64) {
+// A PNG of width x height (navy with lighter stripes; 64x64 by default),
+// made here so the test needs no file.
+function swatchPng(width = 64, height = width) {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -142,14 +153,14 @@ function swatchPng(size = 64) {
     return Buffer.concat([head, data, crc]);
   };
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 2; // RGB
   const rows = [];
-  for (let y = 0; y < size; y++) {
-    const row = Buffer.alloc(1 + size * 3); // filter byte 0, then pixels
-    for (let x = 0; x < size; x++) {
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3); // filter byte 0, then pixels
+    for (let x = 0; x < width; x++) {
       const stripe = (x + y) % 16 < 4;
       row.set(stripe ? [90, 120, 190] : [20, 40, 90], 1 + x * 3);
     }
@@ -230,7 +241,8 @@ class Watch {
     });
     page.on("requestfailed", (request) => {
       const failure = (request.failure() && request.failure().errorText) || "failed";
-      if (failure === "net::ERR_ABORTED" && /\/activities\/stream\?|\/swatch\.png$/.test(request.url())) return;
+      // Also normal: a thumbnail still on its way when its card is re-rendered.
+      if (failure === "net::ERR_ABORTED" && /\/activities\/stream\?|\/swatch\.png$|\/image\/thumbnail$/.test(request.url())) return;
       if (this.match(request.url(), request.method(), failure)) return;
       this.problems.push(`request failed: ${request.method()} ${request.url()}: ${failure}`);
     });
@@ -327,6 +339,41 @@ const textOf = async (locator) => ((await locator.textContent()) || "").trim();
 async function signIn(page, token) {
   await page.getByLabel("Access token").fill(token);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+// The pixel size a PNG's header states.
+function pngSize(bytes) {
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+// A real JPEG, drawn by the browser itself.
+async function canvasJpeg(page, width, height) {
+  const bytes = await page.evaluate(
+    ([w, h]) =>
+      new Promise((resolve) => {
+        const canvas = document.createElement("canvas");
+        canvas.width = w;
+        canvas.height = h;
+        const context = canvas.getContext("2d");
+        context.fillStyle = "#8a1c2b";
+        context.fillRect(0, 0, w, h);
+        context.fillStyle = "#f2d16b";
+        context.fillRect(w / 4, h / 4, w / 2, h / 2);
+        canvas.toBlob(async (blob) => resolve(Array.from(new Uint8Array(await blob.arrayBuffer()))), "image/jpeg", 0.9);
+      }),
+    [width, height],
+  );
+  return Buffer.from(bytes);
+}
+
+const isThumbnail = (response) => /\/items\/[^/]+\/image\/thumbnail$/.test(response.url()) && response.request().method() === "GET";
+const isPhotoUpload = (response) => /\/items\/[^/]+\/image$/.test(response.url()) && response.request().method() === "PUT";
+
+// The card's thumbnail once it has loaded: its pixel size, alt text and URL.
+async function loadedThumbnail(row) {
+  return until("the thumbnail to load", () =>
+    row.locator("img.thumb").evaluate((img) => img.complete && img.naturalWidth > 0 && { width: img.naturalWidth, height: img.naturalHeight, alt: img.alt, src: img.src }),
+  );
 }
 
 async function waitForStream(page) {
@@ -436,6 +483,7 @@ async function run(server, helper, browser) {
     const dialog = page.locator("#edit-dialog");
     await dialog.waitFor();
     assert((await focusedId(page)) === "edit-name", "focus is not on the dialog's first field");
+    assert(await dialog.getByRole("button", { name: "Remove photo" }).isHidden(), "Remove photo shows for a picture elsewhere");
     await dialog.getByLabel("Name").fill("Navy Wool Blazer");
     await dialog.getByLabel("Season").selectOption("winter");
     await dialog.getByLabel("Brand").fill(""); // cleared: sent as null
@@ -540,6 +588,117 @@ async function run(server, helper, browser) {
     assert((await server.api(token, "GET", `/items/${id}`)).status === 404, "the item still exists");
   });
 
+  const photo = swatchPng(640, 400);
+  let scarfId = null;
+  let scarfThumbnail = null;
+
+  await step("Create an item with a photo; its thumbnail loads", page, watch, async () => {
+    const form = page.locator("#create-form");
+    await page.locator("#add-title").scrollIntoViewIfNeeded();
+    await form.getByLabel("Name").fill("Red Scarf");
+    await form.getByLabel("Category").fill("accessories");
+    await form.getByLabel("Photo", { exact: true }).setInputFiles({ name: "scarf.png", mimeType: "image/png", buffer: photo });
+    const uploaded = page.waitForResponse(isPhotoUpload);
+    const thumbnail = page.waitForResponse(isThumbnail);
+    await form.getByRole("button", { name: "Add item" }).click();
+    const upload = await uploaded;
+    assert(upload.status() === 200, `PUT photo: ${upload.status()}`);
+    const sent = (await upload.request().allHeaders())["content-type"];
+    assert(sent === "image/png", `the photo went as ${sent}`);
+    const item = await upload.json();
+    scarfId = item.itemId;
+    assert(item.imageUrl && item.imageUrl.endsWith(`/items/${scarfId}/image`), `imageUrl after the upload: ${item.imageUrl}`);
+    const answer = await thumbnail;
+    assert(answer.url().endsWith(`/items/${scarfId}/image/thumbnail`), `thumbnail of another item: ${answer.url()}`);
+    assert(answer.status() === 200, `thumbnail: ${answer.status()}`);
+    assert(answer.headers()["content-type"] === "image/png", `thumbnail Content-Type ${answer.headers()["content-type"]}`);
+    const row = itemRow(page, "Red Scarf");
+    scarfThumbnail = await loadedThumbnail(row);
+    const { width, height } = scarfThumbnail;
+    assert(width >= 1 && width <= 256 && height >= 1 && height <= 256, `thumbnail is ${width}x${height}, not within 256x256`);
+    assert(Math.max(width, height) === 256 && Math.abs(width / height - 1.6) < 0.02, `a 640x400 photo made a ${width}x${height} thumbnail`);
+    assert(scarfThumbnail.alt === "Photo of Red Scarf", `alt text "${scarfThumbnail.alt}"`);
+    assert(scarfThumbnail.src.startsWith("blob:"), `the thumbnail is not a blob: URL but ${scarfThumbnail.src}`);
+    assert((await form.getByLabel("Photo", { exact: true }).inputValue()) === "", "the photo field was not reset");
+    // The original keeps its size; only the thumbnail is scaled.
+    const original = await fetch(`${server.base}/items/${scarfId}/image`, { headers: { Authorization: `Bearer ${token}` } });
+    assert(original.status === 200 && original.headers.get("content-type") === "image/png", `GET image: ${original.status} ${original.headers.get("content-type")}`);
+    const size = pngSize(Buffer.from(await original.arrayBuffer()));
+    assert(size.width === 640 && size.height === 400, `the original is ${size.width}x${size.height}`);
+    await row.scrollIntoViewIfNeeded();
+  });
+
+  await step("A wrong-type or too-large photo shows the server's error", page, watch, async () => {
+    const row = itemRow(page, "Red Scarf");
+    await row.getByRole("button", { name: "Edit Red Scarf" }).click();
+    const dialog = page.locator("#edit-dialog");
+    await dialog.waitFor();
+    const input = dialog.getByLabel("Photo", { exact: true });
+    const error = page.locator("#edit-photo-error");
+    const save = dialog.getByRole("button", { name: "Save" });
+    const jpeg = await canvasJpeg(page, 120, 80);
+    const files = [
+      ["a text file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("not a photo\n") }, 415],
+      ["JPEG bytes sent as PNG", { name: "mislabelled.png", mimeType: "image/png", buffer: jpeg }, 415],
+      ["over 5 MiB", { name: "huge.png", mimeType: "image/png", buffer: Buffer.concat([photo, Buffer.alloc(5 * 1024 * 1024)]) }, 413],
+    ];
+    for (const [what, file, status] of files) {
+      await input.setInputFiles(file);
+      let refusal = null;
+      await watch.expectFailures([{ method: "PUT", url: new RegExp(`/items/${scarfId}/image$`), outcome: new RegExp(`^${status}$`) }], async () => {
+        const answered = page.waitForResponse(isPhotoUpload);
+        await save.click();
+        refusal = await answered;
+        await until(`the error for ${what}`, async () => (await error.isVisible()) && (await textOf(error)) !== "");
+      });
+      assert(refusal.status() === status, `${what}: ${refusal.status()}, want ${status}`);
+      const body = await refusal.json();
+      const shown = await textOf(error);
+      assert(body.message && shown.includes(body.message), `${what}: the page shows "${shown}", the server said "${body.message}"`);
+      assert((await input.getAttribute("aria-invalid")) === "true", `${what}: the photo field is not marked invalid`);
+      assert((await focusedId(page)) === "edit-photo", `${what}: focus is not on the photo field`);
+      assert(await dialog.isVisible(), `${what}: the dialog closed`);
+      await screenshot(page, `photo-refused-${status}-${file.name.replace(/\W+/g, "-")}`);
+    }
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const stored = await server.api(token, "GET", `/items/${scarfId}`);
+    assert(stored.body.imageUrl && stored.body.imageUrl.endsWith(`/items/${scarfId}/image`), `a refused photo changed the item: ${JSON.stringify(stored.body)}`);
+    assert((await row.locator("img.thumb").count()) === 1, "the thumbnail went away");
+  });
+
+  await step("Remove photo", page, watch, async () => {
+    const row = itemRow(page, "Red Scarf");
+    const oldSrc = await row.locator("img.thumb").getAttribute("src");
+    await row.getByRole("button", { name: "Edit Red Scarf" }).click();
+    const dialog = page.locator("#edit-dialog");
+    await dialog.waitFor();
+    const remove = dialog.getByRole("button", { name: "Remove photo" });
+    await remove.click();
+    await until("the removal", async () => (await textOf(dialog.locator(".photo-status"))) === "Removed the photo of “Red Scarf”.");
+    assert(await remove.isHidden(), "Remove photo still shows");
+    assert((await focusedId(page)) === "edit-photo", "focus is not on the photo field");
+    assert((await dialog.getByLabel("Image URL").inputValue()) === "", "the dialog still shows the photo's URL");
+    await until("the card without its photo", async () => (await row.locator("img.thumb").count()) === 0 && (await row.locator(".thumb.empty").count()) === 1);
+    await screenshot(page, "photo-removed");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const stored = await server.api(token, "GET", `/items/${scarfId}`);
+    assert(stored.status === 200 && !("imageUrl" in stored.body), `after the removal the item is ${JSON.stringify(stored.body)}`);
+    const gone = await fetch(`${server.base}/items/${scarfId}/image/thumbnail`, { headers: { Authorization: `Bearer ${token}` } });
+    assert(gone.status === 404, `the thumbnail after the removal: ${gone.status}`);
+    // The card's blob: URL was released with it.
+    await watch.expectFailures([{ method: "GET", url: /^blob:/, outcome: /ERR_FILE_NOT_FOUND|failed/, console: /blob:/, required: false }], async () => {
+      const revoked = await page.evaluate((src) => fetch(src).then(() => false, () => true), oldSrc);
+      assert(revoked, `the old thumbnail's URL ${oldSrc} still answers`);
+    });
+    await row.getByRole("button", { name: "Edit Red Scarf" }).click();
+    await dialog.waitFor();
+    assert(await remove.isHidden(), "Remove photo shows for an item without a photo");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+  });
+
   await step("API text stays text", page, watch, async () => {
     const name = '<img src="x" onerror="window.injected=1">';
     const created = await server.api(token, "POST", `/users/${USER}/items`, { name, category: "<b>bold</b>" });
@@ -562,11 +721,16 @@ async function run(server, helper, browser) {
       await until("the prefixed list", async () => (await itemCount(prefixed)) === 20);
       await waitForStream(prefixed);
       const requests = [];
-      prefixed.on("request", (request) => requests.push(new URL(request.url()).pathname));
-      await server.api(token, "POST", `/users/${USER}/items`, { name: "Prefixed Scarf", category: "accessories" });
+      // blob: URLs are the page's own thumbnails, made from what it fetched.
+      prefixed.on("request", (request) => request.url().startsWith("blob:") || requests.push(new URL(request.url()).pathname));
+      const scarf = await server.api(token, "POST", `/users/${USER}/items`, { name: "Prefixed Scarf", category: "accessories" });
+      const withPhoto = await server.putPhoto(token, scarf.body.itemId, "image/png", swatchPng(100, 300));
+      assert(withPhoto.status === 200, `PUT photo: ${withPhoto.status} ${JSON.stringify(withPhoto.body)}`);
       await until("the activity through the prefix", async () => (await textOf(prefixed.locator("#feed li").first())).startsWith("Added Prefixed Scarf"));
       await prefixed.getByRole("button", { name: "Refresh" }).click();
       await itemRow(prefixed, "Prefixed Scarf").waitFor();
+      const { width, height } = await loadedThumbnail(itemRow(prefixed, "Prefixed Scarf"));
+      assert(height === 256 && Math.abs(width - 85) <= 1, `a 100x300 photo made a ${width}x${height} thumbnail`);
       assert(requests.length > 0 && requests.every((p) => p.startsWith("/prod/")), `requests outside the prefix: ${requests.join(", ")}`);
       await screenshot(prefixed, "path-prefix");
       await prefixed.close();

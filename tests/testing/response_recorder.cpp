@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "wdrbe/base/base64.hpp"
@@ -55,6 +56,12 @@ std::string Lowercase(std::string text) {
   return text;
 }
 
+// Content-Type image/..., whatever its case and parameters.
+bool IsImage(const Response& response) {
+  const std::optional<std::string> type = response.Header("Content-Type");
+  return type.has_value() && Lowercase(type->substr(0, type->find(';'))).starts_with("image/");
+}
+
 }  // namespace
 
 void RecordResponse(const Request& request, const Response& response) {
@@ -70,11 +77,15 @@ void RecordResponse(const Request& request, const Response& response) {
                       {"status", response.status},
                       {"headers", std::move(headers)}};
   if (!response.body.empty()) {
-    if (IsUtf8(response.body)) {
-      record["body"] = response.body;
-    } else {
+    // An image is bytes even when they happen to be valid UTF-8: the check
+    // reads its signature and its length, never text.
+    const bool binary = IsImage(response) || !IsUtf8(response.body);
+    if (binary) {
       record["bodyBase64"] = Base64Encode(response.body);
+    } else {
+      record["body"] = response.body;
     }
+    record["bodyLength"] = response.body.size();
   }
   log.Write(json::serialize(record));
 }

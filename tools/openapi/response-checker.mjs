@@ -32,6 +32,18 @@ const OPENAPI_SCHEMA_KEYWORDS = ["example", "discriminator", "xml", "externalDoc
 const DOCUMENT_SECTIONS = ["paths", "components"];
 
 const ERROR_SCHEMA = ["components", "schemas", "Error"];
+
+// What the first bytes of an image of each type must be. A type not listed
+// here is checked by its status, content type and headers only.
+const IMAGE_SIGNATURES = {
+  "image/jpeg": { name: "JPEG", matches: (bytes) => startsWith(bytes, [0xff, 0xd8, 0xff]) },
+  "image/png": { name: "PNG", matches: (bytes) => startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+  "image/webp": {
+    name: "WebP",
+    matches: (bytes) => bytes.length >= 12 && bytes.toString("latin1", 0, 4) === "RIFF" && bytes.toString("latin1", 8, 12) === "WEBP",
+  },
+  "image/gif": { name: "GIF", matches: (bytes) => ["GIF87a", "GIF89a"].includes(bytes.toString("latin1", 0, 6)) },
+};
 const EXCERPT_LENGTH = 300;
 const MAX_SCHEMA_ERRORS = 5;
 const MAX_DOCUMENT_ERRORS = 30;
@@ -256,6 +268,14 @@ function isJsonMediaType(mediaType) {
   return mediaType === "application/json" || /^[^/]+\/[^/]+\+json$/.test(mediaType);
 }
 
+function isImageMediaType(mediaType) {
+  return mediaType.startsWith("image/");
+}
+
+function startsWith(bytes, prefix) {
+  return bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);
+}
+
 function parseTemplateSegment(segment) {
   if (/^\{[^{}]+\}$/.test(segment)) {
     return { kind: "parameter", rank: 2 };
@@ -470,6 +490,19 @@ function hasBody(record) {
   return Boolean(record.body) || Boolean(record.bodyBase64);
 }
 
+/** The body's bytes, from whichever form the recorder chose. */
+function bodyBytes(record) {
+  if (record.bodyBase64) {
+    return Buffer.from(record.bodyBase64, "base64");
+  }
+  return Buffer.from(record.body ?? "", "utf8");
+}
+
+/** The first bytes of a body as hex, for a report. */
+function hexPrefix(bytes) {
+  return [...bytes.subarray(0, 12)].map((byte) => byte.toString(16).padStart(2, "0")).join(" ");
+}
+
 function describeSchemaErrors(errors) {
   const described = errors.slice(0, MAX_SCHEMA_ERRORS).map((error) => {
     let detail = "";
@@ -521,9 +554,10 @@ function checkBody(record, spec, headers, failures) {
   const documented = [...spec.media.keys()];
   const listed = documented.join(", ");
   if (!hasBody(record)) {
-    // An empty body is never a JSON document, so a response that can only be
-    // JSON must have one; other media types may legitimately be empty.
-    if (documented.length > 0 && documented.every(isJsonMediaType)) {
+    // An empty body is never a JSON document nor an image, so a response
+    // that can only be one of those must have one; other media types may
+    // legitimately be empty.
+    if (documented.length > 0 && documented.every((type) => isJsonMediaType(type) || isImageMediaType(type))) {
       failures.push(`empty body (documented: ${listed})`);
     }
     return;
@@ -547,7 +581,31 @@ function checkBody(record, spec, headers, failures) {
     if (failure !== null) {
       failures.push(failure);
     }
+  } else if (isImageMediaType(mediaType)) {
+    failures.push(...checkImageBody(record, mediaType, headers));
   }
+}
+
+/**
+ * An image is bytes, not JSON: its schema (a binary string) says nothing a
+ * validator can check. What can be checked is that the bytes are of the
+ * declared type and that they are all there.
+ */
+function checkImageBody(record, mediaType, headers) {
+  const failures = [];
+  const bytes = bodyBytes(record);
+  const signature = IMAGE_SIGNATURES[mediaType];
+  if (signature !== undefined && !signature.matches(bytes)) {
+    failures.push(`body is not a ${signature.name} image, as its content-type ${mediaType} says (it begins ${hexPrefix(bytes)})`);
+  }
+  if (record.bodyLength !== undefined && record.bodyLength !== bytes.length) {
+    failures.push(`the record's bodyLength ${record.bodyLength} is not the length of its body (${bytes.length} bytes)`);
+  }
+  const declared = headers.get("content-length");
+  if (declared !== undefined && declared.trim() !== String(bytes.length)) {
+    failures.push(`content-length ${declared} but the body has ${bytes.length} bytes`);
+  }
+  return failures;
 }
 
 function headerValue(spec, value) {
@@ -639,6 +697,10 @@ function recordShapeProblem(record) {
   if (!isPlainObject(record.headers)) return "no headers object";
   if (record.body !== undefined && typeof record.body !== "string") return "body is not a string";
   if (record.bodyBase64 !== undefined && typeof record.bodyBase64 !== "string") return "bodyBase64 is not a string";
+  if (record.body !== undefined && record.bodyBase64 !== undefined) return "both body and bodyBase64";
+  if (record.bodyLength !== undefined && !(Number.isInteger(record.bodyLength) && record.bodyLength >= 0)) {
+    return "bodyLength is not a non-negative integer";
+  }
   return null;
 }
 
@@ -700,7 +762,14 @@ function excerpt(text) {
 }
 
 function bodyExcerpt(record) {
-  return excerpt(record.body ?? (record.bodyBase64 ? `(base64) ${record.bodyBase64}` : ""));
+  if (record.body !== undefined) {
+    return excerpt(record.body);
+  }
+  if (!record.bodyBase64) {
+    return "";
+  }
+  const bytes = bodyBytes(record);
+  return excerpt(`(${bytes.length} bytes, base64) ${record.bodyBase64}`);
 }
 
 class Report {

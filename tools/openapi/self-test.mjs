@@ -72,6 +72,27 @@ const DOCUMENT = {
         responses: { 204: { description: "deleted" } },
       },
     },
+    "/items/{itemId}/image": {
+      parameters: [{ name: "itemId", in: "path", required: true, schema: { type: "string" } }],
+      get: {
+        responses: {
+          200: {
+            description: "the photo",
+            headers: {
+              "X-Request-Id": { $ref: "#/components/headers/RequestId" },
+              ETag: { required: true, schema: { type: "string", pattern: '^"[!#-~]*"$' } },
+              "Cache-Control": { required: true, schema: { type: "string", const: "private, no-cache" } },
+            },
+            content: { "image/png": { schema: { $ref: "#/components/schemas/ImageBytes" } }, "image/jpeg": { schema: { $ref: "#/components/schemas/ImageBytes" } } },
+          },
+          304: {
+            description: "not modified",
+            headers: { ETag: { required: true, schema: { type: "string" } } },
+          },
+          404: { $ref: "#/components/responses/Error" },
+        },
+      },
+    },
   },
   components: {
     schemas: {
@@ -88,6 +109,7 @@ const DOCUMENT = {
         properties: { items: { type: "array", items: { $ref: "#/components/schemas/Item" } } },
         additionalProperties: false,
       },
+      ImageBytes: { type: "string", format: "binary" },
       Error: {
         type: "object",
         required: ["error", "message"],
@@ -119,6 +141,21 @@ function record(method, target, status, { headers = JSON_HEADERS, body } = {}) {
 }
 
 const GOOD_GET = record("GET", "/items/i1", 200, { body: ITEM });
+
+// The first bytes of each format, followed by bytes that would be no text.
+const PNG_BYTES = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe]);
+const JPEG_BYTES = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff]);
+const IMAGE_HEADERS = { ...REQUEST_ID, etag: '"a1b2"', "cache-control": "private, no-cache" };
+
+/** A photo record as the recorder writes it: base64 bytes and their length. */
+function imageRecord(status, type, bytes, { method = "GET", headers = {}, length = bytes.length } = {}) {
+  const result = { method, target: "/items/i1/image", status, headers: { ...IMAGE_HEADERS, "content-type": type, "content-length": String(bytes.length), ...headers } };
+  if (bytes.length > 0) {
+    result.bodyBase64 = bytes.toString("base64");
+    result.bodyLength = length;
+  }
+  return result;
+}
 
 // ---------------------------------------------------------------------------
 // Running the checker on a scenario
@@ -282,6 +319,61 @@ check("path segments are percent-decoded and the query ignored", async () => {
   assert.equal(empty.statuses.get("(unrouted)").get("GET 404"), 1, "an empty segment matches no {name}");
 });
 
+check("an image response is checked by status, content type and headers, not as JSON", async () => {
+  const report = await run([imageRecord(200, "image/png", PNG_BYTES), imageRecord(200, "image/jpeg; q=1", JPEG_BYTES)]);
+  assertPasses(report);
+  assert.equal(report.statuses.get("GET /items/{itemId}/image").get("200"), 2);
+  assertFailsWith(await run([imageRecord(200, "image/gif", Buffer.from("GIF89a\x01\x00", "latin1"))]), /status 200: content-type image\/gif not documented \(documented: image\/png, image\/jpeg\)/);
+  assertFailsWith(await run([imageRecord(200, "image/png", PNG_BYTES, { headers: { "cache-control": "no-cache" } })]), /header cache-control "no-cache" does not match the schema/);
+  const noTag = imageRecord(200, "image/png", PNG_BYTES);
+  delete noTag.headers.etag;
+  assertFailsWith(await run([noTag]), /^GET \/items\/\{itemId\}\/image: status 200: required header etag missing$/);
+});
+
+check("an image whose bytes are not of its content type fails", async () => {
+  const report = await run([imageRecord(200, "image/png", JPEG_BYTES)]);
+  assertFailsWith(report, /status 200: body is not a PNG image, as its content-type image\/png says \(it begins ff d8 ff e0/);
+  assertFailsWith(await run([imageRecord(200, "image/jpeg", PNG_BYTES)]), /body is not a JPEG image/);
+  // Bytes recorded as text (valid UTF-8) are still read as bytes.
+  const { bodyBase64, ...asText } = imageRecord(200, "image/png", Buffer.from("hello"));
+  assert.equal(Buffer.from(bodyBase64, "base64").toString(), "hello");
+  assertFailsWith(await run([{ ...asText, body: "hello" }]), /body is not a PNG image, .*\(it begins 68 65 6c 6c 6f\)$/);
+});
+
+check("an image cut short or without bytes fails", async () => {
+  const cut = imageRecord(200, "image/png", PNG_BYTES, { headers: { "content-length": "5000" } });
+  assertFailsWith(await run([cut]), /status 200: content-length 5000 but the body has 14 bytes/);
+  assertFailsWith(await run([imageRecord(200, "image/png", PNG_BYTES, { length: 99 })]), /the record's bodyLength 99 is not the length of its body \(14 bytes\)/);
+  assertFailsWith(await run([imageRecord(200, "image/png", Buffer.alloc(0))]), /status 200: empty body \(documented: image\/png, image\/jpeg\)/);
+});
+
+check("an image's HEAD and 304 carry no body and pass on their headers", async () => {
+  const head = imageRecord(200, "image/png", Buffer.alloc(0), { method: "HEAD", headers: { "content-length": "14" } });
+  const notModified = { method: "GET", target: "/items/i1/image", status: 304, headers: { ...REQUEST_ID, etag: '"a1b2"' } };
+  const report = await run([head, notModified]);
+  assertPasses(report);
+  assert.equal(report.statuses.get("GET /items/{itemId}/image").get("HEAD 200"), 1);
+  assertFailsWith(await run([{ ...notModified, headers: REQUEST_ID }]), /status 304: required header etag missing/);
+  assertFailsWith(await run([{ ...notModified, bodyBase64: PNG_BYTES.toString("base64") }]), /status 304: body present, but the documented response has no content/);
+});
+
+check("an error of an image route is JSON and checked as JSON", async () => {
+  assertPasses(await run([record("GET", "/items/i1/image", 404, { body: ERROR_BODY })]));
+  assertFailsWith(await run([record("GET", "/items/i1/image", 404, { body: { oops: 1 } })]), /^GET \/items\/\{itemId\}\/image: status 404: body does not match the schema/);
+});
+
+check("a record's body fields must be of their kinds", async () => {
+  const report = await runFiles({ "a.jsonl": [{ ...imageRecord(200, "image/png", PNG_BYTES), bodyLength: "14" }, GOOD_GET] });
+  assertFailsWith(report, /a\.jsonl:1: not a response record: bodyLength is not a non-negative integer/);
+  const both = await runFiles({ "a.jsonl": [{ ...imageRecord(200, "image/png", PNG_BYTES), body: "x" }, GOOD_GET] });
+  assertFailsWith(both, /a\.jsonl:1: not a response record: both body and bodyBase64/);
+});
+
+check("a failure's example shows a binary body's size", async () => {
+  const report = await run([imageRecord(200, "image/png", JPEG_BYTES)]);
+  assert.match(formatReport(report), /body: \(12 bytes, base64\) \/9j\/4AAQSkZJRgD\//);
+});
+
 check("a truncated last line is ignored", async () => {
   const report = await runFiles({ "a.jsonl": [GOOD_GET, JSON.stringify(GOOD_GET).slice(0, 25)] });
   assertPasses(report);
@@ -311,8 +403,8 @@ check("records from several files are all read", async () => {
 check("--require-every-operation lists the unexercised operations", async () => {
   const report = await run([GOOD_GET], { requireEveryOperation: true });
   assert.equal(report.ok, false);
-  assert.deepEqual(report.unexercised, ["GET /items", "POST /items", "GET /items/search", "DELETE /items/{itemId}"]);
-  assert.match(formatReport(report), /Documented operations that received no record \(4\):\n {2}GET \/items\n/);
+  assert.deepEqual(report.unexercised, ["GET /items", "POST /items", "GET /items/search", "DELETE /items/{itemId}", "GET /items/{itemId}/image"]);
+  assert.match(formatReport(report), /Documented operations that received no record \(5\):\n {2}GET \/items\n/);
   assert.ok((await run([GOOD_GET])).ok, "without the option unexercised operations pass");
 });
 

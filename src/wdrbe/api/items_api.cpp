@@ -128,6 +128,12 @@ Task<http::HttpResponse> ItemsApi::Delete(http::RequestContext& context) {
   Status status =
       co_await items->Delete(context.principal().user_id, std::string(context.PathParam("itemId")));
   if (!status.ok()) co_return ErrorResponse(status.error(), context.request_id());
+  if (images_ != nullptr) {
+    // The item is gone either way; photo files that failed to go now are
+    // orphans no route can reach (the item's read rule finds no item).
+    Status forgotten = co_await images_->ForgetDeletedItem(std::string(context.PathParam("itemId")));
+    (void)forgotten;
+  }
   co_return http::EmptyResponse(StatusCode::no_content);
 }
 

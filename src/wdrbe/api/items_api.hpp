@@ -3,6 +3,7 @@
 #pragma once
 
 #include "wdrbe/base/task.hpp"
+#include "wdrbe/domain/item_image_service.hpp"
 #include "wdrbe/domain/item_service.hpp"
 #include "wdrbe/http/request_context.hpp"
 #include "wdrbe/observability/service_metrics.hpp"
@@ -14,8 +15,10 @@ class ItemsApi {
  public:
   // `spans`: where the spans of sampled requests' store calls go (none
   // while its sink is null).
-  ItemsApi(ItemService& items, obs::ItemMetrics& metrics, tracing::SpanTarget spans = {})
-      : items_(items), metrics_(metrics), spans_(spans) {}
+  // `images` (optional): the photos a deleted item leaves, removed with it.
+  ItemsApi(ItemService& items, obs::ItemMetrics& metrics, tracing::SpanTarget spans = {},
+           ItemImageService* images = nullptr)
+      : items_(items), metrics_(metrics), spans_(spans), images_(images) {}
 
   Task<http::HttpResponse> Create(http::RequestContext& context);  // POST /users/{userId}/items
   Task<http::HttpResponse> List(http::RequestContext& context);    // GET /users/{userId}/items
@@ -28,6 +31,7 @@ class ItemsApi {
   ItemService& items_;
   obs::ItemMetrics& metrics_;
   const tracing::SpanTarget spans_;
+  ItemImageService* const images_;
 };
 
 }  // namespace wdrbe::api

@@ -11,7 +11,7 @@ auto Bind(auto* api, auto method) {
 }  // namespace
 
 http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities,
-                         ActivityStreamApi& streams, OpsApi& ops, PagesApi& pages,
+                         ActivityStreamApi& streams, ImagesApi& images, OpsApi& ops, PagesApi& pages,
                          MetricsOnMainListener metrics) {
   using http::Access;
   using http::Verb;
@@ -30,6 +30,12 @@ http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& acti
   router.Add(Verb::patch,   "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Update));
   router.Add(Verb::delete_, "/items/{itemId}",               Access::kAuthenticated, bind(&items, &ItemsApi::Delete));
   router.Add(Verb::post,    "/items/{itemId}/share",         Access::kAuthenticated, bind(&shares, &SharesApi::Share));
+  router.Add(Verb::put,     "/items/{itemId}/image",         Access::kAuthenticated, bind(&images, &ImagesApi::Put),
+             kMaxImageUploadBytes);
+  router.Add(Verb::delete_, "/items/{itemId}/image",         Access::kAuthenticated, bind(&images, &ImagesApi::Remove));
+  router.Add(Verb::get,     "/items/{itemId}/image",         Access::kAuthenticated, bind(&images, &ImagesApi::Original));
+  router.Add(Verb::get,     "/items/{itemId}/image/thumbnail", Access::kAuthenticated,
+             bind(&images, &ImagesApi::Thumbnail));
   router.Add(Verb::get,     "/openapi.json",                 Access::kAnonymous,     bind(&pages, &PagesApi::OpenApi));
   router.Add(Verb::get,     "/docs",                         Access::kAnonymous,     bind(&pages, &PagesApi::Docs));
   router.Add(Verb::get,     "/docs/redoc.standalone.js",     Access::kAnonymous,     bind(&pages, &PagesApi::DocsScript));

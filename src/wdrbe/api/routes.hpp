@@ -3,6 +3,7 @@
 
 #include "wdrbe/api/activities_api.hpp"
 #include "wdrbe/api/activity_stream_api.hpp"
+#include "wdrbe/api/images_api.hpp"
 #include "wdrbe/api/items_api.hpp"
 #include "wdrbe/api/ops_api.hpp"
 #include "wdrbe/api/pages_api.hpp"
@@ -20,7 +21,7 @@ enum class MetricsOnMainListener {
 
 // The APIs must outlive the router.
 http::Router BuildRoutes(ItemsApi& items, SharesApi& shares, ActivitiesApi& activities,
-                         ActivityStreamApi& streams, OpsApi& ops, PagesApi& pages,
+                         ActivityStreamApi& streams, ImagesApi& images, OpsApi& ops, PagesApi& pages,
                          MetricsOnMainListener metrics);
 
 // The routes of `wdrbe worker` (the share worker alone): GET /healthz,

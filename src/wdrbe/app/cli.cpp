@@ -163,6 +163,15 @@ void AddCorsOptions(CLI::App& command, ServeConfig& config) {
       ->capture_default_str();
 }
 
+void AddPublicUrlOption(CLI::App& command, ServeConfig& config) {
+  command
+      .add_option(
+          "--public-url", config.public_url,
+          "The address clients reach the API at (https://api.example.com/prod): the base of the imageUrl "
+          "a photo upload sets (else a path alone)")
+      ->envname("WDRBE_PUBLIC_URL");
+}
+
 void AddLogOptions(CLI::App& command, ServeConfig& config) {
   command
       .add_option("--log-level", config.log_level,
@@ -209,6 +218,7 @@ void AddServeOptions(CLI::App& command, ServeConfig& config) {
   AddStoreOptions(command, config);
   AddAuthOptions(command, config);
   AddCorsOptions(command, config);
+  AddPublicUrlOption(command, config);
   AddLogOptions(command, config);
   command
       .add_option(
@@ -352,6 +362,7 @@ int RunCli(int argc, char** argv) {
   AddStoreOptions(*lambda_api_cmd, lambda_api);
   AddAuthOptions(*lambda_api_cmd, lambda_api);
   AddCorsOptions(*lambda_api_cmd, lambda_api);
+  AddPublicUrlOption(*lambda_api_cmd, lambda_api);
   AddLogOptions(*lambda_api_cmd, lambda_api);
   lambda_api_cmd
       ->add_flag(

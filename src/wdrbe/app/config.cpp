@@ -1,6 +1,7 @@
 #include "wdrbe/app/config.hpp"
 
 #include <algorithm>
+#include <boost/url/parse.hpp>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -194,6 +195,34 @@ Result<ListenAddress> ParseListenAddress(std::string_view flag, const std::strin
   return address;
 }
 
+namespace {
+
+// Room for "/items/" + the longest item id + "/image" within an imageUrl's
+// 2048 characters.
+constexpr std::size_t kMaxPublicUrlLength = 1800;
+
+Result<std::string> CheckPublicUrl(const std::string& text) {
+  const auto refuse = [&](std::string why) {
+    return Error::BadRequest(
+        "--public-url must be an absolute http or https URL with a host and no query or "
+        "fragment, at most " +
+        std::to_string(kMaxPublicUrlLength) + " characters (" + why + "), got '" + text + "'");
+  };
+  if (text.size() > kMaxPublicUrlLength) return refuse("too long");
+  auto url = boost::urls::parse_absolute_uri(text);
+  if (!url) return refuse("not an absolute URL");
+  if (url->scheme_id() != boost::urls::scheme::http && url->scheme_id() != boost::urls::scheme::https)
+    return refuse("another scheme");
+  if (url->host().empty()) return refuse("no host");
+  if (url->has_userinfo()) return refuse("credentials in it");
+  if (url->has_query() || url->has_fragment()) return refuse("a query or fragment");
+  std::string base = text;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
+}  // namespace
+
 Result<ValidServeConfig> ValidateServeConfig(const ServeConfig& config) {
   if (Status s = CheckJwks(config.jwt); !s.ok()) return s.error();
   // An empty issuer or audience would demand an empty claim: a typo, never a policy.
@@ -223,6 +252,11 @@ Result<ValidServeConfig> ValidateServeConfig(const ServeConfig& config) {
                              "'");
   }
   valid.log_level = *log_level;
+  if (config.public_url) {
+    auto public_url = CheckPublicUrl(*config.public_url);
+    if (!public_url.ok()) return public_url.error();
+    valid.public_url = std::move(*public_url);
+  }
   if (Status s = CheckServiceName(config.service_name); !s.ok()) return s.error();
   auto listen = ParseListenAddress("--listen", config.listen);
   if (!listen.ok()) return listen.error();

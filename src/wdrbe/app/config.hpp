@@ -55,6 +55,9 @@ struct ServeConfig {
   std::string durability = "full";  // full | normal
   int read_connections = 0;         // SQLite reader threads; 0: reads inline
   std::string cors_origins = "*";   // "*" or a comma-separated list of origins
+  // The address clients reach the API at (https://api.example.com/prod):
+  // the base of the imageUrl a photo upload sets. Without it, a path alone.
+  std::optional<std::string> public_url;
   // HTTPS: both set, or neither (plain HTTP, for example behind a proxy).
   std::optional<std::string> tls_cert_file;  // PEM certificate chain
   std::optional<std::string> tls_key_file;   // PEM private key
@@ -149,6 +152,7 @@ Result<ListenAddress> ParseListenAddress(std::string_view flag, const std::strin
 // What the textual flags of a valid ServeConfig mean, parsed once.
 struct ValidServeConfig {
   ListenAddress listen;
+  std::string public_url;  // without a trailing slash; "" when not set
   std::optional<ListenAddress> metrics_listen;
   obs::LogLevel log_level = obs::LogLevel::kInfo;
 };

@@ -11,6 +11,7 @@
 #include "wdrbe/queue/sqlite/sqlite_atomic_share_settler.hpp"
 #include "wdrbe/queue/sqlite/sqlite_dead_letter_queue.hpp"
 #include "wdrbe/queue/sqlite/sqlite_share_queue.hpp"
+#include "wdrbe/storage/files/file_image_store.hpp"
 #include "wdrbe/storage/sqlite/online_backup.hpp"
 #include "wdrbe/storage/sqlite/sqlite_activity_watcher.hpp"
 #include "wdrbe/storage/sqlite/sqlite_item_store.hpp"
@@ -62,6 +63,7 @@ struct EmbeddedAdapters {
   sqlite::SqliteAtomicShareSender sender;
   sqlite::SqliteAtomicShareSettler settler;
   sqlite::SqliteActivityWatcher activity_watcher;
+  std::unique_ptr<FileImageStore> images;  // serve only: the commands keep no photos
 };
 
 }  // namespace
@@ -89,6 +91,11 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
 
   auto adapters = std::make_shared<EmbeddedAdapters>(std::move(*database), options.max_receives, deps);
   adapters->lock = std::move(lock);
+  if (options.serve) {
+    auto images = FileImageStore::Open(options.data_dir / kImagesDirectory);
+    if (!images.ok()) return images.error();
+    adapters->images = std::move(*images);
+  }
   Backend backend;
   backend.store = &adapters->store;
   backend.queue = &adapters->queue;
@@ -96,6 +103,7 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
   backend.atomic_sender = &adapters->sender;
   backend.atomic_settler = &adapters->settler;
   backend.activity_watcher = &adapters->activity_watcher;
+  backend.images = adapters->images.get();
   // One server owns the directory, so deliveries still in flight belong to
   // a process that died: they return now, not after their timeout.
   backend.before_worker_starts = [queue = &adapters->queue] {
@@ -105,7 +113,10 @@ Result<Backend> OpenEmbeddedBackend(const EmbeddedBackendOptions& options, const
     return LoadCursorKey(std::nullopt, data_dir, *random);
   };
   backend.description = "data directory " + std::filesystem::absolute(options.data_dir).string();
-  backend.close = [database = adapters->database] { database->Close(); };
+  backend.close = [database = adapters->database, images = adapters->images.get()] {
+    if (images != nullptr) images->Close();
+    database->Close();
+  };
   backend.adapters = std::move(adapters);
   return backend;
 }

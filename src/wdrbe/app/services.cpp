@@ -72,7 +72,9 @@ Result<std::unique_ptr<Services>> Services::Open(const ServeConfig& config, cons
   s->cursors = std::make_unique<CursorCodec>(std::move(*cursor_key));
 
   s->WireServices(config);
-  if (role != ProcessRole::kLambdaWorker) s->WireHttp(config, flags);
+  if (role != ProcessRole::kLambdaWorker) {
+    if (Status st = s->WireHttp(config, flags); !st.ok()) return st.error();
+  }
   return s;
 }
 
@@ -203,8 +205,20 @@ void Services::WireStreams(const ServeConfig& config) {
       watcher, *stream_slots, metrics->streams, std::chrono::seconds(config.stream_heartbeat_s));
 }
 
-void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags) {
-  items_api = std::make_unique<api::ItemsApi>(*item_service, metrics->items, Spans(config));
+Status Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags) {
+  if (role != ProcessRole::kWorker) {
+    auto processor = images::VipsImageProcessor::Start();
+    if (!processor.ok()) return processor.error();
+    image_processor = std::move(*processor);
+    metrics->registry().AddGaugeFunction(
+        "wdrbe_image_uploads_in_flight", "Photo uploads being cleaned or waiting for an image worker",
+        [p = image_processor.get()] { return static_cast<double>(p->InFlight()); });
+    item_images =
+        std::make_unique<ItemImageService>(*item_service, backend.images, *image_processor, flags.public_url);
+    images_api = std::make_unique<api::ImagesApi>(*item_images, metrics->images);
+  }
+  items_api =
+      std::make_unique<api::ItemsApi>(*item_service, metrics->items, Spans(config), item_images.get());
   shares_api = std::make_unique<api::SharesApi>(*share_service, metrics->shares, Spans(config));
   activities_api = std::make_unique<api::ActivitiesApi>(*activity_feed, Spans(config));
   WireStreams(config);
@@ -230,7 +244,7 @@ void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags
   http::Router routes = role == ProcessRole::kWorker
                             ? api::BuildWorkerRoutes(*ops_api, metrics_here)
                             : api::BuildRoutes(*items_api, *shares_api, *activities_api, *activity_stream_api,
-                                               *ops_api, *pages_api, metrics_here);
+                                               *images_api, *ops_api, *pages_api, metrics_here);
   std::vector<obs::RouteName> route_names;
   for (const http::Route& route : routes.routes()) {
     route_names.push_back({std::string(http::beast_http::to_string(route.method)), route.pattern});
@@ -252,6 +266,7 @@ void Services::WireHttp(const ServeConfig& config, const ValidServeConfig& flags
         std::make_unique<http::Dispatcher>(api::BuildMetricsRoutes(*ops_api), Authenticator(),
                                            http::CorsPolicy("*"), nullptr, trace_random, nullptr);
   }
+  return Status::Ok();
 }
 
 }  // namespace wdrbe::app

@@ -14,6 +14,7 @@
 
 #include "wdrbe/api/activities_api.hpp"
 #include "wdrbe/api/activity_stream_api.hpp"
+#include "wdrbe/api/images_api.hpp"
 #include "wdrbe/api/items_api.hpp"
 #include "wdrbe/api/ops_api.hpp"
 #include "wdrbe/api/pages_api.hpp"
@@ -28,12 +29,14 @@
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/domain/activity_feed.hpp"
 #include "wdrbe/domain/cursor.hpp"
+#include "wdrbe/domain/item_image_service.hpp"
 #include "wdrbe/domain/item_service.hpp"
 #include "wdrbe/domain/share_event_handler.hpp"
 #include "wdrbe/domain/share_service.hpp"
 #include "wdrbe/domain/ulid.hpp"
 #include "wdrbe/http/dispatcher.hpp"
 #include "wdrbe/http/rate_limiter.hpp"
+#include "wdrbe/images/vips_image_processor.hpp"
 #include "wdrbe/observability/access_recorder.hpp"
 #include "wdrbe/observability/emf.hpp"
 #include "wdrbe/observability/emf_reporter.hpp"
@@ -93,9 +96,13 @@ struct Services {
   std::unique_ptr<ItemService> item_service;
   std::unique_ptr<ShareService> share_service;
   std::unique_ptr<ActivityFeed> activity_feed;
+  // Photos: the decoder's workers and the use cases (serve and lambda api).
+  std::unique_ptr<images::VipsImageProcessor> image_processor;
+  std::unique_ptr<ItemImageService> item_images;
   std::unique_ptr<api::ItemsApi> items_api;
   std::unique_ptr<api::SharesApi> shares_api;
   std::unique_ptr<api::ActivitiesApi> activities_api;
+  std::unique_ptr<api::ImagesApi> images_api;
   // Live activity streams: the caps, and the watcher when the backend has
   // none of its own (it polls the store).
   std::unique_ptr<api::StreamSlots> stream_slots;
@@ -125,7 +132,7 @@ struct Services {
   // Bearer tokens checked by `verifier`; none accepted without one.
   http::Authenticator Authenticator() const;
   // The API handlers, the routes and the dispatchers.
-  void WireHttp(const ServeConfig& config, const ValidServeConfig& flags);
+  Status WireHttp(const ServeConfig& config, const ValidServeConfig& flags);
   // The activity stream's caps, watcher and API (for WireHttp).
   void WireStreams(const ServeConfig& config);
 };

@@ -1,5 +1,6 @@
 #include "wdrbe/http/dispatcher.hpp"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <exception>
@@ -81,6 +82,21 @@ std::optional<HttpResponse> Dispatcher::Precheck(const HttpRequest& header, std:
   auto* refused = std::get_if<HttpResponse>(&admitted);
   if (refused == nullptr) return std::nullopt;
   return std::move(*refused);
+}
+
+std::size_t Dispatcher::LargestBodyBytes() const {
+  std::size_t largest = 0;
+  for (const http::Route& route : router_.routes()) largest = std::max(largest, route.max_body_bytes);
+  return largest;
+}
+
+std::size_t Dispatcher::MaxBodyBytes(const HttpRequest& header, const ClientAddress& client) {
+  auto url = boost::urls::parse_origin_form(header.target());
+  if (!url) return 0;
+  Routed routed;
+  auto admitted = Admit(header, *url, /*request_id=*/"", client, /*throttle=*/false, routed);
+  const auto* ok = std::get_if<Admitted>(&admitted);
+  return ok != nullptr ? ok->route->max_body_bytes : 0;
 }
 
 void Dispatcher::OnTransportError(const HttpRequest* header, HttpResponse& response,

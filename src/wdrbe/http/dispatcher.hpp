@@ -52,6 +52,10 @@ class Dispatcher final : public RequestHandler {
   // Routing, the loopback rule and authentication, without throttling.
   std::optional<HttpResponse> Precheck(const HttpRequest& header, std::string_view request_id,
                                        const ClientAddress& client) override;
+  // The larger limit of a route that has one (Route::max_body_bytes), for
+  // a request the route would admit (routing, loopback rule, token).
+  std::size_t LargestBodyBytes() const override;
+  std::size_t MaxBodyBytes(const HttpRequest& header, const ClientAddress& client) override;
   // Adds the CORS headers when the request's header is known.
   void OnTransportError(const HttpRequest* header, HttpResponse& response,
                         std::string_view request_id) override;

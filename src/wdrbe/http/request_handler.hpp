@@ -3,6 +3,7 @@
 // request into a response and must not throw.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -29,6 +30,20 @@ class RequestHandler {
   virtual std::optional<HttpResponse> Precheck(const HttpRequest& /*header*/, std::string_view /*request_id*/,
                                                const ClientAddress& /*client*/) {
     return std::nullopt;
+  }
+
+  // Body limits above the server's own, for routes that take large bodies
+  // (photo uploads). LargestBodyBytes: the most any request may send (0:
+  // none above the server's). MaxBodyBytes: once a request's header is in,
+  // and only for one that declares a body over the server's limit or sends
+  // one chunked, what this request may send (0: the server's limit); a
+  // route grants its larger limit only to callers it would admit, so that
+  // no one without a valid token makes the server hold more. Both must be
+  // cheap, must not change state and must not throw; MaxBodyBytes runs on
+  // the connection's strand.
+  virtual std::size_t LargestBodyBytes() const { return 0; }
+  virtual std::size_t MaxBodyBytes(const HttpRequest& /*header*/, const ClientAddress& /*client*/) {
+    return 0;
   }
 
   // Called before the server sends an error of its own for a request it

@@ -34,9 +34,10 @@ bool Matches(const std::vector<std::string>& parts, const std::vector<std::strin
 
 }  // namespace
 
-void Router::Add(Verb method, std::string pattern, Access access, Handler handler) {
+void Router::Add(Verb method, std::string pattern, Access access, Handler handler,
+                 std::size_t max_body_bytes) {
   compiled_.push_back(CompiledRoute{SplitPattern(pattern)});
-  routes_.push_back(Route{method, std::move(pattern), access, std::move(handler)});
+  routes_.push_back(Route{method, std::move(pattern), access, std::move(handler), max_body_bytes});
 }
 
 Router::Match Router::Find(Verb method, const std::vector<std::string>& segments) const {

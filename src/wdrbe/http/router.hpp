@@ -5,6 +5,7 @@
 // across threads).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -33,11 +34,14 @@ struct Route {
   std::string pattern;
   Access access;
   Handler handler;
+  // A body limit above the server's, for the callers the route admits
+  // (photo uploads); 0: the server's limit.
+  std::size_t max_body_bytes = 0;
 };
 
 class Router {
  public:
-  void Add(Verb method, std::string pattern, Access access, Handler handler);
+  void Add(Verb method, std::string pattern, Access access, Handler handler, std::size_t max_body_bytes = 0);
 
   struct Found {
     const Route* route;

@@ -1,5 +1,6 @@
 #include "wdrbe/http/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -228,6 +229,25 @@ Task<void> HttpServer::RunSession(std::shared_ptr<Connection<Stream>> connection
   sessions_.erase(connection);
 }
 
+RequestLimits HttpServer::LimitsForRequest(const RequestParser& parser,
+                                           const boost::system::error_code& header_ec,
+                                           const RequestLimits& limits, const RequestLimits& header_limits,
+                                           const ClientAddress& client) {
+  if (header_limits.max_body_bytes == limits.max_body_bytes) return limits;
+  // Beast reports a declared body over the limit only after the last
+  // header field, so the header is whole then too.
+  const bool header_parsed = !header_ec || header_ec == beast_http::error::body_limit;
+  if (!header_parsed) return limits;
+  const bool large = header_ec == beast_http::error::body_limit ||
+                     (parser.content_length() && *parser.content_length() > limits.max_body_bytes) ||
+                     parser.chunked();
+  if (!large) return limits;
+  RequestLimits widened = limits;
+  widened.max_body_bytes = std::clamp(handler_.MaxBodyBytes(parser.get(), client), limits.max_body_bytes,
+                                      header_limits.max_body_bytes);
+  return widened;
+}
+
 template <typename Stream>
 Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
   Stream& stream = connection.stream;
@@ -236,11 +256,15 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
   // trailer whole in this buffer until it ends, so without a cap one
   // connection could make the server hold any amount of memory.
   const RequestLimits limits{options_.max_header_bytes, options_.max_body_bytes, options_.max_unparsed_bytes};
+  // While the header is read, a declared body is held to the largest any
+  // route allows; once the header is in, to what this request may send.
+  RequestLimits header_limits = limits;
+  header_limits.max_body_bytes = std::max(limits.max_body_bytes, handler_.LargestBodyBytes());
   beast::flat_buffer buffer(limits.max_unparsed_bytes);
   for (;;) {
     if (draining_) break;
     RequestParser parser;
-    ApplyLimits(parser, limits);
+    ApplyLimits(parser, header_limits);
 
     connection.idle = buffer.size() == 0;
     transport.expires_after(options_.header_timeout);
@@ -253,11 +277,14 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
     std::optional<HttpResponse> refused_early;
     std::string request_id;
     bool expects_continue = false;
+    const RequestLimits request_limits =
+        LimitsForRequest(parser, header_ec, limits, header_limits, connection.client);
+    parser.body_limit(request_limits.max_body_bytes);
     if (header_ec) {
       if (IsPeerGone(header_ec)) break;
-      refusal = RefusalForReadError(header_ec, ReadPhase::kHeader, limits);
+      refusal = RefusalForReadError(header_ec, ReadPhase::kHeader, request_limits);
     } else {
-      refusal = RefusalForHeader(parser, limits, expects_continue);
+      refusal = RefusalForHeader(parser, request_limits, expects_continue);
     }
     if (!refusal) {
       if (expects_continue && !parser.is_done()) {
@@ -278,7 +305,7 @@ Task<bool> HttpServer::ServeRequests(Connection<Stream>& connection) {
         (void)body_bytes;
         if (body_ec) {
           if (body_ec != beast_http::error::body_limit && IsPeerGone(body_ec)) break;
-          refusal = RefusalForReadError(body_ec, ReadPhase::kBody, limits);
+          refusal = RefusalForReadError(body_ec, ReadPhase::kBody, request_limits);
         }
       }
     }

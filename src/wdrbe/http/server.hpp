@@ -27,6 +27,7 @@
 
 #include "wdrbe/base/result.hpp"
 #include "wdrbe/http/request_handler.hpp"
+#include "wdrbe/http/request_reading.hpp"
 #include "wdrbe/http/tls_context.hpp"
 
 namespace wdrbe::http {
@@ -117,6 +118,11 @@ class HttpServer {
   // Returns whether the connection ended with input unread.
   template <typename Stream>
   Task<bool> ServeRequests(Connection<Stream>& connection);
+  // The limits of the request whose header `parser` read: the server's,
+  // or a route's larger body limit (RequestHandler::MaxBodyBytes).
+  RequestLimits LimitsForRequest(const RequestParser& parser, const boost::system::error_code& header_ec,
+                                 const RequestLimits& limits, const RequestLimits& header_limits,
+                                 const ClientAddress& client);
   // Sends `response`'s head, then the body `body` writes, then its end.
   template <typename Stream>
   Task<void> StreamResponse(Connection<Stream>& connection, HttpResponse& response, BodyStream body);

@@ -1,5 +1,6 @@
 #include "wdrbe/lambda/api_function.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/string.hpp>
 #include <optional>
@@ -94,10 +95,14 @@ http::HttpResponse Refuse(http::RequestHandler& handler, const http::Refusal& re
   return response;
 }
 
-std::optional<http::Refusal> CheckLimits(const BuiltRequest& built, const ApiFunctionLimits& limits) {
+// `route_body_bytes`: a route's larger limit for this request (the photo
+// upload's), as the server grants it (RequestHandler::MaxBodyBytes).
+std::optional<http::Refusal> CheckLimits(const BuiltRequest& built, const ApiFunctionLimits& limits,
+                                         std::size_t route_body_bytes) {
   if (built.malformed) return http::Refusal{Error::BadRequest("malformed HTTP request")};
   if (built.header_bytes > limits.max_header_bytes) return http::HeaderTooLarge(limits.max_header_bytes);
-  if (built.request.body().size() > limits.max_body_bytes) return http::BodyTooLarge(limits.max_body_bytes);
+  const std::size_t max_body_bytes = std::max(limits.max_body_bytes, route_body_bytes);
+  if (built.request.body().size() > max_body_bytes) return http::BodyTooLarge(max_body_bytes);
   http::FramingVerdict framing = http::CheckFraming(built.request);
   if (framing.error) return http::Refusal{std::move(*framing.error)};
   return std::nullopt;
@@ -125,7 +130,11 @@ Task<Result<std::string>> ApiFunction::Invoke(const Invocation& invocation) {
   if (ec) client = boost::asio::ip::address_v4::any();
 
   http::HttpResponse response;
-  if (std::optional<http::Refusal> refusal = CheckLimits(built, limits_)) {
+  // API Gateway has taken the whole body in already; the limit still
+  // bounds what the handler is given.
+  const std::size_t route_body_bytes =
+      built.request.body().size() > limits_.max_body_bytes ? handler_.MaxBodyBytes(request, client) : 0;
+  if (std::optional<http::Refusal> refusal = CheckLimits(built, limits_, route_body_bytes)) {
     response = Refuse(handler_, *refusal, request, request_id);
   } else {
     Task<http::HttpResponse> handling = handler_.Handle(request, request_id, client, /*body_stream=*/nullptr);

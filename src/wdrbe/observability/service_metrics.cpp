@@ -57,6 +57,17 @@ ServiceMetrics::ServiceMetrics()
                                      "Activity streams ended, by reason: client (it closed), slow_consumer "
                                      "(it stopped reading), shutdown, error (the store failed)",
                                      {"reason"}, std::size(kStreamEndReasons))},
+      images{
+          registry_.AddCounter("wdrbe_images_uploaded_total",
+                               "Item photos stored (PUT /items/{id}/image: 200)"),
+          registry_.AddCounter("wdrbe_images_removed_total",
+                               "Item photos removed (DELETE /items/{id}/image)"),
+          registry_.AddCounterFamily("wdrbe_image_uploads_rejected_total",
+                                     "Photo uploads refused, by reason: unsupported_type (415), undecodable "
+                                     "(400: damaged, or over the pixel limits)",
+                                     {"reason"}, std::size(kImageRejectReasons)),
+          registry_.AddCounter("wdrbe_image_bytes_stored_total",
+                               "Bytes of cleaned photos and thumbnails stored")},
       queue{registry_.AddGauge("wdrbe_share_queue_depth", "Share events waiting or leased (read at scrape)"),
             registry_.AddGauge("wdrbe_share_dead_letters",
                                "Share events in the dead-letter queue (read at scrape)")},
@@ -72,6 +83,7 @@ ServiceMetrics::ServiceMetrics()
   AddProcessMetrics(registry_);
   // Every reason from the start, at 0: a dashboard sees a rate, not a gap.
   for (std::string_view reason : kStreamEndReasons) streams.disconnects.WithLabels({std::string(reason)});
+  for (std::string_view reason : kImageRejectReasons) images.rejected.WithLabels({std::string(reason)});
 }
 
 }  // namespace wdrbe::obs

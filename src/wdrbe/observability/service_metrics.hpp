@@ -49,6 +49,19 @@ struct StreamMetrics {
 // (slow_consumer), the server stopped (shutdown), or the store failed.
 inline constexpr std::string_view kStreamEndReasons[] = {"client", "slow_consumer", "shutdown", "error"};
 
+struct ImageMetrics {
+  Counter& uploaded;        // photos stored (PUT answered 200)
+  Counter& removed;         // DELETE /items/{id}/image answered 204
+  CounterFamily& rejected;  // label: reason (kImageRejectReasons)
+  Counter& bytes_stored;    // of both variants, after cleaning
+
+  void Rejected(std::string_view reason) { rejected.WithLabels({std::string(reason)}).Inc(); }
+};
+
+// Why an upload was refused: not one of the three types (or bytes of
+// another), or bytes that do not decode or are over the pixel limits.
+inline constexpr std::string_view kImageRejectReasons[] = {"unsupported_type", "undecodable"};
+
 struct QueueGauges {
   Gauge& depth;
   Gauge& dead_letters;
@@ -75,6 +88,7 @@ class ServiceMetrics {
   ShareMetrics shares;
   WorkerMetrics worker;
   StreamMetrics streams;
+  ImageMetrics images;
   QueueGauges queue;
   HttpMetrics http;
 };

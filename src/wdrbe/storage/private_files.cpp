@@ -68,7 +68,11 @@ Status EnsurePrivateFile(const std::filesystem::path& path) {
   return Status::Ok();
 }
 
-Status WriteNewFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+namespace {
+
+// Writes `bytes` into a new temporary file (0600) beside `path`, fsync'ed
+// and closed: its name, for the caller to link or rename into place.
+Result<std::string> WriteTemporaryBeside(const std::filesystem::path& path, std::string_view bytes) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::string temp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   std::vector<char> name(temp.begin(), temp.end());
@@ -77,7 +81,7 @@ Status WriteNewFileAtomically(const std::filesystem::path& path, std::string_vie
   const int fd = ::mkostemp(name.data(), O_CLOEXEC);
   if (fd < 0) return Error::Unavailable("cannot create a temporary file in " + dir.string() + ": " + Errno());
   temp.assign(name.data());
-  const auto fail = [&](std::string what) -> Status {
+  const auto fail = [&](std::string what) -> Error {
     const std::string error = Errno();
     ::close(fd);
     ::unlink(temp.c_str());
@@ -91,16 +95,39 @@ Status WriteNewFileAtomically(const std::filesystem::path& path, std::string_vie
     ::unlink(temp.c_str());
     return Error::Unavailable("cannot write " + path.string() + ": " + error);
   }
+  return temp;
+}
+
+std::filesystem::path DirectoryOf(const std::filesystem::path& path) {
+  return path.has_parent_path() ? path.parent_path() : ".";
+}
+
+}  // namespace
+
+Status WriteNewFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+  auto temp = WriteTemporaryBeside(path, bytes);
+  if (!temp.ok()) return temp.error();
   // link() rather than rename(): it refuses to replace a file another
   // process put there first, which must then win (it may be in use).
-  const int linked = ::link(temp.c_str(), path.c_str());
+  const int linked = ::link(temp->c_str(), path.c_str());
   const int link_errno = errno;
-  ::unlink(temp.c_str());
+  ::unlink(temp->c_str());
   if (linked != 0) {
     if (link_errno == EEXIST) return Error{ErrorCode::kConflict, path.string() + " already exists", {}};
     return Error::Unavailable("cannot create " + path.string() + ": " + std::strerror(link_errno));
   }
-  return FsyncDirectory(dir);
+  return FsyncDirectory(DirectoryOf(path));
+}
+
+Status ReplaceFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
+  auto temp = WriteTemporaryBeside(path, bytes);
+  if (!temp.ok()) return temp.error();
+  if (::rename(temp->c_str(), path.c_str()) != 0) {
+    const std::string error = Errno();
+    ::unlink(temp->c_str());
+    return Error::Unavailable("cannot replace " + path.string() + ": " + error);
+  }
+  return FsyncDirectory(DirectoryOf(path));
 }
 
 std::optional<std::string> ExposedSecretFileWarning(const std::filesystem::path& path) {

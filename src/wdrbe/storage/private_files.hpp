@@ -32,6 +32,11 @@ Status EnsurePrivateFile(const std::filesystem::path& path);
 // exists (nothing is changed then); kUnavailable when writing fails.
 Status WriteNewFileAtomically(const std::filesystem::path& path, std::string_view bytes);
 
+// Writes `bytes` to `path` (mode 0600), replacing any file there
+// atomically: a reader opens the old file or the new one, whole, and a
+// crash leaves one of them. kUnavailable when writing fails.
+Status ReplaceFileAtomically(const std::filesystem::path& path, std::string_view bytes);
+
 // For a secret file readable or writable by group or others: the warning an
 // operator should see, naming the file and the fix. nullopt otherwise (also
 // when the file cannot be inspected: reading it will report that).

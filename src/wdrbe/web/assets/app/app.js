@@ -1,5 +1,6 @@
 // The web wardrobe page: sign in with a pasted token, list, filter, add,
-// edit, delete and share items, and follow the live activity feed.
+// edit, delete and share items, give them photos, and follow the live
+// activity feed.
 //
 // Plain DOM code, no framework and no build step. Every text that comes
 // from the API goes into the page through textContent, never as HTML, so
@@ -138,9 +139,14 @@ function query(params) {
     .join("&");
 }
 
+// A Blob body (a chosen file) goes as it is, with its own type; any other
+// body as JSON.
 async function api(method, path, body, headers = {}) {
   const init = { method, headers: { Authorization: "Bearer " + state.token, ...headers }, cache: "no-store" };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    if (body.type) init.headers["Content-Type"] = body.type;
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -167,7 +173,8 @@ function report(error) {
 // ---- forms ----------------------------------------------------------------
 
 // Copies the item fields' template into a form, with ids of its own, each
-// input described by its error line.
+// input described by its hint (if any) and its error line. The photo field
+// also has a status line and the "Remove photo" button.
 function mountFields(containerId, prefix) {
   const container = $(containerId);
   container.append($("item-fields").content.cloneNode(true));
@@ -176,13 +183,33 @@ function mountFields(containerId, prefix) {
     const name = box.dataset.field;
     const input = box.querySelector("input, select");
     const error = box.querySelector(".field-error");
+    const hint = box.querySelector(".hint");
     input.id = `${prefix}-${name}`;
     error.id = `${prefix}-${name}-error`;
     box.querySelector("label").htmlFor = input.id;
-    input.setAttribute("aria-describedby", error.id);
-    fields[name] = { input, error };
+    if (hint) hint.id = `${prefix}-${name}-hint`;
+    input.setAttribute("aria-describedby", hint ? `${hint.id} ${error.id}` : error.id);
+    fields[name] = { input, error, status: box.querySelector(".photo-status"), remove: box.querySelector(".remove-photo") };
   }
   return fields;
+}
+
+// The file chosen in a form's photo field, or null.
+function chosenPhoto(fields) {
+  return fields.photo.input.files[0] || null;
+}
+
+// A refused photo (413, 415, 400): the server's message next to the photo
+// field. `lead` says what happened to the rest of the form.
+function showPhotoError(fields, formError, error, lead) {
+  if (error.status === 401) return;
+  const { input, error: line } = fields.photo;
+  line.textContent = error.describe();
+  line.hidden = false;
+  input.setAttribute("aria-invalid", "true");
+  formError.textContent = lead;
+  say("");
+  input.focus();
 }
 
 function readFields(fields) {
@@ -192,10 +219,11 @@ function readFields(fields) {
 }
 
 function clearErrors(fields, formError) {
-  for (const { input, error } of Object.values(fields)) {
+  for (const { input, error, status } of Object.values(fields)) {
     input.removeAttribute("aria-invalid");
     error.textContent = "";
     error.hidden = true;
+    if (status) status.textContent = "";
   }
   formError.textContent = "";
 }
@@ -258,12 +286,83 @@ function actionButton(label, itemName, className, onClick) {
   return button;
 }
 
+// ---- photos -----------------------------------------------------------------
+
+// A photo uploaded to this server: imageUrl is its route (absolute when the
+// server has a public URL). Any other imageUrl is a picture elsewhere.
+function hasOwnPhoto(item) {
+  return typeof item.imageUrl === "string" && item.imageUrl.endsWith("/items/" + encodeURIComponent(item.itemId) + "/image");
+}
+
+// Thumbnails being fetched or shown, by their card: the fetch's controller
+// and the blob: URL. An <img src> cannot send the token, so the page fetches
+// the thumbnail itself; the URL is released when its card is replaced or
+// removed, and a fetch still under way is cancelled.
+const thumbnails = new WeakMap();
+
+function photoAlt(item) {
+  return `Photo of ${item.name}`;
+}
+
+// The thumbnail in place of the card's placeholder once it has arrived,
+// always by the relative route (so also under a path prefix); the absolute
+// imageUrl is never fetched. Without it (no photo after all, the server
+// busy) the placeholder stays.
+async function loadThumbnail(li, placeholder, item) {
+  const entry = { controller: new AbortController(), url: null };
+  thumbnails.set(li, entry);
+  let blob;
+  try {
+    const response = await fetch(itemPath(item.itemId, "/image/thumbnail"), {
+      headers: { Authorization: "Bearer " + state.token },
+      signal: entry.controller.signal,
+    });
+    if (!response.ok) return;
+    blob = await response.blob();
+  } catch {
+    return; // cancelled (the card went), or the server cannot be reached
+  }
+  if (entry.controller.signal.aborted) return;
+  entry.url = URL.createObjectURL(blob);
+  const img = el("img", "thumb");
+  img.alt = photoAlt(item);
+  img.src = entry.url;
+  placeholder.replaceWith(img);
+}
+
+function releaseCard(li) {
+  const entry = thumbnails.get(li);
+  if (!entry) return;
+  thumbnails.delete(li);
+  entry.controller.abort();
+  if (entry.url) URL.revokeObjectURL(entry.url);
+}
+
+function removeCard(li) {
+  releaseCard(li);
+  li.remove();
+}
+
+function replaceCard(li, item) {
+  releaseCard(li);
+  li.replaceWith(renderItem(item));
+}
+
+function clearCards() {
+  for (const li of $("items").children) releaseCard(li);
+  $("items").replaceChildren();
+}
+
 function renderItem(item) {
   const li = el("li", "item");
   li.dataset.itemId = item.itemId;
-  if (item.imageUrl) {
+  if (hasOwnPhoto(item)) {
+    const placeholder = el("div", "thumb empty");
+    li.append(placeholder);
+    loadThumbnail(li, placeholder, item);
+  } else if (item.imageUrl) {
     const img = el("img", "thumb");
-    img.alt = ""; // the name next to it says what it is
+    img.alt = photoAlt(item);
     img.loading = "lazy";
     img.decoding = "async";
     img.referrerPolicy = "no-referrer";
@@ -317,7 +416,7 @@ function restartList() {
   state.cursor = null;
   state.hasMore = false;
   state.loading = false;
-  $("items").replaceChildren();
+  clearCards();
   if (state.token) loadPage();
 }
 
@@ -369,10 +468,10 @@ function replaceItem(item) {
   if (!li) return;
   if (!matchesFilters(item)) {
     state.items.delete(item.itemId);
-    li.remove();
+    removeCard(li);
   } else {
     state.items.set(item.itemId, item);
-    li.replaceWith(renderItem(item));
+    replaceCard(li, item);
   }
   updateItemsStatus();
 }
@@ -401,21 +500,35 @@ async function onCreate(event) {
   // so a retry never makes a second item; another payload gets a new key.
   const payload = JSON.stringify(body);
   if (!state.createKey || state.createKey.payload !== payload) state.createKey = { key: randomKey(), payload };
+  const photo = chosenPhoto(createFields);
   busy(button, true);
   try {
-    const item = await api("POST", userPath("items"), body, { "Idempotency-Key": state.createKey.key });
+    let item = await api("POST", userPath("items"), body, { "Idempotency-Key": state.createKey.key });
     state.createKey = null;
+    // The item exists now, whatever becomes of its photo.
+    let photoError = null;
+    if (photo) {
+      try {
+        item = await api("PUT", itemPath(item.itemId, "/image"), photo);
+      } catch (error) {
+        photoError = error;
+      }
+    }
     $("create-form").reset();
     noteCategory(item.category);
     const shown = matchesFilters(item);
     if (shown) {
       const old = itemElement(item.itemId);
       state.items.set(item.itemId, item);
-      if (old) old.replaceWith(renderItem(item));
+      if (old) replaceCard(old, item);
       else $("items").prepend(renderItem(item));
     }
     updateItemsStatus();
-    say(`Added “${item.name}”.` + (shown ? "" : " The current filters hide it."));
+    if (photoError) {
+      showPhotoError(createFields, $("create-error"), photoError, `Added “${item.name}” without its photo. Choose another file with Edit.`);
+    } else {
+      say(`Added “${item.name}”.` + (shown ? "" : " The current filters hide it."));
+    }
   } catch (error) {
     showErrors(createFields, $("create-error"), error);
   } finally {
@@ -429,6 +542,8 @@ function openEdit(itemId, trigger) {
   state.editing = { itemId, trigger };
   clearErrors(editFields, $("edit-error"));
   for (const name of FIELDS) editFields[name].input.value = item[name] ?? "";
+  editFields.photo.input.value = "";
+  editFields.photo.remove.hidden = !hasOwnPhoto(item);
   $("edit-title").textContent = `Edit “${item.name}”`;
   $("edit-dialog").showModal();
   editFields.name.input.focus();
@@ -447,7 +562,9 @@ async function onEdit(event) {
     if (values[name] === (item[name] ?? "")) continue;
     patch[name] = values[name] === "" && !REQUIRED.has(name) ? null : values[name];
   }
-  if (Object.keys(patch).length === 0) {
+  const photo = chosenPhoto(editFields);
+  const changed = Object.keys(patch).length > 0;
+  if (!changed && !photo) {
     $("edit-dialog").close();
     say("Nothing changed.");
     return;
@@ -456,9 +573,22 @@ async function onEdit(event) {
   clearErrors(editFields, $("edit-error"));
   busy(button, true);
   try {
-    const updated = await api("PATCH", itemPath(itemId), patch);
-    noteCategory(updated.category);
-    replaceItem(updated);
+    let updated = item;
+    if (changed) {
+      updated = await api("PATCH", itemPath(itemId), patch);
+      noteCategory(updated.category);
+      replaceItem(updated);
+    }
+    if (photo) {
+      try {
+        updated = await api("PUT", itemPath(itemId, "/image"), photo);
+      } catch (error) {
+        // The dialog stays open for another file; the fields are saved.
+        const lead = changed ? "Your changes are saved, but the photo was not." : "The photo was not saved.";
+        return showPhotoError(editFields, $("edit-error"), error, lead);
+      }
+      replaceItem(updated);
+    }
     $("edit-dialog").close();
     say(`Saved “${updated.name}”.` + (matchesFilters(updated) ? "" : " The current filters hide it now."));
   } catch (error) {
@@ -466,6 +596,36 @@ async function onEdit(event) {
   } finally {
     busy(button, false);
   }
+}
+
+// "Remove photo" in the edit dialog: at once, not on Save. The dialog stays
+// open with the item as the server now has it.
+async function onRemovePhoto() {
+  const { itemId } = state.editing || {};
+  const item = state.items.get(itemId);
+  if (!item) return $("edit-dialog").close();
+  const { input, remove, status } = editFields.photo;
+  clearErrors(editFields, $("edit-error"));
+  busy(remove, true);
+  try {
+    await api("DELETE", itemPath(itemId, "/image")); // 204, with or without a photo
+  } catch (error) {
+    return showPhotoError(editFields, $("edit-error"), error, "The photo was not removed.");
+  } finally {
+    busy(remove, false);
+  }
+  let updated;
+  try {
+    updated = await api("GET", itemPath(itemId));
+  } catch {
+    updated = { ...item };
+    delete updated.imageUrl;
+  }
+  replaceItem(updated);
+  editFields.imageUrl.input.value = updated.imageUrl ?? "";
+  remove.hidden = true;
+  status.textContent = `Removed the photo of “${updated.name}”.`;
+  input.focus(); // the button is gone; the photo field is where it was
 }
 
 // Back to the button that opened a dialog; it may have been re-rendered
@@ -507,7 +667,7 @@ async function onConfirmDelete() {
   }
   state.items.delete(itemId);
   const li = itemElement(itemId);
-  if (li) li.remove();
+  if (li) removeCard(li);
   updateItemsStatus();
   $("confirm-dialog").close();
 }
@@ -706,6 +866,7 @@ function start() {
   $("create-form").addEventListener("submit", onCreate);
   $("edit-form").addEventListener("submit", onEdit);
   $("edit-cancel").addEventListener("click", () => $("edit-dialog").close());
+  editFields.photo.remove.addEventListener("click", onRemovePhoto);
   $("edit-dialog").addEventListener("close", () => {
     restoreFocus(state.editing, "edit-button");
     state.editing = null;
